@@ -1,0 +1,19 @@
+// Two projects: `unit` (pure functions, vectors, loopback integration) and `interop`
+// (independent implementations: libsrtp, ffmpeg, werift). Both run in `npm test`.
+const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+    },
+    {
+      displayName: 'interop',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/interop/**/*.test.ts'],
+    },
+  ],
+};

@@ -1,0 +1,2 @@
+export * from './rtp-header';
+export * from './rtcp-header';

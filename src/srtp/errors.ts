@@ -1,0 +1,32 @@
+/**
+ * Typed errors for the control side of the SRTP engine (STYLE habit 6: control plane throws,
+ * data plane counts). Packet-path failures are never thrown; see `SrtpStatus`.
+ * Messages never carry key material.
+ */
+export enum SrtpErrorCode {
+  UnknownProfile = 'SRTP_ERR_UNKNOWN_PROFILE',
+  ProfileNotEnabled = 'SRTP_ERR_PROFILE_NOT_ENABLED',
+  BadKeyLength = 'SRTP_ERR_BAD_KEY_LENGTH',
+  BadSaltLength = 'SRTP_ERR_BAD_SALT_LENGTH',
+  BadKdr = 'SRTP_ERR_BAD_KDR',
+  BadLabel = 'SRTP_ERR_BAD_LABEL',
+  BadMki = 'SRTP_ERR_BAD_MKI',
+  DuplicateMki = 'SRTP_ERR_DUPLICATE_MKI',
+  BadLifetime = 'SRTP_ERR_BAD_LIFETIME',
+  BadReplayWindow = 'SRTP_ERR_BAD_REPLAY_WINDOW',
+  BadRoc = 'SRTP_ERR_BAD_ROC',
+  BadOption = 'SRTP_ERR_BAD_OPTION',
+  NoKeys = 'SRTP_ERR_NO_KEYS',
+  Closed = 'SRTP_ERR_CLOSED',
+  /** Raised only by the throwing convenience wrappers, carrying the packet status. */
+  PacketRejected = 'SRTP_ERR_PACKET_REJECTED',
+}
+
+export class SrtpError extends Error {
+  readonly code: SrtpErrorCode;
+  constructor(code: SrtpErrorCode, message: string) {
+    super(message);
+    this.name = 'SrtpError';
+    this.code = code;
+  }
+}

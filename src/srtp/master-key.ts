@@ -1,0 +1,88 @@
+/**
+ * One master key of a context with its usage counters (RFC 3711 §9.2) and, when the key
+ * derivation rate is 0, its session crypto derived once (RFC 3711 §4.3).
+ */
+import { checkMasterKeyLengths, deriveSessionKeys } from './key-derivation';
+import { SrtpError, SrtpErrorCode } from './errors';
+import type { ProtectionProfile } from './protection-profile';
+import { SessionCrypto } from './session-crypto';
+import type { MasterKeyInput } from './srtp-context-options';
+
+/** RFC 3711 §9.2: at most 2^48 SRTP packets and 2^31 SRTCP packets per master key. */
+export const MAX_SRTP_LIFETIME = 2 ** 48;
+export const MAX_SRTCP_LIFETIME = 2 ** 31;
+const DEFAULT_SOFT_MARGIN = 2 ** 16;
+
+export class MasterKey {
+  readonly keyIndex: number;
+  readonly mki: Uint8Array | null;
+  readonly mkiHex: string | null;
+  readonly srtpLifetime: number;
+  readonly srtcpLifetime: number;
+  readonly srtpSoftLimit: number;
+  readonly srtcpSoftLimit: number;
+  srtpUsed = 0;
+  srtcpUsed = 0;
+  private key: Uint8Array;
+  private salt: Uint8Array;
+  /** Session crypto for kdr = 0; null when keys are derived per packet index. */
+  srtp: SessionCrypto | null = null;
+  srtcp: SessionCrypto | null = null;
+
+  constructor(profile: ProtectionProfile, input: MasterKeyInput, keyIndex: number, mkiLength: number, kdr: number, softLimitMargin: number | undefined) {
+    checkMasterKeyLengths(profile, input.key, input.salt);
+    this.keyIndex = keyIndex;
+    if (mkiLength > 0) {
+      if (input.mki === undefined || input.mki.length !== mkiLength) {
+        throw new SrtpError(SrtpErrorCode.BadMki, `key ${keyIndex}: every key needs an MKI of ${mkiLength} bytes`);
+      }
+      this.mki = Uint8Array.from(input.mki);
+      this.mkiHex = Buffer.from(this.mki).toString('hex');
+    } else {
+      this.mki = null;
+      this.mkiHex = null;
+    }
+    const lifetime = input.lifetime;
+    if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_SRTP_LIFETIME)) {
+      throw new SrtpError(SrtpErrorCode.BadLifetime, `key ${keyIndex}: lifetime must be an integer from 1 to 2^48`);
+    }
+    this.srtpLifetime = Math.min(lifetime ?? MAX_SRTP_LIFETIME, MAX_SRTP_LIFETIME);
+    this.srtcpLifetime = Math.min(lifetime ?? MAX_SRTCP_LIFETIME, MAX_SRTCP_LIFETIME);
+    this.srtpSoftLimit = this.srtpLifetime - Math.min(softLimitMargin ?? DEFAULT_SOFT_MARGIN, Math.floor(this.srtpLifetime / 8));
+    this.srtcpSoftLimit = this.srtcpLifetime - Math.min(softLimitMargin ?? DEFAULT_SOFT_MARGIN, Math.floor(this.srtcpLifetime / 8));
+    this.key = Uint8Array.from(input.key);
+    this.salt = Uint8Array.from(input.salt);
+    if (kdr === 0) {
+      const derived = deriveSessionKeys(profile, this.key, this.salt);
+      this.srtp = new SessionCrypto(profile, derived.srtp);
+      this.srtcp = new SessionCrypto(profile, derived.srtcp);
+    }
+  }
+
+  /** Session crypto for a key derivation rate != 0, at an SRTP index and SRTCP index. */
+  deriveAt(profile: ProtectionProfile, kdr: number, srtpIndex: number, srtcpIndex: number, rtcp: boolean): SessionCrypto {
+    const derived = deriveSessionKeys(profile, this.key, this.salt, kdr, srtpIndex, srtcpIndex);
+    const other = rtcp ? derived.srtp : derived.srtcp;
+    other.encryptionKey.fill(0);
+    other.authenticationKey.fill(0);
+    other.salt.fill(0);
+    return new SessionCrypto(profile, rtcp ? derived.srtcp : derived.srtp);
+  }
+
+  /** True when `buf[offset..offset+mki.length)` is this key's MKI. */
+  matchesMki(buf: Uint8Array, offset: number): boolean {
+    const mki = this.mki;
+    if (mki === null) return false;
+    for (let i = 0; i < mki.length; i++) if (buf[offset + i] !== mki[i]) return false;
+    return true;
+  }
+
+  wipe(): void {
+    this.key.fill(0);
+    this.salt.fill(0);
+    this.srtp?.wipe();
+    this.srtcp?.wipe();
+    this.srtp = null;
+    this.srtcp = null;
+  }
+}

@@ -1,0 +1,36 @@
+/** Per-SSRC state of one direction of a context (RFC 3711 §3.2.3 cryptographic context). */
+import { ReplayWindow } from './replay-window';
+import { RolloverState } from './rollover-counter';
+import type { SessionCrypto } from './session-crypto';
+
+export class StreamState {
+  readonly ssrc: number;
+  /** SRTP only: ROC and highest sequence number. */
+  readonly rollover: RolloverState;
+  readonly replay: ReplayWindow;
+  /** SRTCP sender only: last SRTCP index used (RFC 3711 §3.4; libsrtp's first packet is 1). */
+  srtcpIndex = 0;
+  /** Key derivation rate != 0: session crypto cached for (keyIndex, r). */
+  kdrCrypto: SessionCrypto | null = null;
+  kdrKeyIndex = -1;
+  kdrR = -1;
+
+  constructor(ssrc: number, roc: number, windowSize: number) {
+    this.ssrc = ssrc;
+    this.rollover = new RolloverState(roc);
+    this.replay = new ReplayWindow(windowSize);
+  }
+
+  /** Become a fresh stream for `ssrc` (used for the scratch state of unknown SSRCs). */
+  resetTo(ssrc: number, roc: number): void {
+    (this as { ssrc: number }).ssrc = ssrc;
+    this.rollover.set(roc);
+    this.replay.reset();
+    this.srtcpIndex = 0;
+  }
+
+  wipe(): void {
+    this.kdrCrypto?.wipe();
+    this.kdrCrypto = null;
+  }
+}
