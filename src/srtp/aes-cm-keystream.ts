@@ -45,6 +45,12 @@ export class AesCounterModeKeystream {
     for (let i = 0; i < length; i++) data[start + i] ^= keystream[i];
   }
 
+  /** AES-ECB of prepared counter blocks (a multiple of 16 bytes): their keystream, in one call. */
+  encryptBlocks(counterBlocks: Buffer): Buffer {
+    if (this.ecb === null) return Buffer.alloc(counterBlocks.length);
+    return this.ecb.update(counterBlocks);
+  }
+
   /** Write the keystream for `length` bytes into `out` (used by the KDF and tests). */
   keystream(out: Uint8Array, length: number): void {
     out.fill(0, 0, length);

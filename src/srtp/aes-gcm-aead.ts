@@ -1,67 +1,117 @@
 /**
- * AEAD_AES_128_GCM / AEAD_AES_256_GCM for SRTP and SRTCP (RFC 7714 §7-§10): 12-byte IV, 16-byte
- * tag, associated data given in up to two pieces (the SRTCP trailer is not contiguous with the
- * header it authenticates).
+ * AEAD_AES_128_GCM / AEAD_AES_256_GCM for SRTP and SRTCP (RFC 7714 §7-§10; NIST SP 800-38D):
+ * 96-bit IV, J0 = IV || 0^31 || 1, keystream from inc32(J0), 16-byte tag.
+ *
+ * Built from the reused AES-ECB object (aes-cm-keystream.ts) and GHASH tables (ghash.ts)
+ * instead of a node:crypto GCM cipher per packet. The keystream of a packet is E(K, J0)
+ * followed by E(K, J0+1) ...; SRTP packets take it from the stream's keystream computed ahead,
+ * SRTCP packets compute it here. The tag is checked before anything is decrypted.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { AesCounterModeKeystream } from './aes-cm-keystream';
+import { constantTimeEqual } from './hmac-sha1';
+import { Ghash } from './ghash';
 
 export const GCM_TAG_LENGTH = 16;
+const BLOCK = 16;
+
+/** Write the counter blocks J0, J0+1, ... (`blocks` of them) for a 12-byte IV at `out[offset..)`. */
+export function fillGcmCounterBlocks(out: Uint8Array, offset: number, iv: Uint8Array, blocks: number): void {
+  for (let b = 0; b < blocks; b++) {
+    const o = offset + b * BLOCK;
+    for (let i = 0; i < 12; i++) out[o + i] = iv[i];
+    const counter = b + 1;
+    out[o + 12] = counter >>> 24;
+    out[o + 13] = (counter >>> 16) & 0xff;
+    out[o + 14] = (counter >>> 8) & 0xff;
+    out[o + 15] = counter & 0xff;
+  }
+}
 
 export class AesGcmAead {
-  private readonly algorithm: 'aes-128-gcm' | 'aes-256-gcm';
-  private key: Buffer;
-  /** The 12-byte IV; callers fill it before each seal/open (RFC 7714 §8.1, §9.1). */
-  readonly iv = Buffer.alloc(12);
+  /** The AES block function (ECB); also used by the stream's keystream-ahead. */
+  readonly aes: AesCounterModeKeystream;
+  private readonly ghash: Ghash;
+  /** The 12-byte IV; callers fill it before `keystreamForIv` (RFC 7714 §8.1, §9.1). */
+  readonly iv = new Uint8Array(12);
+  private counterBlocks = Buffer.alloc(BLOCK * 96);
+  private counterViews: Buffer[] = [];
+  private readonly tag = new Uint8Array(GCM_TAG_LENGTH);
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 32) throw new RangeError(`AES-GCM key length ${key.length} is not 16 or 32 bytes`);
-    this.algorithm = key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm';
-    this.key = Buffer.from(key);
+    this.aes = new AesCounterModeKeystream(key);
+    const h = this.aes.encryptBlocks(Buffer.alloc(BLOCK));
+    this.ghash = new Ghash(h);
+    h.fill(0);
+  }
+
+  /** Keystream (E(J0), then the payload's blocks) for `this.iv` and `payloadBytes` of payload. */
+  keystreamForIv(payloadBytes: number): Buffer {
+    const blocks = 1 + ((payloadBytes + BLOCK - 1) >>> 4);
+    if (blocks * BLOCK > this.counterBlocks.length) {
+      this.counterBlocks = Buffer.alloc(blocks * BLOCK);
+      this.counterViews = [];
+    }
+    fillGcmCounterBlocks(this.counterBlocks, 0, this.iv, blocks);
+    let view = this.counterViews[blocks];
+    if (view === undefined) {
+      view = this.counterBlocks.subarray(0, blocks * BLOCK);
+      this.counterViews[blocks] = view;
+    }
+    return this.aes.encryptBlocks(view);
   }
 
   /**
-   * Encrypt `src[ptStart..ptEnd)` into `dst` at `dstOffset` and write the tag right after it.
-   * `aad1` and `aad2` (may be empty) are authenticated, in that order.
+   * Encrypt `src[ptStart..ptEnd)` into `dst` at `dstOffset`, tag right after it. Associated data:
+   * `aad[aadStart..aadEnd)` then `aad2` (may be null). `ks[ksOffset..)` holds E(J0), E(J0+1)...
    */
-  seal(src: Uint8Array, ptStart: number, ptEnd: number, aad1: Uint8Array, aad2: Uint8Array | null, dst: Uint8Array, dstOffset: number): void {
-    const cipher = createCipheriv(this.algorithm, this.key, this.iv, { authTagLength: GCM_TAG_LENGTH });
-    cipher.setAAD(aad1);
-    if (aad2 !== null) cipher.setAAD(aad2);
-    let o = dstOffset;
-    if (ptEnd > ptStart) {
-      const ct = cipher.update(src.subarray(ptStart, ptEnd));
-      dst.set(ct, o);
-      o += ct.length;
-    }
-    const rest = cipher.final();
-    if (rest.length > 0) { dst.set(rest, o); o += rest.length; }
-    dst.set(cipher.getAuthTag(), o);
+  seal(
+    src: Uint8Array, ptStart: number, ptEnd: number,
+    aad: Uint8Array, aadStart: number, aadEnd: number, aad2: Uint8Array | null,
+    dst: Uint8Array, dstOffset: number, ks: Uint8Array, ksOffset: number,
+  ): void {
+    const g = this.ghash;
+    g.reset();
+    g.update(aad, aadStart, aadEnd);
+    if (aad2 !== null) g.update(aad2, 0, aad2.length);
+    g.pad();
+    const n = ptEnd - ptStart;
+    const k = ksOffset + BLOCK;
+    for (let i = 0; i < n; i++) dst[dstOffset + i] = src[ptStart + i] ^ ks[k + i];
+    g.update(dst, dstOffset, dstOffset + n);
+    g.finish(aadEnd - aadStart + (aad2 === null ? 0 : aad2.length), n, ks, ksOffset, dst, dstOffset + n);
   }
 
   /**
-   * Verify and decrypt `src[ctStart..ctEnd)` whose tag is `src[ctEnd..ctEnd+16)`, writing the
-   * plaintext to `dst` at `dstOffset`. Returns false when the tag does not verify; `dst` then
-   * holds garbage that the caller must not use.
+   * Check the tag at `src[ctEnd..ctEnd+16)` over the associated data and `src[ctStart..ctEnd)`;
+   * only if it verifies, and `dst` is not null, decrypt into `dst` at `dstOffset`.
    */
-  open(src: Uint8Array, ctStart: number, ctEnd: number, aad1: Uint8Array, aad2: Uint8Array | null, dst: Uint8Array, dstOffset: number): boolean {
-    const decipher = createDecipheriv(this.algorithm, this.key, this.iv, { authTagLength: GCM_TAG_LENGTH });
-    decipher.setAuthTag(src.subarray(ctEnd, ctEnd + GCM_TAG_LENGTH));
-    decipher.setAAD(aad1);
-    if (aad2 !== null) decipher.setAAD(aad2);
-    // Read the tag-covered input before `dst` (possibly the same buffer) is written.
-    const pt = ctEnd > ctStart ? decipher.update(src.subarray(ctStart, ctEnd)) : null;
-    try {
-      decipher.final();
-    } catch {
-      return false;
+  open(
+    src: Uint8Array, ctStart: number, ctEnd: number,
+    aad: Uint8Array, aadStart: number, aadEnd: number, aad2: Uint8Array | null,
+    dst: Uint8Array | null, dstOffset: number, ks: Uint8Array, ksOffset: number,
+  ): boolean {
+    const g = this.ghash;
+    g.reset();
+    g.update(aad, aadStart, aadEnd);
+    if (aad2 !== null) g.update(aad2, 0, aad2.length);
+    g.pad();
+    g.update(src, ctStart, ctEnd);
+    const n = ctEnd - ctStart;
+    g.finish(aadEnd - aadStart + (aad2 === null ? 0 : aad2.length), n, ks, ksOffset, this.tag, 0);
+    if (!constantTimeEqual(this.tag, 0, src, ctEnd, GCM_TAG_LENGTH)) return false;
+    if (dst !== null) {
+      const k = ksOffset + BLOCK;
+      for (let i = 0; i < n; i++) dst[dstOffset + i] = src[ctStart + i] ^ ks[k + i];
     }
-    if (pt !== null) dst.set(pt, dstOffset);
     return true;
   }
 
   wipe(): void {
-    this.key.fill(0);
-    this.key = Buffer.alloc(0);
+    this.aes.wipe();
+    this.ghash.wipe();
     this.iv.fill(0);
+    this.tag.fill(0);
+    this.counterBlocks.fill(0);
   }
 }

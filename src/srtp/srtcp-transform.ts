@@ -13,7 +13,7 @@ import { copyBytes } from './byte-copy';
 import { constantTimeEqual } from './hmac-sha1';
 import { SrtpStatus } from './srtp-status';
 import { StreamState } from './stream-state';
-import { fillCounterModeIv, fillGcmIv, sessionCryptoFor, writeTagPrefix, type TransformSettings } from './transform-common';
+import { sessionCryptoFor, writeTagPrefix, xorKeystream, type TransformSettings } from './transform-common';
 
 const TRAILER = 4;
 const E_FLAG = 0x80000000;
@@ -31,7 +31,6 @@ export class SrtcpTransform {
   private readonly scratch: StreamState;
   private readonly trailer = new Uint8Array(TRAILER);
   private readonly header = new Uint8Array(RTCP_HEADER_LENGTH);
-  private verifyBuffer = new Uint8Array(1500);
 
   constructor(settings: TransformSettings) {
     this.s = settings;
@@ -69,26 +68,28 @@ export class SrtcpTransform {
     const encrypt = this.encrypting;
     const trailerValue = encrypt ? (E_FLAG + index) : index;
 
+    const ahead = state.ahead;
     if (crypto.gcm !== null) {
       const gcm = crypto.gcm;
       const trailer = this.trailer;
       writeUint32(trailer, 0, trailerValue);
-      fillGcmIv(gcm.iv, crypto.salt, ssrc, index >>> 16, index & 0xffff);
+      // RFC 7714 §9.1's SRTCP IV equals the SRTP layout with index>>>16 as "ROC": one keystream cache serves both.
+      ahead.locate(crypto, ssrc, index, encrypt ? length - RTCP_HEADER_LENGTH : 0);
       if (encrypt) {
         copyBytes(input, 0, this.header, 0, RTCP_HEADER_LENGTH);
         copyBytes(input, 0, dst, 0, RTCP_HEADER_LENGTH);
-        gcm.seal(input, RTCP_HEADER_LENGTH, length, this.header, trailer, dst, RTCP_HEADER_LENGTH);
+        gcm.seal(input, RTCP_HEADER_LENGTH, length, this.header, 0, RTCP_HEADER_LENGTH, trailer, dst, RTCP_HEADER_LENGTH, ahead.buffer, ahead.offset);
       } else {
         copyBytes(input, 0, dst, 0, length);
-        gcm.seal(dst, length, length, dst.subarray(0, length), trailer, dst, length);
+        gcm.seal(dst, length, length, dst, 0, length, trailer, dst, length, ahead.buffer, ahead.offset);
       }
       writeUint32(dst, length + GCM_TAG_LENGTH, trailerValue);
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length + GCM_TAG_LENGTH + TRAILER, mkiLength);
     } else {
       copyBytes(input, 0, dst, 0, length);
       if (encrypt && crypto.keystream !== null) {
-        fillCounterModeIv(crypto.keystream.iv, crypto.salt, ssrc, index);
-        crypto.keystream.xor(dst, RTCP_HEADER_LENGTH, length);
+        ahead.locate(crypto, ssrc, index, length - RTCP_HEADER_LENGTH);
+        xorKeystream(dst, RTCP_HEADER_LENGTH, length, ahead.buffer, ahead.offset);
       }
       writeUint32(dst, length, trailerValue);
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length + TRAILER, mkiLength);
@@ -137,18 +138,20 @@ export class SrtcpTransform {
       if (dst.length < bodyEnd) return SrtpStatus.OutputTooSmall;
     }
 
+    const ahead = state.ahead;
     if (crypto.gcm !== null) {
       const gcm = crypto.gcm;
       const trailer = this.trailer;
       copyBytes(input, trailerStart, trailer, 0, TRAILER);
-      fillGcmIv(gcm.iv, crypto.salt, ssrc, index >>> 16, index & 0xffff);
+      ahead.locate(crypto, ssrc, index, encrypted ? bodyEnd - RTCP_HEADER_LENGTH : 0);
       if (encrypted) {
         copyBytes(input, 0, this.header, 0, RTCP_HEADER_LENGTH);
-        const target = verifyOnly ? this.scratchFor(bodyEnd) : dst;
-        if (!gcm.open(input, RTCP_HEADER_LENGTH, bodyEnd, this.header, trailer, target, RTCP_HEADER_LENGTH)) return SrtpStatus.AuthFailed;
+        if (!gcm.open(input, RTCP_HEADER_LENGTH, bodyEnd, this.header, 0, RTCP_HEADER_LENGTH, trailer, verifyOnly ? null : dst, RTCP_HEADER_LENGTH, ahead.buffer, ahead.offset)) {
+          return SrtpStatus.AuthFailed;
+        }
         if (!verifyOnly) copyBytes(this.header, 0, dst, 0, RTCP_HEADER_LENGTH);
       } else {
-        if (!gcm.open(input, bodyEnd, bodyEnd, input.subarray(0, bodyEnd), trailer, input, bodyEnd)) return SrtpStatus.AuthFailed;
+        if (!gcm.open(input, bodyEnd, bodyEnd, input, 0, bodyEnd, trailer, null, 0, ahead.buffer, ahead.offset)) return SrtpStatus.AuthFailed;
         if (!verifyOnly) copyBytes(input, 0, dst, 0, bodyEnd);
       }
     } else {
@@ -159,8 +162,8 @@ export class SrtcpTransform {
       if (!verifyOnly) {
         copyBytes(input, 0, dst, 0, bodyEnd);
         if (encrypted && crypto.keystream !== null) {
-          fillCounterModeIv(crypto.keystream.iv, crypto.salt, ssrc, index);
-          crypto.keystream.xor(dst, RTCP_HEADER_LENGTH, bodyEnd);
+          ahead.locate(crypto, ssrc, index, bodyEnd - RTCP_HEADER_LENGTH);
+          xorKeystream(dst, RTCP_HEADER_LENGTH, bodyEnd, ahead.buffer, ahead.offset);
         }
       }
     }
@@ -188,8 +191,4 @@ export class SrtcpTransform {
     this.outbound.clear();
   }
 
-  private scratchFor(length: number): Uint8Array {
-    if (this.verifyBuffer.length < length) this.verifyBuffer = new Uint8Array(length);
-    return this.verifyBuffer;
-  }
 }

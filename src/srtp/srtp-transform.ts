@@ -12,7 +12,7 @@ import { GCM_TAG_LENGTH } from './aes-gcm-aead';
 import { constantTimeEqual } from './hmac-sha1';
 import { SrtpStatus } from './srtp-status';
 import { StreamState } from './stream-state';
-import { fillCounterModeIv, fillGcmIv, sessionCryptoFor, writeTagPrefix, type TransformSettings } from './transform-common';
+import { sessionCryptoFor, writeTagPrefix, xorKeystream, type TransformSettings } from './transform-common';
 
 const SEQ_MOD = 0x10000;
 
@@ -22,8 +22,6 @@ export class SrtpTransform {
   private readonly inbound = new Map<number, StreamState>();
   /** Stands in for an inbound SSRC not seen yet, so a rejected packet creates no state. */
   private readonly scratch: StreamState;
-  /** Where verify-only GCM writes the plaintext it must compute to check the tag. */
-  private verifyBuffer = new Uint8Array(1500);
 
   constructor(settings: TransformSettings) {
     this.s = settings;
@@ -60,17 +58,17 @@ export class SrtpTransform {
     const crypto = sessionCryptoFor(s, state, key, index, false);
     const roc = Math.floor(index / SEQ_MOD);
 
+    const ahead = state.ahead;
     if (crypto.gcm !== null) {
-      const gcm = crypto.gcm;
-      fillGcmIv(gcm.iv, crypto.salt, ssrc, roc, index - roc * SEQ_MOD);
       copyBytes(input, 0, dst, 0, headerLength);
-      gcm.seal(input, headerLength, length, dst.subarray(0, headerLength), null, dst, headerLength);
+      ahead.locate(crypto, ssrc, index, length - headerLength);
+      crypto.gcm.seal(input, headerLength, length, dst, 0, headerLength, null, dst, headerLength, ahead.buffer, ahead.offset);
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length + GCM_TAG_LENGTH, mkiLength);
     } else {
       copyBytes(input, 0, dst, 0, length);
       if (crypto.keystream !== null && s.encryptSrtp) {
-        fillCounterModeIv(crypto.keystream.iv, crypto.salt, ssrc, index);
-        crypto.keystream.xor(dst, headerLength, length);
+        ahead.locate(crypto, ssrc, index, length - headerLength);
+        xorKeystream(dst, headerLength, length, ahead.buffer, ahead.offset);
       }
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length, mkiLength);
       if (s.srtpTagLength > 0 && crypto.hmac !== null) {
@@ -122,11 +120,13 @@ export class SrtpTransform {
       if (dst.length < plainLength) return SrtpStatus.OutputTooSmall;
     }
 
+    const ahead = state.ahead;
     if (crypto.gcm !== null) {
-      const gcm = crypto.gcm;
-      fillGcmIv(gcm.iv, crypto.salt, ssrc, roc, index - roc * SEQ_MOD);
-      const target = verifyOnly ? this.scratchFor(plainLength) : dst;
-      if (!gcm.open(input, headerLength, payloadEnd, input.subarray(0, headerLength), null, target, headerLength)) return SrtpStatus.AuthFailed;
+      // RFC 7714 §8: the tag is checked before anything is decrypted.
+      ahead.locate(crypto, ssrc, index, payloadEnd - headerLength);
+      if (!crypto.gcm.open(input, headerLength, payloadEnd, input, 0, headerLength, null, verifyOnly ? null : dst, headerLength, ahead.buffer, ahead.offset)) {
+        return SrtpStatus.AuthFailed;
+      }
       if (!verifyOnly) copyBytes(input, 0, dst, 0, headerLength);
     } else {
       if (tagLength > 0 && crypto.hmac !== null) {
@@ -136,8 +136,8 @@ export class SrtpTransform {
       if (!verifyOnly) {
         copyBytes(input, 0, dst, 0, payloadEnd);
         if (crypto.keystream !== null && s.encryptSrtp) {
-          fillCounterModeIv(crypto.keystream.iv, crypto.salt, ssrc, index);
-          crypto.keystream.xor(dst, headerLength, payloadEnd);
+          ahead.locate(crypto, ssrc, index, payloadEnd - headerLength);
+          xorKeystream(dst, headerLength, payloadEnd, ahead.buffer, ahead.offset);
         }
       }
     }
@@ -192,8 +192,4 @@ export class SrtpTransform {
     this.outbound.clear();
   }
 
-  private scratchFor(length: number): Uint8Array {
-    if (this.verifyBuffer.length < length) this.verifyBuffer = new Uint8Array(length);
-    return this.verifyBuffer;
-  }
 }

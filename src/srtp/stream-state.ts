@@ -1,4 +1,5 @@
 /** Per-SSRC state of one direction of a context (RFC 3711 §3.2.3 cryptographic context). */
+import { KeystreamAhead } from './keystream-ahead';
 import { ReplayWindow } from './replay-window';
 import { RolloverState } from './rollover-counter';
 import type { SessionCrypto } from './session-crypto';
@@ -14,6 +15,8 @@ export class StreamState {
   kdrCrypto: SessionCrypto | null = null;
   kdrKeyIndex = -1;
   kdrR = -1;
+  /** AES-CM keystream for the next indexes of this stream (SRTP only). */
+  readonly ahead = new KeystreamAhead();
 
   constructor(ssrc: number, roc: number, windowSize: number) {
     this.ssrc = ssrc;
@@ -27,9 +30,11 @@ export class StreamState {
     this.rollover.set(roc);
     this.replay.reset();
     this.srtcpIndex = 0;
+    this.ahead.wipe();
   }
 
   wipe(): void {
+    this.ahead.wipe();
     this.kdrCrypto?.wipe();
     this.kdrCrypto = null;
   }

@@ -4,6 +4,7 @@
  */
 import { SrtpContext } from '../../src/srtp';
 import { SessionCrypto } from '../../src/srtp/session-crypto';
+import { StreamState } from '../../src/srtp/stream-state';
 import type { ProtectionProfile } from '../../src/srtp/protection-profile';
 
 export function contextWithSessionKeys(profileName: string, sessionKey: Uint8Array, sessionSalt: Uint8Array, srtcpIndex = 0, ssrc = 0): SrtpContext {
@@ -15,7 +16,6 @@ export function contextWithSessionKeys(profileName: string, sessionKey: Uint8Arr
   ring.keys[0].srtcp = new SessionCrypto(profile, material());
   if (srtcpIndex > 0) {
     const rtcp = (probe as unknown as { rtcp: { outbound: Map<number, { srtcpIndex: number }> } }).rtcp;
-    const { StreamState } = require('../../src/srtp/stream-state') as typeof import('../../src/srtp/stream-state');
     const st = new StreamState(ssrc, 0, 128);
     st.srtcpIndex = srtcpIndex - 1;
     rtcp.outbound.set(ssrc, st);
