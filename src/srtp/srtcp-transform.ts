@@ -121,6 +121,10 @@ export class SrtcpTransform {
     const trailerValue = readUint32(input, trailerStart);
     const encrypted = trailerValue >= E_FLAG;
     const index = encrypted ? trailerValue - E_FLAG : trailerValue;
+    // RFC 3711 §3.4: E says whether this packet is encrypted; it must match what was negotiated,
+    // or a receiver expecting confidential RTCP would take cleartext (the tag covers E, so only
+    // a misconfigured or downgrading sender produces this).
+    if (encrypted !== this.encrypting) return SrtpStatus.PolicyMismatch;
     const ssrc = rtcpSenderSsrc(input);
     let state = this.inbound.get(ssrc);
     const known = state !== undefined;

@@ -20,10 +20,15 @@ export enum SrtpStatus {
   OutputTooSmall = 8,
   /** The context has been closed and its keys wiped. */
   Closed = 9,
+  /**
+   * The packet's protection differs from the negotiated policy: SRTCP with E=0 where RTCP is to
+   * be encrypted, or E=1 where UNENCRYPTED_SRTCP was negotiated (as libsrtp refuses it).
+   */
+  PolicyMismatch = 10,
 }
 
 const NAMES: readonly string[] = [
-  'ok', 'too_short', 'malformed', 'auth_failed', 'replayed', 'too_old', 'unknown_mki', 'key_expired', 'output_too_small', 'closed',
+  'ok', 'too_short', 'malformed', 'auth_failed', 'replayed', 'too_old', 'unknown_mki', 'key_expired', 'output_too_small', 'closed', 'policy_mismatch',
 ];
 
 /** Stable snake_case name of a status, for counters, logs and the CLI's `error CODE` lines. */

@@ -34,7 +34,7 @@ describe.each(PROTECTION_PROFILES.map((p) => [p.name, p] as const))('%s', (_name
 
   it('round-trips RTCP, encrypted and with E=0 (UNENCRYPTED_SRTCP)', () => {
     for (const encryptSrtcp of [true, false]) {
-      const { tx, rx } = pair(p, { encryptSrtcp });
+      const { tx, rx, keys } = pair(p, { encryptSrtcp });
       const sr = buildRtcpSr(0xcafebabe, 2);
       expect(tx.protectRtcp(sr)).toBe(SrtpStatus.Ok);
       const prot = out(tx);
@@ -44,6 +44,11 @@ describe.each(PROTECTION_PROFILES.map((p) => [p.name, p] as const))('%s', (_name
       expect(rx.unprotectRtcp(prot)).toBe(SrtpStatus.Ok);
       expect(out(rx).equals(sr)).toBe(true);
       expect(rx.unprotectRtcp(prot)).toBe(SrtpStatus.Replayed);
+      // A receiver that negotiated the other E setting refuses (RFC 3711 §3.4, RFC 4568 §6.3.2).
+      if (p.cipher !== 'null') {
+        const other = new SrtpContext({ profile: p.name, keys, allowNull: true, encryptSrtcp: !encryptSrtcp });
+        expect(other.unprotectRtcp(prot)).toBe(SrtpStatus.PolicyMismatch);
+      }
     }
   });
 

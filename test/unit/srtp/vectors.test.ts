@@ -81,7 +81,7 @@ describe('AES-GCM packets (RFC 7714 §16-17)', () => {
       const txe = contextWithSessionKeysAndE(c.profile, hex(c.sessionKey), salt, gcmVectors.rtcp.index, ssrc, c.encrypted);
       expect(txe.protectRtcp(plain)).toBe(SrtpStatus.Ok);
       expect(toHex(txe.output.subarray(0, txe.outputLength))).toBe(c.protected);
-      const rx = contextWithSessionKeys(c.profile, hex(c.sessionKey), salt);
+      const rx = contextWithSessionKeysAndE(c.profile, hex(c.sessionKey), salt, 0, 0, c.encrypted);
       expect(rx.unprotectRtcp(hex(c.protected))).toBe(SrtpStatus.Ok);
       expect(toHex(rx.output.subarray(0, rx.outputLength))).toBe(gcmVectors.rtcp.plaintext);
     });

@@ -1,0 +1,19 @@
+/**
+ * Media streams. Seed 003 "Security icons": "The audio and video portions of the call provide
+ * basis for the call security status. Consider the call secure only if both the audio and video
+ * portions are secure."
+ */
+export type MediaKind = 'audio' | 'video';
+
+export const MEDIA_KINDS: readonly MediaKind[] = Object.freeze(['audio', 'video']);
+
+/**
+ * One stream as negotiated on one leg. `srtp` is what signaling agreed for this stream on this
+ * leg (SDES crypto accepted, or keys delivered by the key manager). Seed 003 "Digest
+ * authentication and encryption": SRTP capabilities can differ per call leg, depending on what
+ * the user agents negotiate — so a device that can do SRTP may still carry RTP video.
+ */
+export interface LegStream {
+  readonly kind: MediaKind;
+  readonly srtp: boolean;
+}

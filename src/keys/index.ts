@@ -1,0 +1,22 @@
+/** Key manager (seed 003 "Media encryption"): the surface other layers import. */
+export * from './errors';
+export { initKeys } from './sodium';
+export * from './master-key';
+export * from './master-key-set';
+export * from './session-params';
+export * from './suite-policy';
+export { resolveSuite, type SuiteOptions } from './suite-resolution';
+export * from './key-generator';
+export * from './mki';
+export * from './sdes-lifetime';
+export * from './sdes-crypto-attribute';
+export * from './sdes-negotiation';
+export * from './managed-keying';
+export * from './context-options';
+export * from './key-rollover';
+export * from './rollover-counter-handoff';
+export * from './node-key';
+export * from './key-vault';
+export * from './sealed-delivery';
+export type { LabelledKeySet } from './key-set-codec';
+export * from './key-manager';

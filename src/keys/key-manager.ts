@@ -1,0 +1,211 @@
+/**
+ * The key manager (seed 003 "Media encryption"): owns every master key set of every call, hands
+ * them out only through explicit deliveries, and wipes them when the call ends.
+ *
+ * Created once through `KeyManager.create()`, which awaits libsodium. A call holds one entry
+ * per leg (a pair of endpoints that share keys: the two phones for end-to-end keying, or phone
+ * and relay when the relay re-encrypts), each with two sets per stream, one per direction.
+ */
+import { KeyError, KeyErrorCode } from './errors';
+import { generateKeySet, type KeySetOptions } from './key-generator';
+import type { LabelledKeySet } from './key-set-codec';
+import { openFromStore, sealForStore, type PersistedKeySets } from './key-vault';
+import { assertDistinct, createStreamKeys, endpointView, type EndpointStreamKeys, type Side, type StreamKeys } from './managed-keying';
+import type { MasterKeySet } from './master-key-set';
+import { NodeKey } from './node-key';
+import { sealForDevice, type SealedKeySets } from './sealed-delivery';
+import { answerSdesOffer, completeSdesOffer, createSdesOffer, type SdesAnswer, type SdesKeys, type SdesOffer, type SdesOptions } from './sdes-negotiation';
+import { initKeys } from './sodium';
+import { DEFAULT_SUITE_PREFERENCE, SuitePolicy } from './suite-policy';
+
+export interface KeyManagerConfig {
+  /** Suite names, most preferred first. Default DEFAULT_SUITE_PREFERENCE. */
+  readonly suitePreference?: readonly string[];
+  /** Allow NULL_HMAC_SHA1_* suites in the preference (no confidentiality). Default false. */
+  readonly allowNull?: boolean;
+  /** Key count, MKI length, lifetime of generated sets. */
+  readonly keys?: KeySetOptions;
+  /** Node key for persisted state, base64. Falls back to SRTP_RELAY_NODE_KEY; optional. */
+  readonly nodeKey?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface LegKeyRequest {
+  readonly callId: string;
+  /** Default "main". */
+  readonly legId?: string;
+  /** Default ["audio"]. */
+  readonly streams?: readonly string[];
+  /** Suites each endpoint supports. */
+  readonly a: readonly string[];
+  readonly b: readonly string[];
+}
+
+export class KeyManager {
+  readonly policy: SuitePolicy;
+  readonly #keyOptions: KeySetOptions;
+  readonly #nodeKey: NodeKey | null;
+  /** callId → legId → streams. */
+  readonly #calls: Map<string, Map<string, StreamKeys[]>>;
+  /** Sets replaced by a rekey, kept until their call ends (packets in flight still use them). */
+  readonly #retired: Map<string, MasterKeySet[]>;
+  #closed: boolean;
+
+  private constructor(config: KeyManagerConfig) {
+    this.policy = new SuitePolicy(config.suitePreference ?? DEFAULT_SUITE_PREFERENCE, { allowNull: config.allowNull === true });
+    this.#keyOptions = config.keys ?? {};
+    const nodeKeyText = config.nodeKey ?? (config.env ?? process.env).SRTP_RELAY_NODE_KEY;
+    this.#nodeKey = nodeKeyText !== undefined && nodeKeyText !== '' ? NodeKey.fromBase64(nodeKeyText) : null;
+    this.#calls = new Map();
+    this.#retired = new Map();
+    this.#closed = false;
+  }
+
+  static async create(config: KeyManagerConfig = {}): Promise<KeyManager> {
+    await initKeys();
+    return new KeyManager(config);
+  }
+
+  /** Create both directions' sets for every stream of one leg (seed 003 steps 2-3). */
+  createLegKeys(req: LegKeyRequest): StreamKeys[] {
+    this.#checkOpen();
+    const legId = req.legId ?? 'main';
+    const legs = this.#calls.get(req.callId) ?? new Map<string, StreamKeys[]>();
+    if (legs.has(legId)) throw new KeyError(KeyErrorCode.DuplicateCall, `keys for call ${req.callId} leg ${legId} already exist`);
+    const profile = this.policy.choose(req.a, req.b);
+    const streams = (req.streams ?? ['audio']).map((s) => createStreamKeys(s, profile, this.#keyOptions));
+    assertDistinct(streams.flatMap((s) => [s.aToB, s.bToA]));
+    legs.set(legId, streams);
+    this.#calls.set(req.callId, legs);
+    return streams;
+  }
+
+  /** One endpoint's send and receive sets for each stream of a leg (seed 003 step 3). */
+  endpointKeys(callId: string, side: Side, legId = 'main'): EndpointStreamKeys[] {
+    return endpointView(this.#leg(callId, legId), side);
+  }
+
+  /** Deliver an endpoint's sets sealed to its device public key (crypto_box_seal). */
+  deliverSealed(callId: string, side: Side, devicePublicKey: Uint8Array | string, legId = 'main'): SealedKeySets {
+    return sealForDevice(labelled(this.endpointKeys(callId, side, legId)), devicePublicKey);
+  }
+
+  /** Replace one direction's set of a stream with fresh keys (re-negotiation after `rekeyneeded`). */
+  rekey(callId: string, stream: string, direction: 'aToB' | 'bToA', legId = 'main'): MasterKeySet {
+    const streams = this.#leg(callId, legId);
+    const i = streams.findIndex((s) => s.stream === stream);
+    if (i < 0) throw new KeyError(KeyErrorCode.UnknownCall, `call ${callId} leg ${legId} has no stream ${stream}`);
+    const old = streams[i];
+    const next = generateKeySet(old.profile, this.#keyOptions);
+    assertDistinct([next, old.aToB, old.bToA]);
+    streams[i] = { ...old, [direction]: next };
+    const retired = this.#retired.get(callId) ?? [];
+    retired.push(old[direction]);
+    this.#retired.set(callId, retired);
+    return next;
+  }
+
+  /** Encrypted record of a call's keys for a store; needs a node key. */
+  persist(callId: string): PersistedKeySets {
+    const legs = this.#call(callId);
+    const sets: LabelledKeySet[] = [];
+    for (const [legId, streams] of legs) {
+      for (const s of streams) {
+        sets.push({ label: `${legId}/${s.stream}/aToB`, set: s.aToB }, { label: `${legId}/${s.stream}/bToA`, set: s.bToA });
+      }
+    }
+    return sealForStore(sets, this.#requireNodeKey());
+  }
+
+  /** Rebuild a call's keys from `persist()` output (e.g. after failover). */
+  restore(callId: string, record: PersistedKeySets): void {
+    this.#checkOpen();
+    if (this.#calls.has(callId)) throw new KeyError(KeyErrorCode.DuplicateCall, `keys for call ${callId} already exist`);
+    const sets = openFromStore(record, this.#requireNodeKey(), { allowNull: this.policy.allowNull });
+    const legs = new Map<string, StreamKeys[]>();
+    const byName = new Map(sets.map((s) => [s.label, s.set]));
+    for (const { label, set } of sets) {
+      const [legId, stream, dir] = label.split('/');
+      if (dir !== 'aToB') continue;
+      const bToA = byName.get(`${legId}/${stream}/bToA`);
+      if (bToA === undefined) {
+        for (const s of sets) s.set.release();
+        throw new KeyError(KeyErrorCode.BadSealedData, `persisted call ${callId} lacks the B→A set of ${legId}/${stream}`);
+      }
+      const list = legs.get(legId) ?? [];
+      list.push({ stream, profile: set.profile, aToB: set, bToA });
+      legs.set(legId, list);
+    }
+    this.#calls.set(callId, legs);
+  }
+
+  sdesOffer(options: SdesOptions = {}): SdesOffer {
+    this.#checkOpen();
+    return createSdesOffer(this.policy, { keys: this.#keyOptions, ...options });
+  }
+
+  sdesAnswer(offerLines: readonly string[], options: SdesOptions = {}): SdesAnswer {
+    this.#checkOpen();
+    return answerSdesOffer(offerLines, this.policy, { keys: this.#keyOptions, ...options });
+  }
+
+  sdesComplete(offer: SdesOffer, answerLine: string): SdesKeys {
+    this.#checkOpen();
+    return completeSdesOffer(offer, answerLine, this.policy);
+  }
+
+  hasCall(callId: string): boolean {
+    return this.#calls.has(callId);
+  }
+
+  /** The call ended: wipe every key it held. Idempotent. */
+  releaseCall(callId: string): void {
+    for (const streams of this.#calls.get(callId)?.values() ?? []) {
+      for (const s of streams) {
+        s.aToB.release();
+        s.bToA.release();
+      }
+    }
+    for (const set of this.#retired.get(callId) ?? []) set.release();
+    this.#calls.delete(callId);
+    this.#retired.delete(callId);
+  }
+
+  /** Wipe everything, including the node key. Idempotent; later calls throw KEY_ERR_RELEASED. */
+  close(): void {
+    if (this.#closed) return;
+    for (const callId of [...this.#calls.keys(), ...this.#retired.keys()]) this.releaseCall(callId);
+    this.#nodeKey?.release();
+    this.#closed = true;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new KeyError(KeyErrorCode.Released, 'key manager is closed');
+  }
+
+  #call(callId: string): Map<string, StreamKeys[]> {
+    this.#checkOpen();
+    const legs = this.#calls.get(callId);
+    if (legs === undefined) throw new KeyError(KeyErrorCode.UnknownCall, `no keys for call ${callId}`);
+    return legs;
+  }
+
+  #leg(callId: string, legId: string): StreamKeys[] {
+    const streams = this.#call(callId).get(legId);
+    if (streams === undefined) throw new KeyError(KeyErrorCode.UnknownCall, `no keys for call ${callId} leg ${legId}`);
+    return streams;
+  }
+
+  #requireNodeKey(): NodeKey {
+    if (this.#nodeKey === null) throw new KeyError(KeyErrorCode.NoNodeKey, 'persisting keys needs a node key (SRTP_RELAY_NODE_KEY or keys.nodeKey)');
+    return this.#nodeKey;
+  }
+
+  toJSON(): { calls: number; closed: boolean } {
+    return { calls: this.#calls.size, closed: this.#closed };
+  }
+}
+
+function labelled(keys: readonly EndpointStreamKeys[]): LabelledKeySet[] {
+  return keys.flatMap((k) => [{ label: `${k.stream}/send`, set: k.send }, { label: `${k.stream}/receive`, set: k.receive }]);
+}
