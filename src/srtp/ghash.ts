@@ -4,7 +4,7 @@
  *
  * Why not node:crypto: its GCM needs a new cipher object per packet (~6 us, several
  * allocations); GHASH here plus AES keystream computed ahead costs a fraction of that.
- * Table lookups depend on secret data, as in every table-driven GHASH; see docs/srtp-engine.md.
+ * Table lookups depend on secret data, as in every table-driven GHASH; see docs/srtp-engine-api.md.
  */
 
 /** R8[r]: what the byte r shifted out of Z by x^8 reduces to, in the top word (poly 0xE1 || 0^120). */
