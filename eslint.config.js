@@ -1,7 +1,7 @@
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench-results/**', 'native-bench/**'] },
+  { ignores: ['test/reporters/**', 'dist/**', 'node_modules/**', 'bench-results/**', 'native-bench/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -2,6 +2,7 @@
 // (independent implementations: libsrtp, ffmpeg, werift). Both run in `npm test`.
 const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
 module.exports = {
+  reporters: ['default', '<rootDir>/test/reporters/summary-line.js'],
   projects: [
     {
       displayName: 'unit',

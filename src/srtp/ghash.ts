@@ -30,6 +30,14 @@ function readWord(b: Uint8Array, o: number): number {
   return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 }
 
+/** out[o..o+4) = big-endian `v` XOR ekj0[k..k+4). */
+function writeTagWord(v: number, ekj0: Uint8Array, k: number, out: Uint8Array, o: number): void {
+  out[o] = (v >>> 24) ^ ekj0[k];
+  out[o + 1] = ((v >>> 16) & 0xff) ^ ekj0[k + 1];
+  out[o + 2] = ((v >>> 8) & 0xff) ^ ekj0[k + 2];
+  out[o + 3] = (v & 0xff) ^ ekj0[k + 3];
+}
+
 export class Ghash {
   /** T[4b..4b+3] = b * H as four big-endian words, b's most significant bit being x^0. */
   private readonly T = new Int32Array(256 * 4);
@@ -107,16 +115,10 @@ export class Ghash {
     lb[8] = 0; lb[9] = 0; lb[10] = 0; lb[11] = Math.floor(cBits / 0x100000000) & 0xff;
     lb[12] = cBits >>> 24; lb[13] = (cBits >>> 16) & 0xff; lb[14] = (cBits >>> 8) & 0xff; lb[15] = cBits & 0xff;
     this.block(lb, 0);
-    const y = [this.y0, this.y1, this.y2, this.y3];
-    for (let w = 0; w < 4; w++) {
-      const v = y[w];
-      const o = outOffset + w * 4;
-      const k = ekj0Offset + w * 4;
-      out[o] = (v >>> 24) ^ ekj0[k];
-      out[o + 1] = ((v >>> 16) & 0xff) ^ ekj0[k + 1];
-      out[o + 2] = ((v >>> 8) & 0xff) ^ ekj0[k + 2];
-      out[o + 3] = (v & 0xff) ^ ekj0[k + 3];
-    }
+    writeTagWord(this.y0, ekj0, ekj0Offset, out, outOffset);
+    writeTagWord(this.y1, ekj0, ekj0Offset + 4, out, outOffset + 4);
+    writeTagWord(this.y2, ekj0, ekj0Offset + 8, out, outOffset + 8);
+    writeTagWord(this.y3, ekj0, ekj0Offset + 12, out, outOffset + 12);
     this.reset();
   }
 

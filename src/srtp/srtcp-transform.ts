@@ -9,7 +9,7 @@
 import { readUint32, writeUint32 } from '../rtp/rtp-header';
 import { rtcpSenderSsrc, RTCP_HEADER_LENGTH } from '../rtp/rtcp-header';
 import { GCM_TAG_LENGTH } from './aes-gcm-aead';
-import { copyBytes } from './byte-copy';
+import { copyBytes, copyPacketPrefix } from './byte-copy';
 import { constantTimeEqual } from './hmac-sha1';
 import { SrtpStatus } from './srtp-status';
 import { StreamState } from './stream-state';
@@ -77,16 +77,16 @@ export class SrtcpTransform {
       ahead.locate(crypto, ssrc, index, encrypt ? length - RTCP_HEADER_LENGTH : 0);
       if (encrypt) {
         copyBytes(input, 0, this.header, 0, RTCP_HEADER_LENGTH);
-        copyBytes(input, 0, dst, 0, RTCP_HEADER_LENGTH);
+        copyPacketPrefix(input, dst, RTCP_HEADER_LENGTH);
         gcm.seal(input, RTCP_HEADER_LENGTH, length, this.header, 0, RTCP_HEADER_LENGTH, trailer, dst, RTCP_HEADER_LENGTH, ahead.buffer, ahead.offset);
       } else {
-        copyBytes(input, 0, dst, 0, length);
+        copyPacketPrefix(input, dst, length);
         gcm.seal(dst, length, length, dst, 0, length, trailer, dst, length, ahead.buffer, ahead.offset);
       }
       writeUint32(dst, length + GCM_TAG_LENGTH, trailerValue);
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length + GCM_TAG_LENGTH + TRAILER, mkiLength);
     } else {
-      copyBytes(input, 0, dst, 0, length);
+      copyPacketPrefix(input, dst, length);
       if (encrypt && crypto.keystream !== null) {
         ahead.locate(crypto, ssrc, index, length - RTCP_HEADER_LENGTH);
         xorKeystream(dst, RTCP_HEADER_LENGTH, length, ahead.buffer, ahead.offset);
@@ -156,7 +156,7 @@ export class SrtcpTransform {
         if (!verifyOnly) copyBytes(this.header, 0, dst, 0, RTCP_HEADER_LENGTH);
       } else {
         if (!gcm.open(input, bodyEnd, bodyEnd, input, 0, bodyEnd, trailer, null, 0, ahead.buffer, ahead.offset)) return SrtpStatus.AuthFailed;
-        if (!verifyOnly) copyBytes(input, 0, dst, 0, bodyEnd);
+        if (!verifyOnly) copyPacketPrefix(input, dst, bodyEnd);
       }
     } else {
       const hmac = crypto.hmac;
@@ -164,7 +164,7 @@ export class SrtcpTransform {
       const digest = hmac.compute(input, 0, trailerStart + TRAILER, false, 0);
       if (!constantTimeEqual(digest, 0, input, length - tagLength, tagLength)) return SrtpStatus.AuthFailed;
       if (!verifyOnly) {
-        copyBytes(input, 0, dst, 0, bodyEnd);
+        copyPacketPrefix(input, dst, bodyEnd);
         if (encrypted && crypto.keystream !== null) {
           ahead.locate(crypto, ssrc, index, bodyEnd - RTCP_HEADER_LENGTH);
           xorKeystream(dst, RTCP_HEADER_LENGTH, bodyEnd, ahead.buffer, ahead.offset);

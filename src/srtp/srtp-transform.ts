@@ -7,7 +7,7 @@
  * output buffer (GCM aside: node:crypto's AEAD needs a cipher object per packet).
  */
 import { rtpHeaderLength, rtpSequenceNumber, rtpSsrc, RTP_FIXED_HEADER_LENGTH } from '../rtp/rtp-header';
-import { copyBytes } from './byte-copy';
+import { copyBytes, copyPacketPrefix } from './byte-copy';
 import { GCM_TAG_LENGTH } from './aes-gcm-aead';
 import { constantTimeEqual } from './hmac-sha1';
 import { SrtpStatus } from './srtp-status';
@@ -60,12 +60,12 @@ export class SrtpTransform {
 
     const ahead = state.ahead;
     if (crypto.gcm !== null) {
-      copyBytes(input, 0, dst, 0, headerLength);
+      copyPacketPrefix(input, dst, headerLength);
       ahead.locate(crypto, ssrc, index, length - headerLength);
       crypto.gcm.seal(input, headerLength, length, dst, 0, headerLength, null, dst, headerLength, ahead.buffer, ahead.offset);
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length + GCM_TAG_LENGTH, mkiLength);
     } else {
-      copyBytes(input, 0, dst, 0, length);
+      copyPacketPrefix(input, dst, length);
       if (crypto.keystream !== null && s.encryptSrtp) {
         ahead.locate(crypto, ssrc, index, length - headerLength);
         xorKeystream(dst, headerLength, length, ahead.buffer, ahead.offset);
@@ -124,17 +124,18 @@ export class SrtpTransform {
     if (crypto.gcm !== null) {
       // RFC 7714 §8: the tag is checked before anything is decrypted.
       ahead.locate(crypto, ssrc, index, payloadEnd - headerLength);
+      // Header first: the prefix copy may cover the payload, which open then decrypts over.
+      if (!verifyOnly) copyPacketPrefix(input, dst, headerLength);
       if (!crypto.gcm.open(input, headerLength, payloadEnd, input, 0, headerLength, null, verifyOnly ? null : dst, headerLength, ahead.buffer, ahead.offset)) {
         return SrtpStatus.AuthFailed;
       }
-      if (!verifyOnly) copyBytes(input, 0, dst, 0, headerLength);
     } else {
       if (tagLength > 0 && crypto.hmac !== null) {
         const digest = crypto.hmac.compute(input, 0, payloadEnd, true, roc);
         if (!constantTimeEqual(digest, 0, input, length - tagLength, tagLength)) return SrtpStatus.AuthFailed;
       }
       if (!verifyOnly) {
-        copyBytes(input, 0, dst, 0, payloadEnd);
+        copyPacketPrefix(input, dst, payloadEnd);
         if (crypto.keystream !== null && s.encryptSrtp) {
           ahead.locate(crypto, ssrc, index, payloadEnd - headerLength);
           xorKeystream(dst, headerLength, payloadEnd, ahead.buffer, ahead.offset);
