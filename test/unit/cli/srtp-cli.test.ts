@@ -57,7 +57,7 @@ describe('srtp line processor', () => {
   });
 
   it('keys derive prints the RFC 3711 B.3 session keys', () => {
-    const c = kdf.cases[0];
+    const c = kdf.cases[0] as { masterKey: string; masterSalt: string; expect: Record<string, string> };
     const json = JSON.parse(deriveKeysJson({ suite: 'AES_CM_128_HMAC_SHA1_80', key: inline(c.masterKey, c.masterSalt) }));
     expect(json.srtp.encryptionKey).toBe(c.expect['0'].toLowerCase());
     expect(json.srtp.authenticationKey).toBe(c.expect['1'].toLowerCase());
@@ -93,7 +93,7 @@ describe('the built srtp-relay command', () => {
   });
 
   it('keys derive prints JSON with kdr and index', () => {
-    const c = kdf.cases[0];
+    const c = kdf.cases[0] as { masterKey: string; masterSalt: string; expect: Record<string, string> };
     const r = cli(['keys', 'derive', '--suite', 'AES_CM_128_HMAC_SHA1_80', '--key', inline(c.masterKey, c.masterSalt), '--kdr', '0']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).srtp.encryptionKey).toBe(c.expect['0'].toLowerCase());

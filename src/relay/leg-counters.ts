@@ -1,0 +1,53 @@
+/**
+ * Per-leg counters as small numbers in a SharedArrayBuffer: the media worker increments them on
+ * the packet path, the control plane reads them without a message round trip (cheap stats).
+ * A Float64 holds every integer below 2^53 exactly; a torn read of a monotone counter only
+ * shows a value a moment old.
+ */
+export const COUNTER_NAMES = [
+  /** Packets received on the leg's sockets (RTP and RTCP), whatever became of them. */
+  'packetsIn',
+  'bytesIn',
+  /** Packets the relay sent to the leg's remote. */
+  'packetsOut',
+  'bytesOut',
+  'rtcpPacketsIn',
+  'rtcpPacketsOut',
+  /** Packets forwarded from this leg to its peer (after verify / unprotect / protect). */
+  'forwarded',
+  'authFailures',
+  'replays',
+  'tooOld',
+  'malformed',
+  'unknownMki',
+  'keyExpired',
+  /** Packets dropped because their source is not the leg's (latched or signaled) remote. */
+  'droppedBySource',
+  /** Packets dropped because the leg has no peer or the peer has no remote yet. */
+  'droppedNoRoute',
+  /** Protect failures on the way out of this leg, and socket send errors. */
+  'protectErrors',
+  'sendErrors',
+  'latchEvents',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+export type LegCounterValues = { readonly [K in CounterName]: number };
+
+/** Index of each counter in the shared array. */
+export const C: { readonly [K in CounterName]: number } = Object.freeze(
+  Object.fromEntries(COUNTER_NAMES.map((n, i) => [n, i])) as { [K in CounterName]: number },
+);
+
+export const COUNTER_COUNT = COUNTER_NAMES.length;
+
+export function createCounterBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(COUNTER_COUNT * Float64Array.BYTES_PER_ELEMENT);
+}
+
+/** Copy the counters into a plain object (control side; allocates, as stats reads may). */
+export function readCounters(view: Float64Array): LegCounterValues {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < COUNTER_COUNT; i++) out[COUNTER_NAMES[i]] = view[i];
+  return out as LegCounterValues;
+}

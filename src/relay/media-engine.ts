@@ -1,0 +1,110 @@
+/**
+ * The media plane of one worker: owns its calls' legs (in a private map, dropped on close),
+ * applies control messages, and reports latch events. Runs inside a worker thread
+ * (`media-worker.ts`) or, with `workers: 0`, on the control thread itself.
+ */
+import type { Logger } from 'pino';
+import { RelayError, RelayErrorCode } from './errors';
+import { wipeKeyBytes } from './key-transfer';
+import { MediaLeg } from './media-leg';
+import { PacketPath } from './packet-path';
+import { ScratchBuffers } from './scratch-buffers';
+import type { LatchEvent, WorkerRequest } from './worker-messages';
+
+export class MediaEngine {
+  private readonly calls = new Map<string, Map<string, MediaLeg>>();
+  readonly scratch = new ScratchBuffers();
+  readonly path: PacketPath;
+  private closed = false;
+  /** Requests are applied one at a time, in arrival order (a close never overtakes an open). */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly logger: Logger,
+    onLatch: (event: LatchEvent) => void,
+  ) {
+    this.path = new PacketPath(this.scratch, (leg, rtcp, address, port) => {
+      onLatch({ type: 'latch', callId: leg.callId, legId: leg.legId, rtcp, address, port });
+    });
+  }
+
+  /** Apply one control message after the ones before it. Rejects with typed errors (error replies). */
+  handle(req: WorkerRequest): Promise<void> {
+    const done = this.queue.then(() => this.apply(req));
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private async apply(req: WorkerRequest): Promise<void> {
+    if (this.closed) {
+      if (req.op === 'addLeg' && req.keyBytes !== null) wipeKeyBytes(req.keyBytes);
+      throw new RelayError(RelayErrorCode.Closed, 'media engine is closed');
+    }
+    switch (req.op) {
+      case 'addLeg': {
+        let legs = this.calls.get(req.callId);
+        if (legs?.has(req.legId) === true) {
+          if (req.keyBytes !== null) wipeKeyBytes(req.keyBytes);
+          throw new RelayError(RelayErrorCode.DuplicateLeg, `leg ${req.legId} already exists in call ${req.callId}`);
+        }
+        const leg = await MediaLeg.open(req, this.path.handle, this.logger);
+        legs = this.calls.get(req.callId);
+        if (legs === undefined) {
+          legs = new Map();
+          this.calls.set(req.callId, legs);
+        }
+        legs.set(req.legId, leg);
+        return;
+      }
+      case 'connect': {
+        const a = this.leg(req.callId, req.a);
+        const b = this.leg(req.callId, req.b);
+        for (const leg of [a, b]) {
+          if (leg.peer !== null && leg.peer.peer === leg) leg.peer.peer = null;
+        }
+        a.peer = b;
+        a.mode = req.modeAB;
+        b.peer = a;
+        b.mode = req.modeBA;
+        return;
+      }
+      case 'disconnect': {
+        const leg = this.leg(req.callId, req.legId);
+        if (leg.peer !== null && leg.peer.peer === leg) leg.peer.peer = null;
+        leg.peer = null;
+        return;
+      }
+      case 'setRemote':
+        this.leg(req.callId, req.legId).setRemote(req.remote);
+        return;
+      case 'closeCall':
+        this.closeCall(req.callId);
+        return;
+      case 'shutdown':
+        this.close();
+        return;
+    }
+  }
+
+  /** The worker-side leg (for the in-thread mode's tests and diagnostics). */
+  leg(callId: string, legId: string): MediaLeg {
+    const leg = this.calls.get(callId)?.get(legId);
+    if (leg === undefined) throw new RelayError(RelayErrorCode.UnknownLeg, `no leg ${legId} in call ${callId}`);
+    return leg;
+  }
+
+  private closeCall(callId: string): void {
+    const legs = this.calls.get(callId);
+    if (legs === undefined) return;
+    this.calls.delete(callId);
+    for (const leg of legs.values()) leg.close();
+  }
+
+  /** Close every call, then wipe the scratch buffers (they held clear packets). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const callId of [...this.calls.keys()]) this.closeCall(callId);
+    this.scratch.wipe();
+  }
+}

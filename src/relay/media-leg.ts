@@ -1,0 +1,166 @@
+/**
+ * A leg as the media worker holds it: its UDP sockets, its two SRTP contexts, where it sends
+ * (the remote, moved only by latching), its peer and the mode toward it, and its counters.
+ * The packet path itself is in `packet-path.ts`.
+ */
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { Logger } from 'pino';
+import { RelayError, RelayErrorCode } from './errors';
+import { C } from './leg-counters';
+import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
+import type { LatchingPolicy } from './latching';
+import { createPacketContext, type PacketContext } from './packet-context';
+import { PairMode } from './pair-mode';
+import { RateLimitedLog } from './rate-limited-log';
+import type { AddLegRequest, RemoteEndpoint } from './worker-messages';
+
+/** Called by the packet path for every packet received on one of the leg's sockets. */
+export type PacketHandler = (leg: MediaLeg, packet: Buffer, address: string, port: number, onRtcpSocket: boolean) => void;
+
+export class MediaLeg {
+  readonly callId: string;
+  readonly legId: string;
+  readonly rtcpMux: boolean;
+  readonly latching: LatchingPolicy;
+  readonly counters: Float64Array;
+  readonly inbound: PacketContext | null;
+  readonly outbound: PacketContext | null;
+  readonly rtpSocket: dgram.Socket;
+  readonly rtcpSocket: dgram.Socket;
+  readonly log: RateLimitedLog;
+  /** Where RTP (and muxed RTCP) goes; '' / 0 when unknown. */
+  rtpAddress = '';
+  rtpPort = 0;
+  /** Where RTCP goes when not muxed. */
+  rtcpAddress = '';
+  rtcpPort = 0;
+  /** A `first` leg locks once it has accepted a packet. */
+  rtpLocked = false;
+  rtcpLocked = false;
+  peer: MediaLeg | null = null;
+  /** Mode for packets arriving on this leg and leaving on `peer`. */
+  mode: PairMode = PairMode.Forward;
+  closed = false;
+
+  private constructor(req: AddLegRequest, contexts: { inbound: PacketContext; outbound: PacketContext } | null, sockets: { rtp: dgram.Socket; rtcp: dgram.Socket }, logger: Logger) {
+    this.callId = req.callId;
+    this.legId = req.legId;
+    this.rtcpMux = req.rtcpMux;
+    this.latching = req.latching;
+    this.counters = new Float64Array(req.counters);
+    this.inbound = contexts?.inbound ?? null;
+    this.outbound = contexts?.outbound ?? null;
+    this.rtpSocket = sockets.rtp;
+    this.rtcpSocket = sockets.rtcp;
+    this.log = new RateLimitedLog(logger.child({ callId: req.callId, legId: req.legId }));
+    this.setRemote(req.remote);
+  }
+
+  /**
+   * Build the contexts (then wipe the transferred key bytes), bind the sockets, and start
+   * receiving. On any failure everything opened so far is closed again.
+   */
+  static async open(req: AddLegRequest, handler: PacketHandler, logger: Logger): Promise<MediaLeg> {
+    let contexts: { inbound: PacketContext; outbound: PacketContext } | null = null;
+    try {
+      if (req.srtp !== null) {
+        if (req.keyBytes === null) throw new RelayError(RelayErrorCode.BadSrtpOptions, 'SRTP leg without key bytes');
+        const inbound = createPacketContext(unpackContextOptions(req.srtp.inbound, req.keyBytes));
+        try {
+          contexts = { inbound, outbound: createPacketContext(unpackContextOptions(req.srtp.outbound, req.keyBytes)) };
+        } catch (err) {
+          inbound.close();
+          throw err;
+        }
+      }
+    } finally {
+      if (req.keyBytes !== null) wipeKeyBytes(req.keyBytes);
+    }
+    let sockets: { rtp: dgram.Socket; rtcp: dgram.Socket };
+    try {
+      sockets = await bindSockets(req);
+    } catch (err) {
+      contexts?.inbound.close();
+      contexts?.outbound.close();
+      throw err;
+    }
+    const leg = new MediaLeg(req, contexts, sockets, logger);
+    leg.listen(handler);
+    return leg;
+  }
+
+  private listen(handler: PacketHandler): void {
+    // One closure per socket, made once: the per-packet path creates none. Send errors arrive
+    // as 'error' events (no per-send callback) and are counted, never thrown.
+    const onError = (): void => {
+      this.counters[C.sendErrors] += 1;
+    };
+    this.rtpSocket.on('error', onError);
+    if (this.rtcpSocket !== this.rtpSocket) this.rtcpSocket.on('error', onError);
+    this.rtpSocket.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => handler(this, msg, rinfo.address, rinfo.port, false));
+    if (this.rtcpSocket !== this.rtpSocket) {
+      this.rtcpSocket.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => handler(this, msg, rinfo.address, rinfo.port, true));
+    }
+  }
+
+  /** Signaled remote (or none). Unlocks a `first` leg so it can latch again. */
+  setRemote(remote: RemoteEndpoint | null): void {
+    this.rtpAddress = remote?.address ?? '';
+    this.rtpPort = remote?.port ?? 0;
+    this.rtcpAddress = this.rtpAddress;
+    this.rtcpPort = remote === null ? 0 : this.rtcpMux ? remote.port : (remote.rtcpPort ?? remote.port + 1);
+    this.rtpLocked = false;
+    this.rtcpLocked = false;
+  }
+
+  /** Close sockets and contexts (which wipe their keys). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.peer !== null && this.peer.peer === this) this.peer.peer = null;
+    this.peer = null;
+    closeSocket(this.rtpSocket);
+    if (this.rtcpSocket !== this.rtpSocket) closeSocket(this.rtcpSocket);
+    this.inbound?.close();
+    this.outbound?.close();
+  }
+}
+
+function closeSocket(socket: dgram.Socket): void {
+  try {
+    socket.close();
+  } catch {
+    // already closed
+  }
+}
+
+function bindOne(type: 'udp4' | 'udp6', address: string, port: number): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket({ type, ipv6Only: false });
+    const onError = (err: NodeJS.ErrnoException): void => {
+      closeSocket(socket);
+      reject(new RelayError(RelayErrorCode.BindFailed, `cannot bind ${address}:${port}: ${err.code ?? err.message}`));
+    };
+    socket.once('error', onError);
+    socket.bind({ address, port, exclusive: true }, () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+async function bindSockets(req: AddLegRequest): Promise<{ rtp: dgram.Socket; rtcp: dgram.Socket }> {
+  const type = isIPv6(req.bindAddress) ? 'udp6' : 'udp4';
+  const rtp = await bindOne(type, req.bindAddress, req.rtpPort);
+  let rtcp = rtp;
+  if (!req.rtcpMux) {
+    try {
+      rtcp = await bindOne(type, req.bindAddress, req.rtcpPort);
+    } catch (err) {
+      closeSocket(rtp);
+      throw err;
+    }
+  }
+  return { rtp, rtcp };
+}

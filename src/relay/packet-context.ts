@@ -1,0 +1,25 @@
+/**
+ * The part of the SRTP engine the packet path uses (docs/srtp-engine-api.md). Kept as an
+ * interface so the relay's hot path states exactly what it needs.
+ */
+import type { SrtpContextOptions } from '../srtp/srtp-context-options';
+import type { SrtpStatus } from '../srtp/srtp-status';
+import { SrtpContext } from '../srtp/srtp-context';
+
+export interface PacketContext {
+  readonly output: Uint8Array;
+  readonly outputLength: number;
+  readonly protectOverhead: number;
+  protectRtp(packet: Uint8Array, out?: Uint8Array, length?: number): SrtpStatus;
+  unprotectRtp(packet: Uint8Array, out?: Uint8Array, length?: number): SrtpStatus;
+  protectRtcp(packet: Uint8Array, out?: Uint8Array, length?: number): SrtpStatus;
+  unprotectRtcp(packet: Uint8Array, out?: Uint8Array, length?: number): SrtpStatus;
+  verifyRtp(packet: Uint8Array, length?: number): SrtpStatus;
+  verifyRtcp(packet: Uint8Array, length?: number): SrtpStatus;
+  close(): void;
+}
+
+/** Build a context; invalid options throw the engine's SrtpError (code SRTP_ERR_*). */
+export function createPacketContext(options: SrtpContextOptions): PacketContext {
+  return new SrtpContext(options);
+}

@@ -1,0 +1,154 @@
+/**
+ * The per-packet path of a media worker: source check → verify / unprotect / validate →
+ * latch → protect → send, counting every outcome. No exceptions, no closures and no
+ * allocation here beyond what dgram itself does (the received Buffer, rinfo, the send request).
+ */
+import { SrtpStatus } from '../srtp/srtp-status';
+import { C } from './leg-counters';
+import { judgeSource, SourceVerdict } from './latching';
+import type { MediaLeg } from './media-leg';
+import { isRtcpPacket, looksLikeRtcp, looksLikeRtp } from './packet-kind';
+import { PairMode } from './pair-mode';
+import type { ScratchBuffers } from './scratch-buffers';
+
+/** Receives latch decisions (rare: allocation is fine there). */
+export type LatchListener = (leg: MediaLeg, rtcp: boolean, address: string, port: number) => void;
+
+const STATUS_COUNTER: number[] = [];
+STATUS_COUNTER[SrtpStatus.TooShort] = C.malformed;
+STATUS_COUNTER[SrtpStatus.Malformed] = C.malformed;
+STATUS_COUNTER[SrtpStatus.OutputTooSmall] = C.malformed;
+STATUS_COUNTER[SrtpStatus.AuthFailed] = C.authFailures;
+STATUS_COUNTER[SrtpStatus.Replayed] = C.replays;
+STATUS_COUNTER[SrtpStatus.TooOld] = C.tooOld;
+STATUS_COUNTER[SrtpStatus.UnknownMki] = C.unknownMki;
+STATUS_COUNTER[SrtpStatus.KeyExpired] = C.keyExpired;
+STATUS_COUNTER[SrtpStatus.Closed] = C.droppedNoRoute;
+
+const STATUS_REASON: readonly string[] = [
+  'ok', 'too_short', 'malformed', 'auth_failed', 'replayed', 'too_old', 'unknown_mki', 'key_expired', 'output_too_small', 'closed',
+];
+
+export class PacketPath {
+  constructor(
+    private readonly scratch: ScratchBuffers,
+    private readonly onLatch: LatchListener,
+  ) {}
+
+  /** Bound once; handed to every leg as its packet handler. */
+  readonly handle = (from: MediaLeg, packet: Buffer, address: string, port: number, onRtcpSocket: boolean): void => {
+    const c = from.counters;
+    const length = packet.length;
+    c[C.packetsIn] += 1;
+    c[C.bytesIn] += length;
+    if (from.closed) return;
+    const rtcp = onRtcpSocket || (from.rtcpMux && isRtcpPacket(packet, length));
+    if (rtcp) c[C.rtcpPacketsIn] += 1;
+
+    // 1. Source check (before any crypto): strict and locked legs drop strangers outright.
+    const separateRtcp = rtcp && !from.rtcpMux;
+    const fromRemote = separateRtcp
+      ? address === from.rtcpAddress && port === from.rtcpPort
+      : address === from.rtpAddress && port === from.rtpPort;
+    const verdict = judgeSource(from.latching, fromRemote, separateRtcp ? from.rtcpLocked : from.rtpLocked);
+    if (verdict === SourceVerdict.Reject) {
+      c[C.droppedBySource] += 1;
+      from.log.drop('source', address, port, length);
+      return;
+    }
+
+    // 2. Authenticate (SRTP) or sanity-check (RTP). Nothing is committed for a failing packet.
+    const peer = from.peer;
+    const mode = peer === null ? PairMode.Passthrough : from.mode;
+    let out: Buffer = packet;
+    let outLength = length;
+    const inbound = from.inbound;
+    if (inbound !== null) {
+      let st: SrtpStatus;
+      if (mode === PairMode.Passthrough) {
+        st = rtcp ? inbound.verifyRtcp(packet, length) : inbound.verifyRtp(packet, length);
+      } else {
+        out = this.scratch.unprotected;
+        st = rtcp ? inbound.unprotectRtcp(packet, out, length) : inbound.unprotectRtp(packet, out, length);
+        outLength = inbound.outputLength;
+      }
+      if (st !== SrtpStatus.Ok) {
+        c[STATUS_COUNTER[st] ?? C.malformed] += 1;
+        from.log.drop(STATUS_REASON[st] ?? 'unknown', address, port, length);
+        return;
+      }
+    } else if (rtcp ? !looksLikeRtcp(packet, length) : !looksLikeRtp(packet, length)) {
+      c[C.malformed] += 1;
+      from.log.drop('malformed', address, port, length);
+      return;
+    }
+
+    // 3. Latch: only now, after the packet authenticated (or the RTP policy accepted it).
+    if (verdict === SourceVerdict.Candidate) this.latch(from, separateRtcp, address, port);
+    else if (verdict === SourceVerdict.Known && from.latching === 'first') {
+      if (separateRtcp) from.rtcpLocked = true;
+      else from.rtpLocked = true;
+    }
+
+    if (peer === null) {
+      c[C.droppedNoRoute] += 1;
+      return;
+    }
+    const peerSeparateRtcp = rtcp && !peer.rtcpMux;
+    const toAddress = peerSeparateRtcp ? peer.rtcpAddress : peer.rtpAddress;
+    const toPort = peerSeparateRtcp ? peer.rtcpPort : peer.rtpPort;
+    if (toPort === 0) {
+      c[C.droppedNoRoute] += 1;
+      return;
+    }
+
+    // 4. Protect toward the peer when its leg needs it.
+    if (mode === PairMode.Recrypt || mode === PairMode.Encrypt) {
+      const outbound = peer.outbound;
+      if (outbound === null) {
+        peer.counters[C.protectErrors] += 1;
+        return;
+      }
+      const target = this.scratch.protected;
+      const st = rtcp ? outbound.protectRtcp(out, target, outLength) : outbound.protectRtp(out, target, outLength);
+      if (st !== SrtpStatus.Ok) {
+        peer.counters[C.protectErrors] += 1;
+        peer.log.drop(STATUS_REASON[st] ?? 'unknown', toAddress, toPort, outLength);
+        return;
+      }
+      out = target;
+      outLength = outbound.outputLength;
+    }
+
+    // 5. Send. A queued (not yet sent) datagram keeps its buffer: give the path a new one.
+    const socket = peerSeparateRtcp ? peer.rtcpSocket : peer.rtpSocket;
+    socket.send(out, 0, outLength, toPort, toAddress);
+    if (out !== packet && socket.getSendQueueCount() > 0) {
+      if (out === this.scratch.protected) this.scratch.renewProtected();
+      else this.scratch.renewUnprotected();
+    }
+    c[C.forwarded] += 1;
+    const pc = peer.counters;
+    pc[C.packetsOut] += 1;
+    pc[C.bytesOut] += outLength;
+    if (rtcp) pc[C.rtcpPacketsOut] += 1;
+  };
+
+  private latch(leg: MediaLeg, separateRtcp: boolean, address: string, port: number): void {
+    if (separateRtcp) {
+      leg.rtcpAddress = address;
+      leg.rtcpPort = port;
+      if (leg.latching === 'first') leg.rtcpLocked = true;
+    } else {
+      leg.rtpAddress = address;
+      leg.rtpPort = port;
+      if (leg.rtcpMux) {
+        leg.rtcpAddress = address;
+        leg.rtcpPort = port;
+      }
+      if (leg.latching === 'first') leg.rtpLocked = true;
+    }
+    leg.counters[C.latchEvents] += 1;
+    this.onLatch(leg, separateRtcp, address, port);
+  }
+}

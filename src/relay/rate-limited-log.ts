@@ -1,0 +1,36 @@
+/**
+ * Bad-packet logging at a bounded rate (STYLE habit 6): a flood of forged packets must not
+ * become a flood of log lines. Allows `burst` lines per `intervalMs`, then counts what it
+ * suppressed and reports the count with the next line it lets through.
+ */
+import type { Logger } from 'pino';
+
+export class RateLimitedLog {
+  private windowStart = 0;
+  private inWindow = 0;
+  private suppressed = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly burst = 5,
+    private readonly intervalMs = 10_000,
+  ) {}
+
+  /** Log a dropped packet; fields must never include key material or packet bytes. */
+  drop(reason: string, source: string, port: number, length: number): void {
+    if (!this.logger.isLevelEnabled('warn')) return;
+    const now = Date.now();
+    if (now - this.windowStart >= this.intervalMs) {
+      this.windowStart = now;
+      this.inWindow = 0;
+    }
+    if (this.inWindow >= this.burst) {
+      this.suppressed += 1;
+      return;
+    }
+    this.inWindow += 1;
+    const suppressed = this.suppressed;
+    this.suppressed = 0;
+    this.logger.warn({ reason, source, port, length, suppressed }, 'packet dropped');
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * A call on the relay: its legs (owned in a private map), their pairing, stats and close.
+ * All of a call's legs live on one media worker, so forwarding never crosses threads.
+ */
+import { isIP } from 'node:net';
+import type { Logger } from 'pino';
+import { RelayError, RelayErrorCode } from './errors';
+import type { KeyFingerprinter } from './key-fingerprint';
+import { shareMasterKey } from './key-fingerprint';
+import { packLegSrtp, wipeKeyBytes } from './key-transfer';
+import { createCounterBuffer } from './leg-counters';
+import { defaultLatching, RTP_LATCHING, SRTP_LATCHING } from './latching';
+import { choosePairMode, pairModeName, type LegKeying, type PairModeName } from './pair-mode';
+import type { PortAllocation, PortPool } from './port-pool';
+import { RelayLeg, type AddLegOptions, type LegLocal, type LegStats } from './relay-leg';
+import type { WorkerHandle } from './worker-handle';
+import type { AddLegRequest, LatchEvent, RemoteEndpoint } from './worker-messages';
+
+/** What a call needs from its relay. */
+export interface CallHost {
+  readonly bindAddress: string;
+  readonly pool: PortPool;
+  readonly fingerprinter: KeyFingerprinter;
+  readonly logger: Logger;
+  callClosed(call: RelayCall): void;
+}
+
+export interface CallStats {
+  readonly id: string;
+  readonly worker: number;
+  readonly closed: boolean;
+  readonly legs: readonly LegStats[];
+}
+
+/** Bind attempts per leg when a port of the pool is taken by another process. */
+const BIND_ATTEMPTS = 8;
+
+export class RelayCall {
+  readonly id: string;
+  private readonly legs = new Map<string, RelayLeg>();
+  private readonly addingIds = new Set<string>();
+  private closing: Promise<void> | null = null;
+  private closedFlag = false;
+
+  constructor(
+    id: string,
+    readonly worker: WorkerHandle,
+    private readonly host: CallHost,
+  ) {
+    this.id = id;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  leg(id: string): RelayLeg | undefined {
+    return this.legs.get(id);
+  }
+
+  /** Open a leg's sockets on the call's worker; returns its local ports. */
+  async addLeg(options: AddLegOptions): Promise<LegLocal> {
+    this.assertOpen();
+    const id = options.id;
+    if (typeof id !== 'string' || id.length === 0) throw new RelayError(RelayErrorCode.BadOption, 'a leg needs a non-empty string id');
+    if (this.legs.has(id) || this.addingIds.has(id)) throw new RelayError(RelayErrorCode.DuplicateLeg, `leg ${id} already exists in call ${this.id}`);
+    const rtcpMux = options.rtcpMux === true;
+    const srtp = options.srtp ?? null;
+    const latching = options.latching ?? defaultLatching(srtp !== null);
+    if (!(srtp !== null ? SRTP_LATCHING : RTP_LATCHING).includes(latching)) {
+      throw new RelayError(RelayErrorCode.BadOption, `latching "${String(latching)}" is not valid for ${srtp !== null ? 'an SRTP' : 'a plain RTP'} leg`);
+    }
+    const remote = options.remote ?? null;
+    if (remote !== null) validateRemote(remote);
+    const keying = srtp === null ? null : this.keyingOf(srtp);
+
+    this.addingIds.add(id);
+    try {
+      let ports: PortAllocation | null = null;
+      const counters = createCounterBuffer();
+      for (let attempt = 1; ; attempt++) {
+        ports = this.host.pool.allocate(rtcpMux);
+        const wire = srtp === null ? null : packLegSrtp(srtp);
+        const req: AddLegRequest = {
+          op: 'addLeg', callId: this.id, legId: id, bindAddress: this.host.bindAddress,
+          rtpPort: ports.rtpPort, rtcpPort: ports.rtcpPort, rtcpMux, remote, latching,
+          srtp: wire === null ? null : { inbound: wire.inbound, outbound: wire.outbound },
+          keyBytes: wire?.keyBytes ?? null, counters,
+        };
+        try {
+          await this.worker.request(req, wire === null ? [] : [wire.keyBytes]);
+          break;
+        } catch (err) {
+          this.host.pool.release(ports);
+          if ((err as RelayError).code !== RelayErrorCode.BindFailed || attempt >= BIND_ATTEMPTS) throw err;
+        } finally {
+          // Transferred (detached) to a worker, or wiped by the in-thread engine; make sure.
+          if (wire !== null) wipeKeyBytes(wire.keyBytes);
+        }
+      }
+      const leg = new RelayLeg({
+        id, rtcpMux, latching, keying, ports, remote, counters,
+        local: { address: this.host.bindAddress, rtpPort: ports.rtpPort, rtcpPort: ports.rtcpPort },
+      });
+      if (this.closedFlag) {
+        // The call closed while the leg was opening; the worker closed it with the call.
+        this.host.pool.release(ports);
+        throw new RelayError(RelayErrorCode.Closed, `call ${this.id} is closed`);
+      }
+      this.legs.set(id, leg);
+      this.host.logger.debug({ callId: this.id, legId: id, rtpPort: ports.rtpPort, srtp: srtp !== null }, 'leg added');
+      return leg.local;
+    } finally {
+      this.addingIds.delete(id);
+    }
+  }
+
+  /**
+   * Pair two legs: what arrives on one leaves on the other. The mode per direction follows
+   * from the legs' keys (pair-mode.ts). Re-pairing a leg drops its previous pairing.
+   */
+  async connect(a: string, b: string): Promise<{ readonly [direction: string]: PairModeName }> {
+    this.assertOpen();
+    if (a === b) throw new RelayError(RelayErrorCode.BadOption, 'a leg cannot be connected to itself');
+    const legA = this.mustLeg(a);
+    const legB = this.mustLeg(b);
+    const modeAB = choosePairMode(legA.keying, legB.keying);
+    const modeBA = choosePairMode(legB.keying, legA.keying);
+    await this.worker.request({ op: 'connect', callId: this.id, a, b, modeAB, modeBA });
+    for (const leg of [legA, legB]) {
+      const old = leg.peerId === null ? undefined : this.legs.get(leg.peerId);
+      if (old !== undefined && old.peerId === leg.id) {
+        old.peerId = null;
+        old.mode = null;
+      }
+    }
+    legA.peerId = b;
+    legA.mode = modeAB;
+    legB.peerId = a;
+    legB.mode = modeBA;
+    return { [`${a}->${b}`]: pairModeName(modeAB), [`${b}->${a}`]: pairModeName(modeBA) };
+  }
+
+  async disconnect(legId: string): Promise<void> {
+    this.assertOpen();
+    const leg = this.mustLeg(legId);
+    await this.worker.request({ op: 'disconnect', callId: this.id, legId });
+    const peer = leg.peerId === null ? undefined : this.legs.get(leg.peerId);
+    if (peer !== undefined && peer.peerId === leg.id) {
+      peer.peerId = null;
+      peer.mode = null;
+    }
+    leg.peerId = null;
+    leg.mode = null;
+  }
+
+  /** New remote from signaling (re-INVITE); also unlocks a `first` leg. */
+  async setRemote(legId: string, remote: RemoteEndpoint | null): Promise<void> {
+    this.assertOpen();
+    const leg = this.mustLeg(legId);
+    if (remote !== null) validateRemote(remote);
+    await this.worker.request({ op: 'setRemote', callId: this.id, legId, remote });
+    leg.setRemote(remote);
+  }
+
+  /** Cheap: counters come from shared memory, nothing is asked of the worker. */
+  stats(): CallStats {
+    return { id: this.id, worker: this.worker.index, closed: this.closedFlag, legs: [...this.legs.values()].map((l) => l.stats()) };
+  }
+
+  /** Close sockets, wipe keys (worker side), return ports. Idempotent; concurrent calls share one close. */
+  close(): Promise<void> {
+    if (this.closing === null) {
+      this.closedFlag = true;
+      this.closing = this.worker
+        .request({ op: 'closeCall', callId: this.id })
+        .catch(() => undefined) // a dead worker took the sockets with it
+        .then(() => this.finish());
+    }
+    return this.closing;
+  }
+
+  /** The worker died: its sockets are gone; release what the control side holds. */
+  workerDied(): void {
+    this.closedFlag = true;
+    if (this.closing === null) this.closing = Promise.resolve();
+    this.finish();
+  }
+
+  /** @internal */
+  onLatch(e: LatchEvent): void {
+    this.legs.get(e.legId)?.applyLatch(e);
+  }
+
+  private finish(): void {
+    for (const leg of this.legs.values()) this.host.pool.release(leg.ports);
+    this.host.callClosed(this);
+  }
+
+  private keyingOf(srtp: NonNullable<AddLegOptions['srtp']>): LegKeying {
+    const fp = this.host.fingerprinter;
+    const keying: LegKeying = { inbound: fp.fingerprint(srtp.inbound), outbound: fp.fingerprint(srtp.outbound) };
+    if (shareMasterKey(keying.inbound, keying.outbound)) {
+      throw new RelayError(RelayErrorCode.KeyReuse, 'a leg must not use the same master key inbound and outbound (RFC 3711 §9.1)');
+    }
+    for (const other of this.legs.values()) {
+      if (other.keying !== null && shareMasterKey(other.keying.outbound, keying.outbound)) {
+        throw new RelayError(RelayErrorCode.KeyReuse, `leg ${other.id} already protects with this master key (RFC 3711 §9.1)`);
+      }
+    }
+    return keying;
+  }
+
+  private mustLeg(id: string): RelayLeg {
+    const leg = this.legs.get(id);
+    if (leg === undefined) throw new RelayError(RelayErrorCode.UnknownLeg, `no leg ${id} in call ${this.id}`);
+    return leg;
+  }
+
+  private assertOpen(): void {
+    if (this.closedFlag) throw new RelayError(RelayErrorCode.Closed, `call ${this.id} is closed`);
+  }
+}
+
+function validateRemote(remote: RemoteEndpoint): void {
+  const ok = (p: unknown): boolean => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
+  if (typeof remote.address !== 'string' || isIP(remote.address) === 0 || !ok(remote.port) || (remote.rtcpPort !== undefined && !ok(remote.rtcpPort))) {
+    throw new RelayError(RelayErrorCode.BadOption, 'remote needs an IP address and ports in 1..65535');
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * A media worker in its own thread (`worker_threads`). Its death, expected or not, is
+ * detected from 'error' / 'exit' and reported with the calls it held.
+ */
+import { Worker } from 'node:worker_threads';
+import { mediaWorkerEntry } from './worker-entry';
+import { WorkerHandle } from './worker-handle';
+import type { MediaWorkerData, WorkerMessage, WorkerRequest } from './worker-messages';
+
+export class ThreadWorker extends WorkerHandle {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+
+  private constructor(index: number, logLevel: string) {
+    super(index);
+    const entry = mediaWorkerEntry();
+    const workerData: MediaWorkerData = { index, logLevel };
+    this.worker = new Worker(entry.filename, { eval: entry.eval, workerData, name: `media-${index}` });
+    let lastError: Error | null = null;
+    this.worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
+    this.worker.on('error', (err: Error) => {
+      lastError = err;
+    });
+    this.exited = new Promise((resolve) => {
+      this.worker.once('exit', (code: number) => {
+        this.onDeath(lastError ?? new Error(`exited with code ${code}`));
+        resolve();
+      });
+    });
+  }
+
+  /** Start a worker and wait until it is ready for requests. */
+  static async start(index: number, logLevel: string): Promise<ThreadWorker> {
+    const handle = new ThreadWorker(index, logLevel);
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (msg: WorkerMessage): void => {
+        if (msg.type !== 'ready') return;
+        handle.worker.off('message', onMessage);
+        handle.off('died', onDied);
+        resolve();
+      };
+      const onDied = (e: { error: Error }): void => {
+        handle.worker.off('message', onMessage);
+        reject(e.error);
+      };
+      handle.worker.on('message', onMessage);
+      handle.once('died', onDied);
+    });
+    return handle;
+  }
+
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  protected post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[]): void {
+    this.worker.postMessage(msg, transfer);
+  }
+
+  /** Close the worker's calls, then stop the thread. Idempotent. */
+  async terminate(): Promise<void> {
+    if (this.stopping) return this.exited;
+    this.stopping = true;
+    if (!this.dead) {
+      await Promise.race([this.request({ op: 'shutdown' }).catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await this.worker.terminate();
+    }
+    return this.exited;
+  }
+
+  /** Fault injection for tests and operations drills: stop the thread abruptly. */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+    await this.exited;
+  }
+}

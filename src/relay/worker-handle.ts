@@ -1,0 +1,68 @@
+/**
+ * The control plane's side of one media worker: numbered requests, one reply each, the calls
+ * the worker holds, and events for latching and for the worker's death.
+ */
+import { EventEmitter } from 'node:events';
+import { fromWireError, RelayError, RelayErrorCode } from './errors';
+import type { LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
+
+export interface WorkerHandleEvents {
+  latch: [LatchEvent];
+  /** The worker stopped without being asked to; `callIds` are the calls it held. */
+  died: [{ index: number; error: Error; callIds: string[] }];
+}
+
+interface Pending {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
+  /** Calls assigned to this worker. */
+  readonly callIds = new Set<string>();
+  protected readonly pending = new Map<number, Pending>();
+  private nextSeq = 1;
+  protected stopping = false;
+  dead = false;
+
+  constructor(readonly index: number) {
+    super();
+  }
+
+  /** Send a request; `transfer` moves ArrayBuffers (key bytes) instead of copying them. */
+  request(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<void> {
+    if (this.dead) return Promise.reject(new RelayError(RelayErrorCode.WorkerDied, `media worker ${this.index} is gone`));
+    const seq = this.nextSeq++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.post({ ...req, seq }, transfer);
+    });
+  }
+
+  protected abstract post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[]): void;
+
+  /** Stop the worker after closing its calls. Idempotent. */
+  abstract terminate(): Promise<void>;
+
+  protected onMessage(msg: WorkerMessage): void {
+    if (msg.type === 'latch') {
+      this.emit('latch', msg);
+      return;
+    }
+    if (msg.type !== 'reply') return;
+    const p = this.pending.get(msg.seq);
+    if (p === undefined) return;
+    this.pending.delete(msg.seq);
+    if (msg.ok) p.resolve();
+    else p.reject(fromWireError(msg.error));
+  }
+
+  /** Fail everything outstanding and report the calls that went down with the worker. */
+  protected onDeath(error: Error): void {
+    if (this.dead) return;
+    this.dead = true;
+    for (const p of this.pending.values()) p.reject(new RelayError(RelayErrorCode.WorkerDied, `media worker ${this.index} died: ${error.message}`));
+    this.pending.clear();
+    if (!this.stopping) this.emit('died', { index: this.index, error, callIds: [...this.callIds] });
+  }
+}

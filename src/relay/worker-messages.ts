@@ -1,0 +1,94 @@
+/**
+ * The small typed messages between the control plane and a media worker. Requests carry a
+ * `seq` and get exactly one reply; the worker also sends unsolicited events (latch). Key bytes
+ * only ever travel in `AddLegRequest.keyBytes`, a transferred ArrayBuffer.
+ */
+import type { WireError } from './errors';
+import type { WireContextOptions } from './key-transfer';
+import type { LatchingPolicy } from './latching';
+import type { PairMode } from './pair-mode';
+
+export interface RemoteEndpoint {
+  readonly address: string;
+  readonly port: number;
+  /** RTCP port when not muxed; default `port + 1` (RFC 3550 §11). */
+  readonly rtcpPort?: number;
+}
+
+export interface AddLegRequest {
+  readonly op: 'addLeg';
+  readonly callId: string;
+  readonly legId: string;
+  readonly bindAddress: string;
+  readonly rtpPort: number;
+  readonly rtcpPort: number;
+  readonly rtcpMux: boolean;
+  readonly remote: RemoteEndpoint | null;
+  readonly latching: LatchingPolicy;
+  readonly srtp: { readonly inbound: WireContextOptions; readonly outbound: WireContextOptions } | null;
+  /** Transferred; the worker zero-fills it once its contexts hold the keys. */
+  readonly keyBytes: ArrayBuffer | null;
+  /** Shared with the control plane, which reads the counters from it. */
+  readonly counters: SharedArrayBuffer;
+}
+
+export interface ConnectRequest {
+  readonly op: 'connect';
+  readonly callId: string;
+  readonly a: string;
+  readonly b: string;
+  /** Mode for packets arriving on `a` and leaving on `b`, and the reverse. */
+  readonly modeAB: PairMode;
+  readonly modeBA: PairMode;
+}
+
+export interface DisconnectRequest {
+  readonly op: 'disconnect';
+  readonly callId: string;
+  readonly legId: string;
+}
+
+export interface SetRemoteRequest {
+  readonly op: 'setRemote';
+  readonly callId: string;
+  readonly legId: string;
+  readonly remote: RemoteEndpoint | null;
+}
+
+export interface CloseCallRequest {
+  readonly op: 'closeCall';
+  readonly callId: string;
+}
+
+export interface ShutdownRequest {
+  readonly op: 'shutdown';
+}
+
+export type WorkerRequest = AddLegRequest | ConnectRequest | DisconnectRequest | SetRemoteRequest | CloseCallRequest | ShutdownRequest;
+export type SequencedRequest = WorkerRequest & { readonly seq: number };
+
+export type WorkerReply =
+  | { readonly type: 'reply'; readonly seq: number; readonly ok: true }
+  | { readonly type: 'reply'; readonly seq: number; readonly ok: false; readonly error: WireError };
+
+/** A leg moved its remote after an authenticated (or policy-accepted) packet from a new source. */
+export interface LatchEvent {
+  readonly type: 'latch';
+  readonly callId: string;
+  readonly legId: string;
+  readonly rtcp: boolean;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface ReadyEvent {
+  readonly type: 'ready';
+}
+
+export type WorkerMessage = WorkerReply | LatchEvent | ReadyEvent;
+
+/** Start-up data of a worker thread. */
+export interface MediaWorkerData {
+  readonly index: number;
+  readonly logLevel: string;
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { KeyFingerprinter } from '../../../src/relay/key-fingerprint';
+import { choosePairMode, PairMode, type LegKeying } from '../../../src/relay/pair-mode';
+import { RelayErrorCode } from '../../../src/relay';
+import type { SrtpContextOptions } from '../../../src/srtp';
+
+const fp = new KeyFingerprinter();
+const key = (profile = 'AES_CM_128_HMAC_SHA1_80', len = 16): SrtpContextOptions => ({ profile, keys: { key: randomBytes(len), salt: randomBytes(14) } });
+const leg = (inbound: SrtpContextOptions, outbound: SrtpContextOptions): LegKeying => ({ inbound: fp.fingerprint(inbound), outbound: fp.fingerprint(outbound) });
+
+describe('choosePairMode (DESIGN.md media paths)', () => {
+  it('plain legs forward; SRTP to plain decrypts; plain to SRTP encrypts', () => {
+    const s = leg(key(), key());
+    expect(choosePairMode(null, null)).toBe(PairMode.Forward);
+    expect(choosePairMode(s, null)).toBe(PairMode.Decrypt);
+    expect(choosePairMode(null, s)).toBe(PairMode.Encrypt);
+  });
+
+  it('passthrough only with identical keys and wire parameters (end-to-end keying)', () => {
+    const ab = key();
+    const ba = key();
+    const a = leg(ab, ba);
+    const b = leg(ba, ab);
+    expect(choosePairMode(a, b)).toBe(PairMode.Passthrough);
+    expect(choosePairMode(b, a)).toBe(PairMode.Passthrough);
+    // Same bytes copied into new arrays: still the same keys.
+    const copy = (o: SrtpContextOptions): SrtpContextOptions => {
+      const k = o.keys as { key: Uint8Array; salt: Uint8Array };
+      return { profile: 'SRTP_AES128_CM_HMAC_SHA1_80', keys: { key: Uint8Array.from(k.key), salt: Uint8Array.from(k.salt) } };
+    };
+    expect(choosePairMode(a, leg(key(), copy(ab)))).toBe(PairMode.Passthrough);
+  });
+
+  it('recrypts between different keys or suites', () => {
+    expect(choosePairMode(leg(key(), key()), leg(key(), key()))).toBe(PairMode.Recrypt);
+    expect(choosePairMode(leg(key(), key()), leg(key('AEAD_AES_256_GCM', 32), key('AEAD_AES_256_GCM', 32)))).toBe(PairMode.Recrypt);
+  });
+
+  it('refuses the same master key with different parameters (would reuse a key/SSRC/index)', () => {
+    const ab = key();
+    const a = leg(ab, key());
+    const b = leg(key(), { ...ab, srtcpTagLength: 4 });
+    expect(() => choosePairMode(a, b)).toThrow(expect.objectContaining({ code: RelayErrorCode.KeyReuse }));
+  });
+
+  it('fingerprints reveal no key bytes and differ per relay', () => {
+    const k = key();
+    const one = fp.fingerprint(k);
+    const two = new KeyFingerprinter().fingerprint(k);
+    const hex = Buffer.from((k.keys as { key: Uint8Array }).key).toString('hex');
+    expect(JSON.stringify(one)).not.toContain(hex);
+    expect(one.wire).not.toBe(two.wire);
+  });
+});
