@@ -3,7 +3,7 @@
  * latch → protect → send, counting every outcome. No exceptions, no closures and no
  * allocation here beyond what dgram itself does (the received Buffer, rinfo, the send request).
  */
-import { SrtpStatus } from '../srtp/srtp-status';
+import { SrtpStatus, srtpStatusName } from '../srtp/srtp-status';
 import { C } from './leg-counters';
 import { judgeSource, SourceVerdict } from './latching';
 import type { MediaLeg } from './media-leg';
@@ -24,10 +24,7 @@ STATUS_COUNTER[SrtpStatus.TooOld] = C.tooOld;
 STATUS_COUNTER[SrtpStatus.UnknownMki] = C.unknownMki;
 STATUS_COUNTER[SrtpStatus.KeyExpired] = C.keyExpired;
 STATUS_COUNTER[SrtpStatus.Closed] = C.droppedNoRoute;
-
-const STATUS_REASON: readonly string[] = [
-  'ok', 'too_short', 'malformed', 'auth_failed', 'replayed', 'too_old', 'unknown_mki', 'key_expired', 'output_too_small', 'closed',
-];
+STATUS_COUNTER[SrtpStatus.PolicyMismatch] = C.malformed;
 
 export class PacketPath {
   constructor(
@@ -74,7 +71,7 @@ export class PacketPath {
       }
       if (st !== SrtpStatus.Ok) {
         c[STATUS_COUNTER[st] ?? C.malformed] += 1;
-        from.log.drop(STATUS_REASON[st] ?? 'unknown', address, port, length);
+        from.log.drop(srtpStatusName(st), address, port, length);
         return;
       }
     } else if (rtcp ? !looksLikeRtcp(packet, length) : !looksLikeRtp(packet, length)) {
@@ -113,7 +110,7 @@ export class PacketPath {
       const st = rtcp ? outbound.protectRtcp(out, target, outLength) : outbound.protectRtp(out, target, outLength);
       if (st !== SrtpStatus.Ok) {
         peer.counters[C.protectErrors] += 1;
-        peer.log.drop(STATUS_REASON[st] ?? 'unknown', toAddress, toPort, outLength);
+        peer.log.drop(srtpStatusName(st), toAddress, toPort, outLength);
         return;
       }
       out = target;
