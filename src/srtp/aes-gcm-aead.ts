@@ -10,6 +10,7 @@
 import { AesCounterModeKeystream } from './aes-cm-keystream';
 import { constantTimeEqual } from './hmac-sha1';
 import { Ghash } from './ghash';
+import { xorInPlace } from './word-xor';
 
 export const GCM_TAG_LENGTH = 16;
 const BLOCK = 16;
@@ -62,13 +63,14 @@ export class AesGcmAead {
   }
 
   /**
-   * Encrypt `src[ptStart..ptEnd)` into `dst` at `dstOffset`, tag right after it. Associated data:
-   * `aad[aadStart..aadEnd)` then `aad2` (may be null). `ks[ksOffset..)` holds E(J0), E(J0+1)...
+   * Encrypt `buf[ptStart..ptEnd)` in place and write the tag at `buf[ptEnd..ptEnd+16)`.
+   * Associated data: `aad[aadStart..aadEnd)` then `aad2` (may be null). `ks[ksOffset..)` holds
+   * E(J0), E(J0+1)...; `ksWords` is an Int32Array over `ks`'s memory, or null.
    */
   seal(
-    src: Uint8Array, ptStart: number, ptEnd: number,
+    buf: Uint8Array, ptStart: number, ptEnd: number,
     aad: Uint8Array, aadStart: number, aadEnd: number, aad2: Uint8Array | null,
-    dst: Uint8Array, dstOffset: number, ks: Uint8Array, ksOffset: number,
+    ks: Uint8Array, ksOffset: number, ksWords: Int32Array | null,
   ): void {
     const g = this.ghash;
     g.reset();
@@ -76,34 +78,32 @@ export class AesGcmAead {
     if (aad2 !== null) g.update(aad2, 0, aad2.length);
     g.pad();
     const n = ptEnd - ptStart;
-    const k = ksOffset + BLOCK;
-    for (let i = 0; i < n; i++) dst[dstOffset + i] = src[ptStart + i] ^ ks[k + i];
-    g.update(dst, dstOffset, dstOffset + n);
-    g.finish(aadEnd - aadStart + (aad2 === null ? 0 : aad2.length), n, ks, ksOffset, dst, dstOffset + n);
+    xorInPlace(buf, ptStart, n, ks, ksOffset + BLOCK, ksWords);
+    g.update(buf, ptStart, ptEnd);
+    g.finish(aadEnd - aadStart + (aad2 === null ? 0 : aad2.length), n, ks, ksOffset, buf, ptEnd);
   }
 
   /**
-   * Check the tag at `src[ctEnd..ctEnd+16)` over the associated data and `src[ctStart..ctEnd)`;
-   * only if it verifies, and `dst` is not null, decrypt into `dst` at `dstOffset`.
+   * Check the tag at `tagBuf[tagOffset..+16)` over the associated data and the ciphertext
+   * `buf[ctStart..ctEnd)`; only if it verifies, and `decrypt` is set, decrypt that range in place.
+   * Returns false, touching nothing, when the tag does not verify (RFC 7714 §8: no plaintext from
+   * an unauthenticated packet).
    */
   open(
-    src: Uint8Array, ctStart: number, ctEnd: number,
+    buf: Uint8Array, ctStart: number, ctEnd: number, tagBuf: Uint8Array, tagOffset: number,
     aad: Uint8Array, aadStart: number, aadEnd: number, aad2: Uint8Array | null,
-    dst: Uint8Array | null, dstOffset: number, ks: Uint8Array, ksOffset: number,
+    decrypt: boolean, ks: Uint8Array, ksOffset: number, ksWords: Int32Array | null,
   ): boolean {
     const g = this.ghash;
     g.reset();
     g.update(aad, aadStart, aadEnd);
     if (aad2 !== null) g.update(aad2, 0, aad2.length);
     g.pad();
-    g.update(src, ctStart, ctEnd);
+    g.update(buf, ctStart, ctEnd);
     const n = ctEnd - ctStart;
     g.finish(aadEnd - aadStart + (aad2 === null ? 0 : aad2.length), n, ks, ksOffset, this.tag, 0);
-    if (!constantTimeEqual(this.tag, 0, src, ctEnd, GCM_TAG_LENGTH)) return false;
-    if (dst !== null) {
-      const k = ksOffset + BLOCK;
-      for (let i = 0; i < n; i++) dst[dstOffset + i] = src[ctStart + i] ^ ks[k + i];
-    }
+    if (!constantTimeEqual(this.tag, 0, tagBuf, tagOffset, GCM_TAG_LENGTH)) return false;
+    if (decrypt) xorInPlace(buf, ctStart, n, ks, ksOffset + BLOCK, ksWords);
     return true;
   }
 

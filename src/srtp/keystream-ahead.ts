@@ -17,7 +17,8 @@ import { fillCounterModeIv, fillGcmIv } from './transform-common';
 const BLOCK = 16;
 /** Keystream bytes per refill: bounds memory per stream and the work wasted on loss. */
 const AHEAD_BYTES = 4096;
-const MIN_AHEAD_PACKETS = 2;
+/** Large (video) packets still get several packets' keystream per node:crypto call. */
+const MIN_AHEAD_PACKETS = 8;
 const SEQ_MOD = 0x10000;
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -50,9 +51,12 @@ export class KeystreamAhead {
   private counterBlocks: Buffer | null = null;
   private counterWords: Uint32Array | null = null;
   private computed: Buffer | null = null;
+  private computedWords: Int32Array | null = null;
   /** After `locate`: the buffer and offset holding the packet's keystream. */
   buffer: Uint8Array = new Uint8Array(0);
   offset = 0;
+  /** After `locate`: an Int32Array over all of `buffer`'s memory, or null (then use bytes). */
+  words: Int32Array | null = null;
 
   /**
    * Make the keystream of packet `index` of `ssrc` with `payloadBytes` of payload available in
@@ -65,6 +69,7 @@ export class KeystreamAhead {
     const sameStream = crypto === this.crypto && ssrc === this.ssrc && this.base >= 0;
     if (sameStream && index >= this.base && index < this.base + this.count && needed <= this.blocks) {
       this.buffer = this.computed as Buffer;
+      this.words = this.computedWords;
       this.offset = (index - this.base) * this.blocks * BLOCK;
       return;
     }
@@ -74,10 +79,12 @@ export class KeystreamAhead {
     }
     this.refill(crypto, ssrc, index, sameStream ? Math.max(needed, this.blocks) : needed);
     this.buffer = this.computed as Buffer;
+    this.words = this.computedWords;
     this.offset = 0;
   }
 
   private single(crypto: SessionCrypto, ssrc: number, index: number, payloadBytes: number): void {
+    this.words = null;
     if (crypto.gcm !== null) {
       const roc = Math.floor(index / SEQ_MOD);
       fillGcmIv(crypto.gcm.iv, crypto.salt, ssrc, roc, index - roc * SEQ_MOD);
@@ -130,7 +137,9 @@ export class KeystreamAhead {
     }
     const cb = this.counterBlocks;
     this.computed?.fill(0);
-    this.computed = aes.encryptBlocks(cb);
+    const computed = aes.encryptBlocks(cb);
+    this.computed = computed;
+    this.computedWords = (computed.byteOffset & 3) === 0 ? new Int32Array(computed.buffer, 0, computed.buffer.byteLength >>> 2) : null;
     this.crypto = crypto;
     this.ssrc = ssrc;
     this.base = index;
@@ -142,6 +151,8 @@ export class KeystreamAhead {
     this.computed?.fill(0);
     this.counterBlocks?.fill(0);
     this.computed = null;
+    this.computedWords = null;
+    this.words = null;
     this.counterBlocks = null;
     this.counterWords = null;
     this.crypto = null;

@@ -13,7 +13,8 @@ import { copyBytes, copyPacketPrefix } from './byte-copy';
 import { constantTimeEqual } from './hmac-sha1';
 import { SrtpStatus } from './srtp-status';
 import { StreamState } from './stream-state';
-import { sessionCryptoFor, writeTagPrefix, xorKeystream, type TransformSettings } from './transform-common';
+import { sessionCryptoFor, writeTagPrefix, type TransformSettings } from './transform-common';
+import { xorInPlace } from './word-xor';
 
 const TRAILER = 4;
 const E_FLAG = 0x80000000;
@@ -30,7 +31,6 @@ export class SrtcpTransform {
   private readonly inbound = new Map<number, StreamState>();
   private readonly scratch: StreamState;
   private readonly trailer = new Uint8Array(TRAILER);
-  private readonly header = new Uint8Array(RTCP_HEADER_LENGTH);
 
   constructor(settings: TransformSettings) {
     this.s = settings;
@@ -75,21 +75,16 @@ export class SrtcpTransform {
       writeUint32(trailer, 0, trailerValue);
       // RFC 7714 §9.1's SRTCP IV equals the SRTP layout with index>>>16 as "ROC": one keystream cache serves both.
       ahead.locate(crypto, ssrc, index, encrypt ? length - RTCP_HEADER_LENGTH : 0);
-      if (encrypt) {
-        copyBytes(input, 0, this.header, 0, RTCP_HEADER_LENGTH);
-        copyPacketPrefix(input, dst, RTCP_HEADER_LENGTH);
-        gcm.seal(input, RTCP_HEADER_LENGTH, length, this.header, 0, RTCP_HEADER_LENGTH, trailer, dst, RTCP_HEADER_LENGTH, ahead.buffer, ahead.offset);
-      } else {
-        copyPacketPrefix(input, dst, length);
-        gcm.seal(dst, length, length, dst, 0, length, trailer, dst, length, ahead.buffer, ahead.offset);
-      }
+      copyPacketPrefix(input, dst, length);
+      if (encrypt) gcm.seal(dst, RTCP_HEADER_LENGTH, length, dst, 0, RTCP_HEADER_LENGTH, trailer, ahead.buffer, ahead.offset, ahead.words);
+      else gcm.seal(dst, length, length, dst, 0, length, trailer, ahead.buffer, ahead.offset, ahead.words);
       writeUint32(dst, length + GCM_TAG_LENGTH, trailerValue);
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length + GCM_TAG_LENGTH + TRAILER, mkiLength);
     } else {
       copyPacketPrefix(input, dst, length);
       if (encrypt && crypto.keystream !== null) {
         ahead.locate(crypto, ssrc, index, length - RTCP_HEADER_LENGTH);
-        xorKeystream(dst, RTCP_HEADER_LENGTH, length, ahead.buffer, ahead.offset);
+        xorInPlace(dst, RTCP_HEADER_LENGTH, length - RTCP_HEADER_LENGTH, ahead.buffer, ahead.offset, ahead.words);
       }
       writeUint32(dst, length, trailerValue);
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length + TRAILER, mkiLength);
@@ -149,13 +144,13 @@ export class SrtcpTransform {
       copyBytes(input, trailerStart, trailer, 0, TRAILER);
       ahead.locate(crypto, ssrc, index, encrypted ? bodyEnd - RTCP_HEADER_LENGTH : 0);
       if (encrypted) {
-        copyBytes(input, 0, this.header, 0, RTCP_HEADER_LENGTH);
-        if (!gcm.open(input, RTCP_HEADER_LENGTH, bodyEnd, this.header, 0, RTCP_HEADER_LENGTH, trailer, verifyOnly ? null : dst, RTCP_HEADER_LENGTH, ahead.buffer, ahead.offset)) {
+        const buf = verifyOnly ? input : dst;
+        if (!verifyOnly) copyPacketPrefix(input, dst, bodyEnd);
+        if (!gcm.open(buf, RTCP_HEADER_LENGTH, bodyEnd, input, bodyEnd, buf, 0, RTCP_HEADER_LENGTH, trailer, !verifyOnly, ahead.buffer, ahead.offset, ahead.words)) {
           return SrtpStatus.AuthFailed;
         }
-        if (!verifyOnly) copyBytes(this.header, 0, dst, 0, RTCP_HEADER_LENGTH);
       } else {
-        if (!gcm.open(input, bodyEnd, bodyEnd, input, 0, bodyEnd, trailer, null, 0, ahead.buffer, ahead.offset)) return SrtpStatus.AuthFailed;
+        if (!gcm.open(input, bodyEnd, bodyEnd, input, bodyEnd, input, 0, bodyEnd, trailer, false, ahead.buffer, ahead.offset, ahead.words)) return SrtpStatus.AuthFailed;
         if (!verifyOnly) copyPacketPrefix(input, dst, bodyEnd);
       }
     } else {
@@ -167,7 +162,7 @@ export class SrtcpTransform {
         copyPacketPrefix(input, dst, bodyEnd);
         if (encrypted && crypto.keystream !== null) {
           ahead.locate(crypto, ssrc, index, bodyEnd - RTCP_HEADER_LENGTH);
-          xorKeystream(dst, RTCP_HEADER_LENGTH, bodyEnd, ahead.buffer, ahead.offset);
+          xorInPlace(dst, RTCP_HEADER_LENGTH, bodyEnd - RTCP_HEADER_LENGTH, ahead.buffer, ahead.offset, ahead.words);
         }
       }
     }

@@ -12,7 +12,8 @@ import { GCM_TAG_LENGTH } from './aes-gcm-aead';
 import { constantTimeEqual } from './hmac-sha1';
 import { SrtpStatus } from './srtp-status';
 import { StreamState } from './stream-state';
-import { sessionCryptoFor, writeTagPrefix, xorKeystream, type TransformSettings } from './transform-common';
+import { sessionCryptoFor, writeTagPrefix, type TransformSettings } from './transform-common';
+import { xorInPlace } from './word-xor';
 
 const SEQ_MOD = 0x10000;
 
@@ -60,15 +61,15 @@ export class SrtpTransform {
 
     const ahead = state.ahead;
     if (crypto.gcm !== null) {
-      copyPacketPrefix(input, dst, headerLength);
+      copyPacketPrefix(input, dst, length);
       ahead.locate(crypto, ssrc, index, length - headerLength);
-      crypto.gcm.seal(input, headerLength, length, dst, 0, headerLength, null, dst, headerLength, ahead.buffer, ahead.offset);
+      crypto.gcm.seal(dst, headerLength, length, dst, 0, headerLength, null, ahead.buffer, ahead.offset, ahead.words);
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length + GCM_TAG_LENGTH, mkiLength);
     } else {
       copyPacketPrefix(input, dst, length);
       if (crypto.keystream !== null && s.encryptSrtp) {
         ahead.locate(crypto, ssrc, index, length - headerLength);
-        xorKeystream(dst, headerLength, length, ahead.buffer, ahead.offset);
+        xorInPlace(dst, headerLength, length - headerLength, ahead.buffer, ahead.offset, ahead.words);
       }
       if (key.mki !== null) copyBytes(key.mki, 0, dst, length, mkiLength);
       if (s.srtpTagLength > 0 && crypto.hmac !== null) {
@@ -124,9 +125,10 @@ export class SrtpTransform {
     if (crypto.gcm !== null) {
       // RFC 7714 §8: the tag is checked before anything is decrypted.
       ahead.locate(crypto, ssrc, index, payloadEnd - headerLength);
-      // Header first: the prefix copy may cover the payload, which open then decrypts over.
-      if (!verifyOnly) copyPacketPrefix(input, dst, headerLength);
-      if (!crypto.gcm.open(input, headerLength, payloadEnd, input, 0, headerLength, null, verifyOnly ? null : dst, headerLength, ahead.buffer, ahead.offset)) {
+      // Decrypt in the output: copy first (one native copy), then verify and decrypt in place.
+      const buf = verifyOnly ? input : dst;
+      if (!verifyOnly) copyPacketPrefix(input, dst, payloadEnd);
+      if (!crypto.gcm.open(buf, headerLength, payloadEnd, input, payloadEnd, buf, 0, headerLength, null, !verifyOnly, ahead.buffer, ahead.offset, ahead.words)) {
         return SrtpStatus.AuthFailed;
       }
     } else {
@@ -138,7 +140,7 @@ export class SrtpTransform {
         copyPacketPrefix(input, dst, payloadEnd);
         if (crypto.keystream !== null && s.encryptSrtp) {
           ahead.locate(crypto, ssrc, index, payloadEnd - headerLength);
-          xorKeystream(dst, headerLength, payloadEnd, ahead.buffer, ahead.offset);
+          xorInPlace(dst, headerLength, payloadEnd - headerLength, ahead.buffer, ahead.offset, ahead.words);
         }
       }
     }

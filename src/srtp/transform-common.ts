@@ -82,12 +82,6 @@ export function fillGcmIv(iv: Uint8Array, salt: Uint8Array, ssrc: number, high: 
   iv[11] = salt[11] ^ (low16 & 0xff);
 }
 
-/** XOR `data[start..end)` with `ks[ksOffset..)`. */
-export function xorKeystream(data: Uint8Array, start: number, end: number, ks: Uint8Array, ksOffset: number): void {
-  const d = ksOffset - start;
-  for (let i = start; i < end; i++) data[i] ^= ks[i + d];
-}
-
 export function writeTagPrefix(digest: Uint8Array, out: Uint8Array, offset: number, length: number): void {
   for (let i = 0; i < length; i++) out[offset + i] = digest[i];
 }

@@ -1,0 +1,52 @@
+/**
+ * In-place XOR of a payload with keystream, 32 bits at a time when both are 4-byte aligned.
+ *
+ * A byte loop over a 1200-byte payload costs more than the AES that made the keystream. Word
+ * access needs an Int32Array over the packet's memory, and creating one per packet would
+ * allocate, so views over whole ArrayBuffers are cached: output buffers recur packet after
+ * packet (a caller's `out`, the relay's scratch buffers, Buffer's shared pool). A buffer gets a
+ * view only when it is seen twice in a row, so a fresh buffer per packet never allocates one;
+ * until then, and for unaligned data, bytes are used.
+ */
+
+const CACHE = 4;
+
+const buffers: (ArrayBufferLike | null)[] = [null, null, null, null];
+const views: Int32Array[] = [new Int32Array(0), new Int32Array(0), new Int32Array(0), new Int32Array(0)];
+let nextSlot = 0;
+let lastMiss: ArrayBufferLike | null = null;
+
+function cachedView(buffer: ArrayBufferLike): Int32Array | null {
+  for (let i = 0; i < CACHE; i++) if (buffers[i] === buffer) return views[i];
+  if (lastMiss !== buffer) {
+    lastMiss = buffer;
+    return null;
+  }
+  const view = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+  buffers[nextSlot] = buffer;
+  views[nextSlot] = view;
+  nextSlot = (nextSlot + 1) % CACHE;
+  lastMiss = null;
+  return view;
+}
+
+/**
+ * buf[start + i] ^= ks[ksOffset + i] for i < length. `ksWords`, when given, is an Int32Array
+ * over all of `ks.buffer` (the keystream computed ahead keeps one).
+ */
+export function xorInPlace(buf: Uint8Array, start: number, length: number, ks: Uint8Array, ksOffset: number, ksWords: Int32Array | null): void {
+  let i = 0;
+  const b = buf.byteOffset + start;
+  const k = ks.byteOffset + ksOffset;
+  if (ksWords !== null && length >= 16 && ((b | k) & 3) === 0) {
+    const bv = cachedView(buf.buffer);
+    if (bv !== null) {
+      const words = length >>> 2;
+      const bo = b >>> 2;
+      const ko = k >>> 2;
+      for (let w = 0; w < words; w++) bv[bo + w] ^= ksWords[ko + w];
+      i = words << 2;
+    }
+  }
+  for (; i < length; i++) buf[start + i] ^= ks[ksOffset + i];
+}
