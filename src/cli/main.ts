@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { registerSrtpCommand } from './srtp-command';
 import { registerKeysCommand } from './keys-command';
+import { registerBenchCommand } from './bench-command';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerSrtpCommand(program);
   registerKeysCommand(program);
+  registerBenchCommand(program);
   return program;
 }
 

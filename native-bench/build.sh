@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the native SRTP benchmarks into native-bench/build/ with gcc -O2 against Debian's
+# OpenSSL and libsrtp2. Installs gcc, libssl-dev and libsrtp2-dev with apt-get when missing.
+# Usage: native-bench/build.sh [--quiet]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$here/build"
+quiet="${1:-}"
+log() { if [[ "$quiet" != "--quiet" ]]; then echo "native-bench: $*" >&2; fi; }
+
+missing=()
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+[[ -f /usr/include/openssl/evp.h ]] || missing+=(libssl-dev)
+[[ -f /usr/include/srtp2/srtp.h ]] || missing+=(libsrtp2-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  sudo=""
+  if [[ "$(id -u)" != 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || { echo "native-bench: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  if ! $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2; then
+    $sudo apt-get update >&2 || { echo "native-bench: apt-get update failed" >&2; exit 1; }
+    $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
+      || { echo "native-bench: apt-get install ${missing[*]} failed" >&2; exit 1; }
+  fi
+fi
+
+mkdir -p "$out"
+cflags=(-O2 -std=c11 -Wall -Wextra -Wno-deprecated-declarations -D_POSIX_C_SOURCE=200809L)
+ssl_cflags="$(pkg-config --cflags openssl 2>/dev/null || true)"
+ssl_libs="$(pkg-config --libs openssl 2>/dev/null || echo -lcrypto)"
+srtp_cflags="$(pkg-config --cflags libsrtp2 2>/dev/null || true)"
+srtp_libs="$(pkg-config --libs libsrtp2 2>/dev/null || echo -lsrtp2)"
+
+# shellcheck disable=SC2086
+gcc "${cflags[@]}" $ssl_cflags -o "$out/openssl_srtp" \
+  "$here/openssl_srtp.c" "$here/ossl_srtp.c" "$here/bench_common.c" $ssl_libs
+# shellcheck disable=SC2086
+gcc "${cflags[@]}" $srtp_cflags -o "$out/libsrtp_bench" \
+  "$here/libsrtp_bench.c" "$here/bench_common.c" $srtp_libs
+log "built $out/openssl_srtp and $out/libsrtp_bench"

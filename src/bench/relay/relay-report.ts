@@ -1,0 +1,230 @@
+/**
+ * report.md, the SVG charts, and the "## Relay" section of BENCHMARKS.md (between its own
+ * markers, so the SRTP engine section and anything else in the file survive).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machineMarkdown } from '../machine-info';
+import { formatCount } from '../svg-chart';
+import { MODE_SPECS } from './bench-modes';
+import { MODE_COLORS, renderLineChart, type LineSeries } from './relay-chart';
+import type { ModeResult, RelayBenchResults } from './relay-results';
+
+export const RELAY_START = '<!-- bench:relay:start -->';
+export const RELAY_END = '<!-- bench:relay:end -->';
+/** Our relay should sustain at least rtpengine's zero-loss rate on the same workload. */
+export const TARGET_RATIO = 1;
+
+const ms = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v < 1 ? v.toFixed(2) : v.toFixed(1));
+const pps = (v: number | null): string => (v === null ? 'none' : formatCount(v));
+const cores = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(2));
+
+function find(r: RelayBenchResults, relay: string, mode: string): ModeResult | undefined {
+  return r.results.find((x) => x.relay === relay && x.mode === mode);
+}
+
+export function headlineTable(r: RelayBenchResults): string {
+  const rows = r.comparisons.map((c) => {
+    const o = find(r, 'ours', c.mode);
+    const t = find(r, 'rtpengine', c.mode);
+    const verdict = c.ratio === null ? 'n/a' : c.ratio >= TARGET_RATIO ? 'met' : '**MISSED**';
+    const note = c.generatorBound ? ' (generator-bound: a bound, not a measurement)' : '';
+    return `| ${MODE_SPECS[c.mode].title} | ${pps(c.ours)} (${o?.zeroLossCalls ?? 0} calls) | ${pps(c.rtpengine)} (${t?.zeroLossCalls ?? 0} calls) | ${c.ratio === null ? 'n/a' : c.ratio.toFixed(2)}${note} | ${verdict} |`;
+  });
+  return [
+    `| mode | srtp-relay zero-loss pkt/s | rtpengine zero-loss pkt/s | ours/rtpengine | ≥ ${TARGET_RATIO.toFixed(1)} |`,
+    '|---|---:|---:|---:|---|',
+    ...rows,
+  ].join('\n');
+}
+
+export function detailTable(r: RelayBenchResults): string {
+  const rows: string[] = [];
+  for (const m of r.results) {
+    const b = m.best;
+    rows.push(`| ${m.mode} | ${m.relay} | ${pps(m.zeroLossPps)} | ${m.zeroLossCalls ?? 0} | ${cores(b?.relayCpu)} | ${m.rssPerCallKiB === null ? 'n/a' : m.rssPerCallKiB.toFixed(1)} | ${ms(b?.stats.latency.p50Ms)} / ${ms(b?.stats.latency.p99Ms)} | ${cores(b?.generatorCpu)} | ${m.limit}: ${m.limitDetail} |`);
+  }
+  return [
+    '| mode | relay | zero-loss pkt/s | calls | relay CPU (cores) | RSS/call KiB | latency p50 / p99 ms | generator CPU | ramp stopped by |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function stepTable(m: ModeResult): string {
+  return [
+    `#### ${m.relay}, ${MODE_SPECS[m.mode].title}`,
+    '',
+    `${m.description}. Idle RSS ${m.rssIdleKiB ?? 'n/a'} KiB.`,
+    '',
+    '| calls | offered pkt/s | lost | loss % | relay CPU | generator CPU | slot lag p99 ms | RSS KiB | p50 ms | p99 ms | max ms | verified (1/50) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...m.steps.map((s) => `| ${s.calls} | ${Math.round(s.offeredPps)} | ${s.stats.lost} | ${s.lossPct.toFixed(3)} | ${cores(s.relayCpu)} | ${cores(s.generatorCpu)}${s.generatorSaturated ? ' (saturated)' : ''} | ${ms(s.stats.slotLag.p99Ms)} | ${s.relayRssKiB ?? 'n/a'} | ${ms(s.stats.latency.p50Ms)} | ${ms(s.stats.latency.p99Ms)} | ${ms(s.stats.latency.maxMs)} | ${s.stats.verified}${s.stats.verifyFailures > 0 ? `, ${s.stats.verifyFailures} FAILED (${s.stats.verifyFailureKind ?? '?'})` : ''} |`),
+    '',
+    m.counters === null ? '' : `Relay counters at the end: ${Object.entries(m.counters).filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'all zero'}.`,
+  ].join('\n');
+}
+
+function mappingTable(): string {
+  return [
+    '| mode | srtp-relay pair modes (A→B / B→A) | rtpengine |',
+    '|---|---|---|',
+    ...Object.values(MODE_SPECS).map((s) => `| ${s.title} | ${s.ours} | ${s.rtpengine} |`),
+  ].join('\n');
+}
+
+function profileSection(r: RelayBenchResults): string {
+  if (r.profiles.length === 0) {
+    const missed = r.comparisons.some((c) => c.ratio !== null && c.ratio < TARGET_RATIO);
+    return missed ? 'Targets were missed but no profile was recorded in this run (see errors).' : 'No target missed: no profile recorded (use --profile always).';
+  }
+  return r.profiles.map((p) => [
+    `### ${MODE_SPECS[p.mode].title}: srtp-relay at ${p.calls} calls`,
+    '',
+    `V8 CPU profiles of every thread of the relay process (main + ${p.threads} media workers), idle excluded; ${p.samples} busy samples. Files: ${p.files.map((f) => `\`${f}\``).join(', ') || 'none'}.`,
+    '',
+    '| where | share of busy time |',
+    '|---|---:|',
+    ...p.categories.map((c) => `| ${c.category} | ${c.pct.toFixed(1)}% |`),
+    '',
+    '| function | location | self % |',
+    '|---|---|---:|',
+    ...p.top.map((f) => `| \`${f.fn}\` | ${f.location} | ${f.pct.toFixed(1)}% |`),
+  ].join('\n')).join('\n\n');
+}
+
+function webrtcSection(r: RelayBenchResults): string {
+  const w = r.webrtc;
+  if (w === null) return 'Not run in this invocation.';
+  if (!w.ok) return `${w.library}: **failed**: ${w.error ?? 'unknown error'}`;
+  return [
+    `${w.library}: two PeerConnections on 127.0.0.1 (ICE host candidates, DTLS-SRTP, one PCMU audio track), one side sending 172-byte RTP as fast as the track accepts it (at most 2000 in flight) for ${w.durationMs} ms.`,
+    '',
+    '| received RTP pkt/s (one direction) | sent | received | loss % | CPU of the process (both peers) |',
+    '|---:|---:|---:|---:|---:|',
+    `| ${formatCount(w.pps)} | ${w.sent} | ${w.received} | ${w.lossPct.toFixed(2)} | ${cores(w.cpu)} |`,
+    '',
+    'libdatachannel negotiated SRTP_AEAD_AES_256_GCM here (its debug log). This is one SRTP protect + one unprotect per packet in native code (libdatachannel + libsrtp) plus ICE/DTLS demultiplexing, with no relay hop: a ceiling for what one DTLS-SRTP media path costs, not a like-for-like relay comparison.',
+  ].join('\n');
+}
+
+function missedSection(r: RelayBenchResults): string {
+  const missed = r.comparisons.filter((c) => c.ratio !== null && c.ratio < TARGET_RATIO);
+  const bounded = r.comparisons.filter((c) => c.generatorBound);
+  const lines: string[] = [];
+  if (missed.length === 0) lines.push('No mode fell below rtpengine in this run.');
+  else lines.push(`Target missed (ours below rtpengine) in: ${missed.map((c) => `${c.mode} (${c.ratio?.toFixed(2)})`).join(', ')}.`);
+  if (bounded.length > 0) lines.push(`Generator- or step-list-bound (the true limit is higher than measured for at least one side): ${bounded.map((c) => c.mode).join(', ')}.`);
+  const cpuTop = r.results.filter((m) => m.relay === 'ours' && m.best !== null).map((m) => `${m.mode} ${cores(m.best?.relayCpu)}`);
+  if (cpuTop.length > 0) lines.push(`Our relay's CPU at its best step (cores, of ${r.machine.cores}): ${cpuTop.join(', ')}.`);
+  return lines.join(' ');
+}
+
+export function renderRelayReport(r: RelayBenchResults): string {
+  const d = r.directLatency;
+  return [
+    `# Relay benchmark, ${r.startedAt}`,
+    '',
+    `Run time ${r.durationS} s. Load average at the end: ${r.loadAverage.map((v) => v.toFixed(2)).join(', ')} on ${r.machine.cores} cores.`,
+    r.loadAverage[0] > r.machine.cores * 0.5 ? '**The machine was busy with other work during this run: treat the numbers as preliminary.**' : '',
+    '',
+    machineMarkdown(r.machine),
+    '',
+    '## Workload',
+    '',
+    `Each call has two legs and two G.711 streams (A→B and B→A), 172-byte RTP (12-byte header + 160-byte payload, 182 bytes as SRTP with an 80-bit tag) every 20 ms per stream: **100 packets/s into the relay per call**. One load-generator process (its own core budget is reported) sends all calls' packets in 5 ms timer slots and receives them back on the other leg; one packet in 50 is unprotected with the receiver's keys and checked. Steps: ${r.options.steps.join(', ')} calls, each ${r.options.warmupMs} ms warm-up + ${r.options.measureMs} ms measured + ${r.options.drainMs} ms drain; a lossy step is retried once; a fresh relay process per mode. Both relays use ${r.options.threads} media threads, 127.0.0.1, RTP and RTCP ports per leg (no rtcp-mux). "Zero-loss pkt/s" is the offered rate of the highest step where every measured packet arrived and every sampled packet verified.`,
+    '',
+    '## Ours against rtpengine',
+    '',
+    headlineTable(r),
+    '',
+    missedSection(r),
+    '',
+    detailTable(r),
+    '',
+    `Latency is end to end through the generator, the kernel's loopback and the relay. Without a relay (generator to itself, ${r.options.steps[0]} calls): p50 ${ms(d?.latency.p50Ms)} ms, p99 ${ms(d?.latency.p99Ms)} ms; subtract it for the relay's added latency.`,
+    '',
+    '![zero-loss packet rate](relay-pps.svg)',
+    '',
+    '![relay CPU](relay-cpu.svg)',
+    '',
+    '## How the modes map',
+    '',
+    mappingTable(),
+    '',
+    'rtpengine\'s SDES "passthrough" (the answerer accepts the offerer\'s own crypto line) forwards SRTP without authenticating it: forged or replayed packets pass. Ours verifies the tag and replay window of every packet before forwarding, so the two passthrough numbers are not equal work; the recrypt and SRTP→RTP rows are.',
+    '',
+    '## Where the time goes',
+    '',
+    profileSection(r),
+    '',
+    '## WebRTC media baseline (node-datachannel)',
+    '',
+    webrtcSection(r),
+    '',
+    '## Every step',
+    '',
+    ...r.results.map(stepTable),
+    '',
+    r.errors.length > 0 ? `## Errors\n\n${r.errors.map((e) => `- ${e}`).join('\n')}\n` : '',
+  ].join('\n');
+}
+
+function series(r: RelayBenchResults, value: (s: ModeResult['steps'][number]) => number): LineSeries[] {
+  return r.results.map((m) => ({
+    name: `${m.relay === 'ours' ? 'srtp-relay' : 'rtpengine'} ${m.mode}`,
+    color: MODE_COLORS[m.mode] ?? '#555',
+    dashed: m.relay !== 'ours',
+    points: m.steps.map((s) => ({ x: s.calls, y: value(s), bad: s.stats.lost > 0 || s.stats.verifyFailures > 0 })),
+  }));
+}
+
+export function writeCharts(dir: string, r: RelayBenchResults): void {
+  writeFileSync(join(dir, 'relay-pps.svg'), renderLineChart({
+    title: 'Delivered packets/s against concurrent calls (hollow: packets lost)',
+    xLabel: 'concurrent calls (100 packets/s each)',
+    yLabel: 'packets/s delivered through the relay',
+    series: series(r, (s) => (s.stats.received / s.stats.measuredMs) * 1000),
+    formatY: formatCount,
+  }));
+  writeFileSync(join(dir, 'relay-cpu.svg'), renderLineChart({
+    title: 'Relay process CPU against concurrent calls',
+    xLabel: 'concurrent calls',
+    yLabel: 'CPU (cores)',
+    series: series(r, (s) => s.relayCpu),
+    formatY: (v) => v.toFixed(2),
+  }));
+}
+
+export function relaySection(r: RelayBenchResults, runDir: string): string {
+  return [
+    RELAY_START,
+    '## Relay (`npm run bench:relay`)',
+    '',
+    `Latest run: ${r.startedAt}, ${r.options.measureMs} ms per step, steps ${r.options.steps.join(', ')} calls (100 packets/s each), ${r.options.threads} media threads per relay. Full report, JSON and charts: \`${runDir}/\` (not committed; rerun to regenerate).${r.loadAverage[0] > r.machine.cores * 0.5 ? ` Load average ${r.loadAverage[0].toFixed(2)} on ${r.machine.cores} cores during the run: **preliminary, noisy numbers**.` : ''}`,
+    '',
+    machineMarkdown(r.machine),
+    `| rtpengine | ${r.results.find((m) => m.relay === 'rtpengine')?.description ?? 'not run'} |`,
+    '',
+    '### Zero-loss packet rate, ours against rtpengine',
+    '',
+    headlineTable(r),
+    '',
+    missedSection(r),
+    '',
+    detailTable(r),
+    '',
+    r.webrtc === null ? '' : `WebRTC baseline (node-datachannel, DTLS-SRTP on loopback, one direction): ${r.webrtc.ok ? `${formatCount(r.webrtc.pps)} packets/s` : `failed: ${r.webrtc.error ?? '?'}`}.`,
+    RELAY_END,
+  ].join('\n');
+}
+
+export function updateRelaySection(file: string, r: RelayBenchResults, runDir: string): void {
+  const section = relaySection(r, runDir);
+  const header = '# Benchmarks\n\nGenerated by `srtp-relay bench`; numbers are from the machine described in each section.\n\n';
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : header;
+  const a = old.indexOf(RELAY_START);
+  const b = old.indexOf(RELAY_END);
+  const next = a >= 0 && b > a ? `${old.slice(0, a)}${section}${old.slice(b + RELAY_END.length)}` : `${old.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, next);
+}

@@ -1,0 +1,91 @@
+/** The relay benchmark's results (results.json): per relay, per mode, per ramp step. */
+import type { MachineInfo } from '../machine-info';
+import type { BenchMode } from './bench-modes';
+import type { RelayName } from './relay-under-test';
+import type { StepStats } from './generator-messages';
+import type { WebrtcBaseline } from './webrtc-baseline';
+
+export interface StepResult {
+  readonly calls: number;
+  /** Packets per second offered to the relay (both directions; 100 per call nominal). */
+  readonly offeredPps: number;
+  readonly lossPct: number;
+  /** Relay process CPU over the measured window, in cores (1.0 = one core busy). */
+  readonly relayCpu: number;
+  readonly generatorCpu: number;
+  readonly relayRssKiB: number | null;
+  /** The generator fell behind its own schedule (send-slot lag p50 > 10 ms) or used ≥ 90% of a core. */
+  readonly generatorSaturated: boolean;
+  readonly stats: StepStats;
+}
+
+export type RampLimit = 'loss' | 'generator' | 'max-calls' | 'error';
+
+export interface ModeResult {
+  readonly relay: RelayName;
+  readonly mode: BenchMode;
+  readonly description: string;
+  readonly steps: readonly StepResult[];
+  /** The highest step with zero loss and sampled verification clean, or null. */
+  readonly best: StepResult | null;
+  readonly zeroLossPps: number | null;
+  readonly zeroLossCalls: number | null;
+  /** (RSS at the last step − RSS before any call) / calls at that step. */
+  readonly rssPerCallKiB: number | null;
+  readonly rssIdleKiB: number | null;
+  readonly limit: RampLimit;
+  readonly limitDetail: string;
+  /** Relay-side counters summed over all legs at the end (ours only). */
+  readonly counters: Record<string, number> | null;
+}
+
+export interface Comparison {
+  readonly mode: BenchMode;
+  readonly ours: number | null;
+  readonly rtpengine: number | null;
+  /** ours / rtpengine zero-loss packet rate. */
+  readonly ratio: number | null;
+  /** True when either side stopped at the generator's limit: the ratio is then a lower/upper bound only. */
+  readonly generatorBound: boolean;
+}
+
+export interface FunctionShare {
+  readonly fn: string;
+  readonly location: string;
+  readonly pct: number;
+}
+
+export interface RelayProfile {
+  readonly mode: BenchMode;
+  readonly calls: number;
+  readonly threads: number;
+  /** Busy samples only (idle excluded). */
+  readonly samples: number;
+  readonly categories: readonly { readonly category: string; readonly pct: number }[];
+  readonly top: readonly FunctionShare[];
+  readonly files: readonly string[];
+}
+
+export interface RelayBenchResults {
+  readonly kind: 'relay-bench';
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly machine: MachineInfo;
+  readonly options: {
+    readonly steps: readonly number[];
+    readonly warmupMs: number;
+    readonly measureMs: number;
+    readonly drainMs: number;
+    readonly threads: number;
+    readonly modes: readonly BenchMode[];
+    readonly relays: readonly RelayName[];
+  };
+  readonly loadAverage: readonly number[];
+  /** Generator-to-generator latency without any relay (same step shape), to subtract. */
+  readonly directLatency: StepStats | null;
+  readonly results: readonly ModeResult[];
+  readonly comparisons: readonly Comparison[];
+  readonly profiles: readonly RelayProfile[];
+  readonly webrtc: WebrtcBaseline | null;
+  readonly errors: readonly string[];
+}

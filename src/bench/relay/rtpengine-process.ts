@@ -1,0 +1,110 @@
+/**
+ * An rtpengine daemon for the benchmark: installed by scripts/install-rtpengine.sh (Debian
+ * `rtpengine-daemon`), started in the foreground, userspace only (`--table=-1`: no kernel
+ * forwarding table, so every packet goes through the daemon like ours), with its ng control
+ * port and media ports on 127.0.0.1. The packaged config file is ignored (`--config-file=none`).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { join } from 'node:path';
+import { repoRoot } from '../repo-root';
+import { stopProcess } from './child-process';
+import { NgClient } from './ng-client';
+
+export interface RtpengineOptions {
+  readonly threads: number;
+  readonly portRange: readonly [number, number];
+}
+
+/** Runs the install script (idempotent, fast when installed); returns the binary path or throws with its stderr. */
+export function installRtpengine(): string {
+  const script = join(repoRoot(), 'scripts', 'install-rtpengine.sh');
+  try {
+    const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+    return out.trim().split('\n').pop() ?? '';
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`scripts/install-rtpengine.sh failed: ${e.stderr?.trim() ?? e.message}`);
+  }
+}
+
+export function rtpengineVersion(bin: string): string {
+  try {
+    const out = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return /([0-9][0-9.]+[-+~.\w]*)/.exec(out)?.[1] ?? out.trim();
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    return /([0-9][0-9.]+[-+~.\w]*)/.exec(`${e.stdout ?? ''}${e.stderr ?? ''}`)?.[1] ?? 'unknown';
+  }
+}
+
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+  const port = s.address().port;
+  s.close();
+  return port;
+}
+
+export class RtpengineProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly ng: NgClient,
+    readonly stderrTail: () => string,
+  ) {}
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  static async start(bin: string, o: RtpengineOptions): Promise<RtpengineProcess> {
+    const ngPort = await freeUdpPort();
+    const args = [
+      '--config-file=none',
+      '--table=-1', // no kernel module: userspace forwarding only
+      '--interface=127.0.0.1',
+      `--listen-ng=127.0.0.1:${ngPort}`,
+      `--port-min=${o.portRange[0]}`,
+      `--port-max=${o.portRange[1]}`,
+      `--num-threads=${o.threads}`,
+      '--delete-delay=0',
+      '--timeout=600',
+      '--silent-timeout=600',
+      '--foreground',
+      '--log-stderr',
+      '--log-level=4', // warnings and worse, as our relay logs
+    ];
+    const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let tail = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      tail = (tail + d.toString('utf8')).slice(-4000);
+    });
+    const exited = new Promise<never>((_, reject) => {
+      child.once('error', (err) => reject(new Error(`cannot start ${bin}: ${err.message}`)));
+      child.once('exit', (code, signal) => reject(new Error(`rtpengine exited at start (code ${String(code)}, signal ${String(signal)}):\n${tail}`)));
+    });
+    exited.catch(() => undefined);
+    const ng = await NgClient.connect('127.0.0.1', ngPort, 250);
+    try {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          const reply = await Promise.race([ng.request('ping'), exited]);
+          if (reply.result === 'pong') break;
+        } catch (err) {
+          if (child.exitCode !== null || Date.now() > deadline) throw err;
+        }
+      }
+    } catch (err) {
+      ng.close();
+      await stopProcess(child);
+      throw err;
+    }
+    return new RtpengineProcess(child, ng, () => tail);
+  }
+
+  async stop(): Promise<void> {
+    this.ng.close();
+    await stopProcess(this.child, 5000);
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * `npm run bench:relay`: our relay against rtpengine on the same workload, per pair mode.
+ *
+ *   orchestrator (this process) ── IPC ── load generator (dist/bench/relay/load-generator.js)
+ *        │  ng over UDP / IPC                 │  RTP/SRTP on 127.0.0.1
+ *        └── relay under test: relay-server.js (ours, worker threads) or rtpengine (userspace)
+ *
+ * Per mode and relay: a fresh relay process, calls added step by step (50, 100, 200, ...),
+ * each step warm-up + measured window + drain; CPU and RSS from /proc. Then a node-datachannel
+ * WebRTC baseline, CPU profiles of our relay where it trails rtpengine, and the report:
+ * bench-results/<timestamp>-relay/{report.md, results.json, *.svg} and BENCHMARKS.md "## Relay".
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { machineInfo } from '../machine-info';
+import { ProgressBar } from '../progress-bar';
+import { repoRoot } from '../repo-root';
+import { BENCH_MODES, isBenchMode, MODE_SPECS, type BenchMode } from './bench-modes';
+import { forkEntry, stopProcess } from './child-process';
+import { GeneratorClient } from './generator-client';
+import type { StepStats } from './generator-messages';
+import { IpcClient } from './ipc-channel';
+import { OursRelay } from './ours-relay';
+import { rampMode } from './ramp';
+import { summarizeRelayProfiles } from './relay-profile';
+import type { Comparison, ModeResult, RelayBenchResults, RelayProfile } from './relay-results';
+import { renderRelayReport, updateRelaySection, writeCharts } from './relay-report';
+import type { RelayName, RelayUnderTest } from './relay-under-test';
+import { installRtpengine } from './rtpengine-process';
+import { RtpengineRelay } from './rtpengine-relay';
+import type { WebrtcBaseline, WebrtcRequest } from './webrtc-baseline';
+
+export interface RelayBenchOptions {
+  /** Concurrent calls per ramp step (each call: 2 streams × 50 packets/s). */
+  readonly steps: readonly number[];
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  readonly drainMs: number;
+  readonly modes: readonly BenchMode[];
+  readonly relays: readonly RelayName[];
+  /** Media threads for both relays (our worker threads, rtpengine --num-threads). */
+  readonly threads: number;
+  readonly portRange: readonly [number, number];
+  readonly retryLossyStep: boolean;
+  /** Generator-to-generator run without a relay, for the latency the relay adds. */
+  readonly directBaseline: boolean;
+  /** node-datachannel baseline duration; 0 skips it. */
+  readonly webrtcMs: number;
+  /** CPU profiles of our relay: where it trails rtpengine (auto), every mode, or none. */
+  readonly profile: 'auto' | 'always' | 'never';
+  /** Directory the timestamped run directory goes in. */
+  readonly outRoot: string;
+  /** BENCHMARKS.md to update, or null. */
+  readonly benchmarksMd: string | null;
+  readonly progress: boolean;
+}
+
+export function defaultRelayBenchOptions(): RelayBenchOptions {
+  const root = repoRoot();
+  return {
+    steps: [50, 100, 200, 400, 800, 1600, 3200],
+    warmupMs: 500,
+    measureMs: 3000,
+    drainMs: 300,
+    modes: [...BENCH_MODES],
+    relays: ['ours', 'rtpengine'],
+    threads: os.availableParallelism(),
+    portRange: [16000, 31999],
+    retryLossyStep: true,
+    directBaseline: true,
+    webrtcMs: 3000,
+    profile: 'auto',
+    outRoot: join(root, 'bench-results'),
+    benchmarksMd: join(root, 'BENCHMARKS.md'),
+    progress: true,
+  };
+}
+
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+async function startRelay(name: RelayName, o: RelayBenchOptions, rtpengineBin: string | null, execArgv: readonly string[] = []): Promise<RelayUnderTest> {
+  if (name === 'ours') return OursRelay.start({ threads: o.threads, portRange: o.portRange, execArgv });
+  if (rtpengineBin === null) throw new Error('rtpengine is not installed');
+  return RtpengineRelay.start(rtpengineBin, { threads: o.threads, portRange: o.portRange });
+}
+
+async function directLatency(gen: GeneratorClient, o: RelayBenchOptions): Promise<StepStats> {
+  const calls = o.steps[0];
+  const opened = await gen.open(calls);
+  await gen.configure(0, opened.map((e) => ({
+    a: { relayAddress: '127.0.0.1', relayPort: e.b, send: null, recv: null },
+    b: { relayAddress: '127.0.0.1', relayPort: e.a, send: null, recv: null },
+  })));
+  const m = await gen.run({ warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs }, null);
+  await gen.reset();
+  return m.stats;
+}
+
+async function webrtcBaseline(durationMs: number): Promise<WebrtcBaseline> {
+  const child = forkEntry('webrtc-baseline');
+  const ipc = new IpcClient<WebrtcRequest>(child, 'webrtc-baseline');
+  try {
+    return await ipc.request<WebrtcBaseline>({ op: 'run', durationMs }, durationMs + 30_000);
+  } catch (err) {
+    return { ok: false, error: (err as Error).message, library: 'node-datachannel', durationMs: 0, sent: 0, received: 0, pps: 0, lossPct: 0, cpu: 0 };
+  } finally {
+    await stopProcess(child);
+  }
+}
+
+function compare(results: readonly ModeResult[], modes: readonly BenchMode[]): Comparison[] {
+  return modes.map((mode) => {
+    const ours = results.find((r) => r.relay === 'ours' && r.mode === mode);
+    const theirs = results.find((r) => r.relay === 'rtpengine' && r.mode === mode);
+    const a = ours?.zeroLossPps ?? null;
+    const b = theirs?.zeroLossPps ?? null;
+    return {
+      mode,
+      ours: a,
+      rtpengine: b,
+      ratio: a !== null && b !== null && b > 0 ? a / b : null,
+      generatorBound: ours?.limit === 'generator' || theirs?.limit === 'generator' || ours?.limit === 'max-calls' || theirs?.limit === 'max-calls',
+    };
+  });
+}
+
+/** Profile our relay at its best zero-loss step (or the first step) in one mode. */
+async function profileMode(mode: BenchMode, calls: number, gen: GeneratorClient, o: RelayBenchOptions, dir: string): Promise<RelayProfile> {
+  const profDir = join(dir, 'profiles', mode);
+  mkdirSync(profDir, { recursive: true });
+  const relay = await startRelay('ours', o, null, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200']);
+  try {
+    const opened = await gen.open(calls);
+    await gen.configure(0, await relay.addCalls(0, opened, MODE_SPECS[mode]));
+    await gen.run({ warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs }, relay.pid);
+    await gen.reset();
+  } finally {
+    await relay.stop();
+  }
+  const s = summarizeRelayProfiles(profDir);
+  const root = repoRoot();
+  return { mode, calls, threads: o.threads, samples: s.samples, categories: s.categories, top: s.top, files: s.files.map((f) => relative(root, f)) };
+}
+
+export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): Promise<{ results: RelayBenchResults; dir: string }> {
+  const o: RelayBenchOptions = { ...defaultRelayBenchOptions(), ...options };
+  const started = new Date();
+  const t0 = Date.now();
+  const dir = join(o.outRoot, `${timestamp(started)}-relay`);
+  mkdirSync(dir, { recursive: true });
+  const errors: string[] = [];
+  const rtpengineBin = o.relays.includes('rtpengine') ? installRtpengine() : null;
+
+  const total = o.modes.length * o.relays.length + (o.directBaseline ? 1 : 0) + (o.webrtcMs > 0 ? 1 : 0);
+  const bar = new ProgressBar(total, process.stderr, o.progress);
+  const gen = GeneratorClient.start();
+  const results: ModeResult[] = [];
+  let direct: StepStats | null = null;
+  const profiles: RelayProfile[] = [];
+  let webrtc: WebrtcBaseline | null = null;
+  try {
+    if (o.directBaseline) {
+      direct = await directLatency(gen, o);
+      bar.tick('direct loopback latency');
+    }
+    for (const mode of o.modes) {
+      for (const name of o.relays) {
+        let relay: RelayUnderTest | null = null;
+        try {
+          relay = await startRelay(name, o, rtpengineBin);
+          results.push(await rampMode(relay, gen, MODE_SPECS[mode], { ...o }, (line) => bar.note(`  ${line}`)));
+        } catch (err) {
+          const msg = `${name} ${mode}: ${(err as Error).message}`;
+          errors.push(msg);
+          bar.note(`  ERROR ${msg}`);
+          await gen.reset().catch(() => undefined);
+        } finally {
+          await relay?.stop();
+        }
+        bar.tick(`${name} ${mode}`);
+      }
+    }
+    const comparisons = compare(results, o.modes);
+    if (o.profile !== 'never' && o.relays.includes('ours')) {
+      for (const c of comparisons) {
+        if (o.profile === 'auto' && !(c.ratio !== null && c.ratio < 1)) continue;
+        const ours = results.find((r) => r.relay === 'ours' && r.mode === c.mode);
+        const calls = ours?.best?.calls ?? o.steps[0];
+        try {
+          profiles.push(await profileMode(c.mode, calls, gen, o, dir));
+          bar.note(`  profiled ours ${c.mode} at ${calls} calls`);
+        } catch (err) {
+          errors.push(`profile ${c.mode}: ${(err as Error).message}`);
+        }
+      }
+    }
+    if (o.webrtcMs > 0) {
+      webrtc = await webrtcBaseline(o.webrtcMs);
+      bar.tick('node-datachannel WebRTC baseline');
+    }
+  } finally {
+    await gen.stop();
+  }
+
+  const results2: RelayBenchResults = {
+    kind: 'relay-bench',
+    startedAt: started.toISOString(),
+    durationS: Math.round((Date.now() - t0) / 1000),
+    machine: machineInfo(null),
+    options: {
+      steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, threads: o.threads, modes: o.modes, relays: o.relays,
+    },
+    loadAverage: os.loadavg(),
+    directLatency: direct,
+    results,
+    comparisons: compare(results, o.modes),
+    profiles,
+    webrtc,
+    errors,
+  };
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results2, null, 2)}\n`);
+  writeCharts(dir, results2);
+  writeFileSync(join(dir, 'report.md'), renderRelayReport(results2));
+  if (o.benchmarksMd !== null) updateRelaySection(o.benchmarksMd, results2, relative(repoRoot(), dir));
+  return { results: results2, dir };
+}
+
+function parseArgs(argv: readonly string[]): Partial<RelayBenchOptions> {
+  const o: { -readonly [K in keyof RelayBenchOptions]?: RelayBenchOptions[K] } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = (): string => inline ?? argv[++i] ?? '';
+    switch (flag) {
+      case '--steps': o.steps = value().split(',').map(Number); break;
+      case '--measure-ms': o.measureMs = Number(value()); break;
+      case '--warmup-ms': o.warmupMs = Number(value()); break;
+      case '--drain-ms': o.drainMs = Number(value()); break;
+      case '--threads': o.threads = Number(value()); break;
+      case '--modes': o.modes = value().split(',').filter(isBenchMode); break;
+      case '--relays': o.relays = value().split(',').filter((r): r is RelayName => r === 'ours' || r === 'rtpengine'); break;
+      case '--webrtc-ms': o.webrtcMs = Number(value()); break;
+      case '--profile': o.profile = value() as RelayBenchOptions['profile']; break;
+      case '--out': o.outRoot = value(); break;
+      case '--no-benchmarks-md': o.benchmarksMd = null; break;
+      case '--no-progress': o.progress = false; break;
+      case '--no-direct': o.directBaseline = false; break;
+      case '--no-retry': o.retryLossyStep = false; break;
+      default: throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  return o;
+}
+
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const { results, dir } = await runRelayBench(parseArgs(argv));
+  const lines = [`report: ${dir}/report.md`];
+  for (const c of results.comparisons) {
+    lines.push(`${c.mode.padEnd(12)} ours ${String(Math.round(c.ours ?? 0)).padStart(7)} pkt/s  rtpengine ${String(Math.round(c.rtpengine ?? 0)).padStart(7)} pkt/s  ratio ${c.ratio === null ? 'n/a' : c.ratio.toFixed(2)}${c.generatorBound ? ' (generator-bound)' : ''}`);
+  }
+  for (const e of results.errors) lines.push(`error: ${e}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench:relay failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+/** For tests: a throwaway output directory. */
+export function tempOutRoot(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'relay-bench-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
