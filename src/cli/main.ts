@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { registerSrtpCommand } from './srtp-command';
 import { registerKeysCommand } from './keys-command';
 import { registerBenchCommand } from './bench-command';
+import { registerServeCommand } from './serve-command';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerSrtpCommand(program);
   registerKeysCommand(program);
   registerBenchCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

@@ -1,0 +1,91 @@
+/**
+ * Assembles the running service: key manager, media relay, call service, fastify app. Used by
+ * `srtp-relay serve` and by the integration tests (which pass their own options and a log
+ * destination). Close cascade: app.close() (no new requests, WebSockets closed) →
+ * service.close() (every call closed: sockets closed, contexts wiped, keys released) →
+ * relay workers stopped → key manager closed.
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { defineCluster, type ClusterConfig } from '../call';
+import { KeyManager, type KeyManagerConfig } from '../keys';
+import { MediaRelay, type MediaRelayOptions } from '../relay';
+import { CallService } from './call-service';
+import { EventHub } from './event-hub';
+import { buildServer } from './server';
+
+export interface ApiServerConfig {
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly token: string;
+  readonly relay: MediaRelayOptions;
+  readonly keys?: KeyManagerConfig;
+  readonly cluster?: Partial<ClusterConfig>;
+  readonly advertiseAddress?: string;
+  readonly tls?: { readonly cert: string; readonly key: string };
+  readonly logLevel?: string;
+  /** Where pino writes (default stdout). */
+  readonly logDestination?: DestinationStream;
+  readonly keyWatchIntervalMs?: number;
+  readonly version?: string;
+  readonly onRoute?: (route: { method: string; url: string }) => void;
+}
+
+export interface RunningApi {
+  readonly app: FastifyInstance;
+  readonly service: CallService;
+  readonly events: EventHub;
+  readonly logger: Logger;
+  /** e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(config: ApiServerConfig): Promise<RunningApi> {
+  const logger = pino({ name: 'srtp-relay', level: config.logLevel ?? 'info' }, config.logDestination);
+  const keys = await KeyManager.create(config.keys ?? {});
+  let relay: MediaRelay;
+  try {
+    relay = await MediaRelay.create({ ...config.relay, logger: logger.child({ component: 'relay' }) });
+  } catch (err) {
+    keys.close();
+    throw err;
+  }
+  const events = new EventHub();
+  const service = new CallService({
+    keys, relay, events, logger: logger.child({ component: 'calls' }),
+    cluster: defineCluster({ securityMode: 'mixed', ...config.cluster }),
+    ...(config.advertiseAddress !== undefined ? { advertiseAddress: config.advertiseAddress } : {}),
+    ...(config.keyWatchIntervalMs !== undefined ? { keyWatchIntervalMs: config.keyWatchIntervalMs } : {}),
+  });
+  let app: FastifyInstance;
+  try {
+    app = await buildServer({
+      service, events, token: config.token, logger, version: config.version ?? '0.1.0',
+      ...(config.onRoute !== undefined ? { onRoute: config.onRoute } : {}),
+      ...(config.tls !== undefined ? { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } } : {}),
+    });
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${config.tls !== undefined ? 'https' : 'http'}://${host}:${address.port}`;
+  let closing: Promise<void> | null = null;
+  return {
+    app, service, events, logger, url,
+    close() {
+      closing ??= (async () => {
+        try {
+          await app.close();
+        } finally {
+          await service.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}

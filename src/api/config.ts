@@ -1,0 +1,137 @@
+/**
+ * `srtp-relay serve` configuration: embedded defaults, then an optional JSON or YAML file
+ * (--config), then the environment, then command-line flags. Unknown keys are refused, so a
+ * typo never silently falls back to a default.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+
+export interface ServeConfig {
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly dataDir: string;
+  readonly token?: string;
+  /** PEM files; the API speaks HTTPS when both are set. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+  readonly media: {
+    readonly bindAddress: string;
+    readonly advertiseAddress?: string;
+    readonly portRange: readonly [number, number];
+    readonly workers: number;
+  };
+  readonly cluster: { readonly securityMode: 'mixed' | 'nonsecure'; readonly playSecureIndicationTone: boolean };
+  readonly keys: { readonly suitePreference?: readonly string[]; readonly lifetime?: number };
+  readonly logLevel: string;
+}
+
+export interface ServeFlags {
+  readonly config?: string;
+  readonly listen?: string;
+  readonly dataDir?: string;
+  readonly mediaBind?: string;
+  readonly portRange?: string;
+  readonly workers?: string;
+  readonly logLevel?: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'API_ERR_BAD_CONFIG';
+}
+
+function defaultDataDir(): string {
+  const home = os.homedir();
+  return home !== '' ? path.join(home, '.srtp-relay') : path.resolve('.srtp-relay');
+}
+
+export function defaultConfig(): ServeConfig {
+  return {
+    listen: { host: '127.0.0.1', port: 8080 },
+    dataDir: defaultDataDir(),
+    media: { bindAddress: '127.0.0.1', portRange: [30000, 39999], workers: os.availableParallelism() },
+    // A relay for secure calls: mixed mode (seed 003 Table 1), so devices' own modes count.
+    cluster: { securityMode: 'mixed', playSecureIndicationTone: false },
+    keys: {},
+    logLevel: 'info',
+  };
+}
+
+/** `host:port`, `[v6]:port` or `port`. */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  const host = m?.[1] || m?.[2] || '127.0.0.1';
+  const port = Number(m?.[3]);
+  if (m === null || !Number.isInteger(port) || port < 0 || port > 65535 || isIP(host) === 0) {
+    throw new ConfigError(`listen "${text}" is not host:port with an IP address and a port 0..65535`);
+  }
+  return { host, port };
+}
+
+export function parsePortRange(text: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  const range: [number, number] = [Number(m?.[1]), Number(m?.[2])];
+  if (m === null || range[0] < 1 || range[1] > 65535 || range[0] > range[1]) throw new ConfigError(`port range "${text}" is not min-max within 1..65535`);
+  return range;
+}
+
+const ALLOWED: Record<string, readonly string[]> = {
+  '': ['listen', 'dataDir', 'token', 'tls', 'media', 'cluster', 'keys', 'logLevel'],
+  tls: ['cert', 'key'],
+  media: ['bindAddress', 'advertiseAddress', 'portRange', 'workers'],
+  cluster: ['securityMode', 'playSecureIndicationTone'],
+  keys: ['suitePreference', 'lifetime'],
+};
+
+function checkKeys(obj: unknown, at: string): void {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new ConfigError(`config ${at === '' ? 'file' : at} must be an object`);
+  for (const key of Object.keys(obj)) {
+    if (!ALLOWED[at].includes(key)) throw new ConfigError(`config: unknown key ${at === '' ? key : `${at}.${key}`}`);
+    if (key in ALLOWED && at === '') checkKeys((obj as Record<string, unknown>)[key], key);
+  }
+}
+
+function readFileConfig(file: string): Record<string, unknown> {
+  const text = readFileSync(file, 'utf8');
+  let data: unknown;
+  try {
+    data = /\.json$/i.test(file) ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  checkKeys(data, '');
+  return data as Record<string, unknown>;
+}
+
+export function loadConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  const base = defaultConfig();
+  const file = flags.config !== undefined ? readFileConfig(flags.config) : {};
+  const f = file as Partial<Record<string, Record<string, unknown>>> & { listen?: unknown; dataDir?: unknown; token?: unknown; logLevel?: unknown };
+  const media = { ...base.media, ...(f.media ?? {}) } as { bindAddress: string; advertiseAddress?: string; portRange: unknown; workers: unknown };
+  let portRange = Array.isArray(media.portRange) ? (media.portRange as [number, number]) : typeof media.portRange === 'string' ? parsePortRange(media.portRange) : base.media.portRange;
+  let workers = typeof media.workers === 'number' ? media.workers : base.media.workers;
+  let listen = typeof f.listen === 'string' ? parseListen(f.listen) : base.listen;
+  let dataDir = typeof f.dataDir === 'string' ? f.dataDir : base.dataDir;
+  if (env.SRTP_RELAY_DATA_DIR !== undefined && env.SRTP_RELAY_DATA_DIR !== '') dataDir = env.SRTP_RELAY_DATA_DIR;
+  if (flags.listen !== undefined) listen = parseListen(flags.listen);
+  if (flags.dataDir !== undefined) dataDir = flags.dataDir;
+  if (flags.portRange !== undefined) portRange = parsePortRange(flags.portRange);
+  if (flags.workers !== undefined) workers = Number(flags.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 256) throw new ConfigError(`workers must be an integer 0..256`);
+  const bindAddress = flags.mediaBind ?? media.bindAddress;
+  if (isIP(bindAddress) === 0) throw new ConfigError(`media bind address "${bindAddress}" is not an IP address`);
+  const tls = f.tls as { cert?: unknown; key?: unknown } | undefined;
+  if (tls !== undefined && (typeof tls.cert !== 'string' || typeof tls.key !== 'string')) throw new ConfigError('tls needs cert and key file paths');
+  const cluster = { ...base.cluster, ...(f.cluster ?? {}) } as ServeConfig['cluster'];
+  if (cluster.securityMode !== 'mixed' && cluster.securityMode !== 'nonsecure') throw new ConfigError('cluster.securityMode must be mixed or nonsecure');
+  return {
+    listen,
+    dataDir: path.resolve(dataDir),
+    ...(typeof f.token === 'string' ? { token: f.token } : {}),
+    ...(tls !== undefined ? { tls: { cert: tls.cert as string, key: tls.key as string } } : {}),
+    media: { bindAddress, ...(media.advertiseAddress !== undefined ? { advertiseAddress: media.advertiseAddress } : {}), portRange: [portRange[0], portRange[1]], workers },
+    cluster,
+    keys: (f.keys ?? {}) as ServeConfig['keys'],
+    logLevel: flags.logLevel ?? (typeof f.logLevel === 'string' ? f.logLevel : env.SRTP_RELAY_LOG_LEVEL ?? base.logLevel),
+  };
+}

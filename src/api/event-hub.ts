@@ -1,0 +1,43 @@
+/**
+ * API events, typed (one map, as mediasoup does), fanned out to WebSocket subscribers. Events
+ * carry ids, addresses, statuses and reasons: never keys. `at` is an ISO timestamp and `seq`
+ * a per-process sequence number, so a subscriber can tell it missed events.
+ */
+import { EventEmitter } from 'node:events';
+import type { Reason, SecurityLevel, SecurityReport, SegmentTransport } from '../call';
+import type { LegLocal } from '../relay';
+
+interface Base { readonly callId: string }
+
+export interface ApiEventMap {
+  callcreated: Base & { readonly policy: string };
+  callclosed: Base & { readonly reason: 'deleted' | 'shutdown' | 'worker_died' };
+  securitychange: Base & { readonly previousStatus: SecurityLevel; readonly status: SecurityLevel; readonly reasons: readonly Reason[]; readonly report: SecurityReport };
+  legadded: Base & { readonly legId: string; readonly keying: string };
+  legupdated: Base & { readonly legId: string };
+  legremoved: Base & { readonly legId: string };
+  /** The relay port an endpoint must send to changed (RTP fallback under policy `rtp`, or back): re-INVITE it. */
+  legmedia: Base & { readonly legId: string; readonly stream: string; readonly transport: SegmentTransport; readonly local: LegLocal | null };
+  latch: Base & { readonly legId?: string; readonly resourceId?: string; readonly stream?: string; readonly rtcp: boolean; readonly address: string; readonly port: number };
+  /** A master key is close to its lifetime (estimated from the leg's packet counters). */
+  keyexpiring: Base & { readonly legId: string; readonly stream: string; readonly direction: 'inbound' | 'outbound'; readonly used: number; readonly lifetime: number };
+  resourceadded: Base & { readonly resourceId: string; readonly kind: string };
+  resourceremoved: Base & { readonly resourceId: string };
+}
+
+export type ApiEventType = keyof ApiEventMap;
+export type ApiEvent = { [K in ApiEventType]: { readonly type: K; readonly seq: number; readonly at: string } & ApiEventMap[K] }[ApiEventType];
+
+export const API_EVENT_TYPES: readonly ApiEventType[] = Object.freeze([
+  'callcreated', 'callclosed', 'securitychange', 'legadded', 'legupdated', 'legremoved', 'legmedia', 'latch', 'keyexpiring', 'resourceadded', 'resourceremoved',
+]);
+
+export class EventHub extends EventEmitter<{ event: [ApiEvent] }> {
+  private seq = 0;
+
+  publish<K extends ApiEventType>(type: K, payload: ApiEventMap[K]): void {
+    this.seq += 1;
+    const event = { type, seq: this.seq, at: new Date().toISOString(), ...payload } as unknown as ApiEvent;
+    this.emit('event', event);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Media plan (call model) → relay pairs. Pure: the same state, plan and relay legs give the same
+ * pairs, so the service can diff them against what the relay has and change only what moved.
+ *
+ * Per stream the path runs from the first leg to the second through the resources inserted on
+ * either side: L1 ⇄ [transcoders/MTPs toward L1: near ⇄ far] ⇄ [toward L2: far ⇄ near] ⇄ L2.
+ * Each arrow is one relay pair. A leg's end is its SRTP relay leg when its segment is SRTP and
+ * its RTP relay leg when the plan made it RTP (policy `rtp` or a device that cannot do SRTP).
+ * On hold the holding leg's end is the MOH relay leg (or nothing): resources on the holding
+ * leg's side are bypassed until resume.
+ */
+import type { CallState, MediaKind, MediaPlan, SegmentTransport } from '../call';
+import type { ResourceRecord } from './call-record';
+
+export interface PlumbingView {
+  /** Relay leg of a model leg's stream for a transport, or null when it does not exist (yet). */
+  legEnd(legId: string, kind: MediaKind, transport: 'srtp' | 'rtp'): string | null;
+  resource(resourceId: string): ResourceRecord | undefined;
+}
+
+export interface Plumbing {
+  readonly pairs: readonly (readonly [string, string])[];
+  /** `${legId}/${kind}` → the relay leg that endpoint must use (null: inactive or not negotiated). */
+  readonly active: ReadonlyMap<string, string | null>;
+  /** `${legId}/${kind}` → transport of the leg's segment. */
+  readonly transports: ReadonlyMap<string, SegmentTransport>;
+}
+
+export function planPairs(state: CallState, plan: MediaPlan, view: PlumbingView): Plumbing {
+  const pairs: [string, string][] = [];
+  const active = new Map<string, string | null>();
+  const transports = new Map<string, SegmentTransport>();
+  for (const stream of plan.streams) {
+    const legSegments = stream.segments.filter((s) => s.endpoint === 'leg');
+    const ends: (string | null)[] = [];
+    for (const seg of legSegments) {
+      const key = `${seg.id}/${stream.kind}`;
+      transports.set(key, seg.transport);
+      if (seg.transport === 'inactive') {
+        active.set(key, view.legEnd(seg.id, stream.kind, 'srtp') ?? view.legEnd(seg.id, stream.kind, 'rtp'));
+        const mohId = state.hold?.mohResourceId ?? null;
+        const moh = mohId === null ? undefined : view.resource(mohId);
+        ends.push(moh !== undefined && moh.stream === stream.kind ? moh.relayLegs.moh ?? null : null);
+        continue;
+      }
+      const end = view.legEnd(seg.id, stream.kind, seg.transport === 'srtp' ? 'srtp' : 'rtp');
+      active.set(key, end);
+      ends.push(end);
+    }
+    // The relay pairs two legs; a third leg (conference) is refused before it gets here.
+    if (legSegments.length !== 2) continue;
+    const [l1, l2] = legSegments.map((s) => s.id);
+    const holding = state.hold?.holdingLegId ?? null;
+    const inline = (legId: string): ResourceRecord[] =>
+      stream.segments
+        .filter((s) => (s.endpoint === 'transcoder' || s.endpoint === 'mtp') && s.towardLegId === legId && legId !== holding)
+        .map((s) => view.resource(s.id))
+        .filter((r): r is ResourceRecord => r !== undefined);
+    const chain: (string | null)[] = [ends[0]];
+    for (const r of inline(l1)) chain.push(r.relayLegs.near ?? null, r.relayLegs.far ?? null);
+    for (const r of inline(l2).reverse()) chain.push(r.relayLegs.far ?? null, r.relayLegs.near ?? null);
+    chain.push(ends[1]);
+    for (let i = 0; i + 1 < chain.length; i += 2) {
+      const a = chain[i];
+      const b = chain[i + 1];
+      if (a !== null && b !== null) pairs.push([a, b]);
+    }
+  }
+  return { pairs, active, transports };
+}

@@ -1,0 +1,61 @@
+/**
+ * Prometheus metrics (prom-client, a registry of our own): calls, legs and statuses now; HTTP
+ * requests, call and security-change totals; per-leg relay counters summed over open calls.
+ * Labels are bounded (route templates, statuses, counter names): never call ids or keys.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { COUNTER_NAMES } from '../relay';
+import type { CallService } from './call-service';
+
+export class ApiMetrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+
+  constructor(service: CallService) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'srtp_relay_process_' });
+    this.httpRequests = new Counter({ name: 'srtp_relay_http_requests_total', help: 'API requests by route template and status', labelNames: ['method', 'route', 'status'], registers });
+    new Gauge({
+      name: 'srtp_relay_calls', help: 'Open calls by security status', labelNames: ['status'], registers,
+      collect() {
+        const by = { encrypted: 0, authenticated: 0, nonsecure: 0 };
+        for (const rec of service.records()) by[rec.model.report.status] += 1;
+        for (const [status, n] of Object.entries(by)) this.set({ status }, n);
+      },
+    });
+    new Gauge({
+      name: 'srtp_relay_legs', help: 'Relay legs (sockets) of open calls, including retired ones', registers,
+      collect() {
+        let n = 0;
+        for (const rec of service.records()) n += rec.relayLegs.size;
+        this.set(n);
+      },
+    });
+    new Gauge({
+      name: 'srtp_relay_leg_counter', help: 'Per-leg relay counters summed over open calls (packets, auth failures, replays, drops)', labelNames: ['counter'], registers,
+      collect() {
+        const sums = Object.fromEntries(COUNTER_NAMES.map((c) => [c, 0])) as Record<string, number>;
+        for (const rec of service.records()) {
+          for (const leg of rec.relay.stats().legs) for (const c of COUNTER_NAMES) sums[c] += leg.counters[c];
+        }
+        for (const c of COUNTER_NAMES) this.set({ counter: c }, sums[c]);
+      },
+    });
+    new Gauge({
+      name: 'srtp_relay_calls_created', help: 'Calls created since start', registers,
+      collect() { this.set(service.totals.callsCreated); },
+    });
+    new Gauge({
+      name: 'srtp_relay_calls_closed', help: 'Calls closed since start', registers,
+      collect() { this.set(service.totals.callsClosed); },
+    });
+    new Gauge({
+      name: 'srtp_relay_security_changes', help: 'securitychange events by new status', labelNames: ['status'], registers,
+      collect() { for (const [status, n] of Object.entries(service.totals.securityChanges)) this.set({ status }, n); },
+    });
+    new Gauge({
+      name: 'srtp_relay_ports_available', help: 'Free UDP ports in the media port range', registers,
+      collect() { this.set(service.relay.pool.available); },
+    });
+  }
+}

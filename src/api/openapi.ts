@@ -1,0 +1,67 @@
+/**
+ * The OpenAPI 3.0 document, rendered from the route table (`routes.ts`) and the very schemas
+ * fastify validates with, so the document cannot describe a different API than the one served.
+ */
+import { API_ERRORS } from './errors';
+import { ROUTES, type RouteSpec } from './routes';
+import { errorSchema } from './schemas';
+
+/** `/v1/calls/:callId` → `/v1/calls/{callId}`. */
+export function openApiPath(url: string): string {
+  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+function parameters(route: RouteSpec): object[] {
+  const params = route.schema.params as { properties?: Record<string, object> } | undefined;
+  return Object.entries(params?.properties ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema }));
+}
+
+function errorStatuses(route: RouteSpec): number[] {
+  const set = new Set<number>([401, 500]);
+  if (route.schema.body !== undefined || route.schema.params !== undefined) set.add(400);
+  if (route.schema.params !== undefined) set.add(404);
+  if (route.method !== 'GET') set.add(409);
+  return [...set].sort();
+}
+
+export function buildOpenApi(version: string): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const route of ROUTES) {
+    const responses: Record<string, object> = {};
+    for (const [status, [description, schema]] of Object.entries(route.responses)) {
+      responses[status] = schema === undefined
+        ? { description }
+        : { description, content: { [route.kind === 'text' ? 'text/plain' : 'application/json']: { schema } } };
+    }
+    for (const status of errorStatuses(route)) {
+      responses[String(status)] ??= { description: 'error', content: { 'application/json': { schema: errorSchema } } };
+    }
+    const op: Record<string, unknown> = {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: route.tags,
+      parameters: parameters(route),
+      responses,
+    };
+    if (route.schema.body !== undefined) op.requestBody = { required: true, content: { 'application/json': { schema: route.schema.body } } };
+    if (route.secret === true) op['x-secret'] = true;
+    const path = openApiPath(route.url);
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = op;
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'srtp-relay control API',
+      version,
+      description: 'Calls, legs, keys, SDP rewriting, RTP fallback operations and security status. Every route needs `Authorization: Bearer <token>`.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: errorSchema },
+      'x-error-codes': Object.fromEntries(Object.entries(API_ERRORS).map(([code, e]) => [code, e.statusCode])),
+    },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Every HTTP route of the control API as data: method, URL, the request schemas fastify
+ * validates with, and the response schemas the OpenAPI document shows. `server.ts` binds a
+ * handler to each `operationId`; `openapi.ts` renders the same table, so the two cannot drift
+ * (a test checks every registered route appears in `/v1/openapi.json`).
+ */
+import * as S from './schemas';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** fastify syntax (`:callId`). */
+  readonly url: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  /** Secret responses (key material): never cached, never logged. */
+  readonly secret?: boolean;
+  readonly schema: { readonly params?: object; readonly body?: object };
+  /** Status → [description, schema?]. Errors (4xx/5xx) are added by openapi.ts. */
+  readonly responses: Readonly<Record<number, readonly [string, object?]>>;
+  /** Not a JSON route (WebSocket, Prometheus text). */
+  readonly kind?: 'websocket' | 'text';
+}
+
+const callView: readonly [string, object] = ['the call', S.callViewSchema];
+const security: readonly [string, object] = ['the call\'s security report', S.securitySchema];
+const opResult = {
+  type: 'object',
+  properties: { call: S.callViewSchema, security: S.securitySchema, resource: { type: 'object' } },
+} as const;
+
+export const ROUTES: readonly RouteSpec[] = Object.freeze([
+  { operationId: 'healthz', method: 'GET', url: '/healthz', summary: 'Liveness: API up, media workers alive', tags: ['ops'], schema: {}, responses: { 200: ['healthy', { type: 'object' }] } },
+  { operationId: 'metrics', method: 'GET', url: '/metrics', summary: 'Prometheus metrics (text exposition format)', tags: ['ops'], schema: {}, responses: { 200: ['metrics'] }, kind: 'text' },
+  { operationId: 'openapi', method: 'GET', url: '/v1/openapi.json', summary: 'This document', tags: ['ops'], schema: {}, responses: { 200: ['OpenAPI 3.0 document', { type: 'object' }] } },
+  { operationId: 'events', method: 'GET', url: '/v1/events', summary: 'WebSocket: securitychange, latch, keyexpiring, call and leg lifecycle events', tags: ['events'], schema: {}, responses: { 101: ['switching to WebSocket'] }, kind: 'websocket' },
+  { operationId: 'createCall', method: 'POST', url: '/v1/calls', summary: 'Create a call', tags: ['calls'], schema: { body: S.createCallBody }, responses: { 201: callView } },
+  { operationId: 'listCalls', method: 'GET', url: '/v1/calls', summary: 'List calls', tags: ['calls'], schema: {}, responses: { 200: ['calls', { type: 'object', properties: { calls: { type: 'array', items: S.callViewSchema } } }] } },
+  { operationId: 'getCall', method: 'GET', url: '/v1/calls/:callId', summary: 'Get a call', tags: ['calls'], schema: { params: S.callParams }, responses: { 200: callView } },
+  { operationId: 'updateCall', method: 'PATCH', url: '/v1/calls/:callId', summary: 'Change the fallback policy (re-plumbs the relay)', tags: ['calls'], schema: { params: S.callParams, body: S.updateCallBody }, responses: { 200: ['call and security', opResult] } },
+  { operationId: 'deleteCall', method: 'DELETE', url: '/v1/calls/:callId', summary: 'End a call: close its legs, wipe its keys', tags: ['calls'], schema: { params: S.callParams }, responses: { 204: ['deleted'] } },
+  { operationId: 'getSecurity', method: 'GET', url: '/v1/calls/:callId/security', summary: 'Security status, icons and tones per device, media segments, reasons', tags: ['calls'], schema: { params: S.callParams }, responses: { 200: security } },
+  { operationId: 'addLeg', method: 'POST', url: '/v1/calls/:callId/legs', summary: 'Add a leg (opens relay ports; sdes: answers the endpoint\'s a=crypto offer)', tags: ['legs'], secret: true, schema: { params: S.callParams, body: S.legRequestSchema }, responses: { 201: ['the leg; sdes answers in streams[].crypto', S.legViewSchema] } },
+  { operationId: 'getLeg', method: 'GET', url: '/v1/calls/:callId/legs/:legId', summary: 'Get a leg (ports, suites, counters; never keys)', tags: ['legs'], schema: { params: S.legParams }, responses: { 200: ['the leg', S.legViewSchema] } },
+  { operationId: 'updateLeg', method: 'PATCH', url: '/v1/calls/:callId/legs/:legId', summary: 'New remote address from signaling (re-INVITE)', tags: ['legs'], schema: { params: S.legParams, body: S.updateLegBody }, responses: { 200: ['the leg', S.legViewSchema] } },
+  { operationId: 'removeLeg', method: 'DELETE', url: '/v1/calls/:callId/legs/:legId', summary: 'Remove a leg (the party hung up)', tags: ['legs'], schema: { params: S.legParams }, responses: { 200: ['call and security', opResult] } },
+  { operationId: 'getLegKeys', method: 'GET', url: '/v1/calls/:callId/legs/:legId/keys', summary: 'Key delivery for a managed leg: the endpoint\'s send and receive keys', tags: ['legs'], secret: true, schema: { params: S.legParams }, responses: { 200: ['keys (secret)', S.keysViewSchema] } },
+  { operationId: 'processSdp', method: 'POST', url: '/v1/calls/:callId/legs/:legId/sdp', summary: 'Take this leg\'s SDP offer or answer, return the SDP for the other leg', tags: ['legs'], secret: true, schema: { params: S.legParams, body: S.sdpBody }, responses: { 200: ['SDP for the other side', S.sdpResultSchema] } },
+  { operationId: 'beginTransition', method: 'POST', url: '/v1/calls/:callId/transitions', summary: 'A hold, resume, forward or transfer has started (status nonsecure until it completes)', tags: ['fallback'], schema: { params: S.callParams, body: S.transitionBody }, responses: { 200: ['call and security', opResult] } },
+  { operationId: 'hold', method: 'POST', url: '/v1/calls/:callId/hold', summary: 'Hold, with music on hold from an RTP source', tags: ['fallback'], schema: { params: S.callParams, body: S.holdBody }, responses: { 200: ['call, security, MOH relay port', opResult] } },
+  { operationId: 'resume', method: 'POST', url: '/v1/calls/:callId/resume', summary: 'Resume from hold', tags: ['fallback'], schema: { params: S.callParams }, responses: { 200: ['call and security', opResult] } },
+  { operationId: 'insertTranscoder', method: 'POST', url: '/v1/calls/:callId/transcoders', summary: 'Insert a transcoder on one leg\'s side (RTP segment)', tags: ['fallback'], schema: { params: S.callParams, body: S.insertBody }, responses: { 200: ['call, security, relay ports toward the resource', opResult] } },
+  { operationId: 'removeTranscoder', method: 'DELETE', url: '/v1/calls/:callId/transcoders/:resourceId', summary: 'Remove a transcoder', tags: ['fallback'], schema: { params: S.resourceParams }, responses: { 200: ['call and security', opResult] } },
+  { operationId: 'insertMtp', method: 'POST', url: '/v1/calls/:callId/mtps', summary: 'Insert a media termination point on one leg\'s side (RTP segment)', tags: ['fallback'], schema: { params: S.callParams, body: S.insertBody }, responses: { 200: ['call, security, relay ports toward the resource', opResult] } },
+  { operationId: 'removeMtp', method: 'DELETE', url: '/v1/calls/:callId/mtps/:resourceId', summary: 'Remove a media termination point', tags: ['fallback'], schema: { params: S.resourceParams }, responses: { 200: ['call and security', opResult] } },
+  { operationId: 'transfer', method: 'POST', url: '/v1/calls/:callId/transfer', summary: 'Transfer (or forward) a leg to another device; secure to non-secure and back', tags: ['fallback'], secret: true, schema: { params: S.callParams, body: S.transferBody }, responses: { 200: ['call, security, the new leg', opResult] } },
+] as RouteSpec[]);

@@ -1,0 +1,228 @@
+/**
+ * JSON schemas of the control API: request validation (fastify/ajv) and the OpenAPI document
+ * are built from these same objects (`routes.ts`, `openapi.ts`). Requests are strict
+ * (`additionalProperties: false`): an unknown field is a 400 naming the field, not silently dropped.
+ */
+const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$';
+
+export const idSchema = { type: 'string', pattern: ID_PATTERN, description: '1-64 characters: letters, digits, _ . : -' } as const;
+
+export const endpointSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['address', 'port'],
+  properties: {
+    address: { type: 'string', minLength: 2, maxLength: 45, description: 'IPv4 or IPv6 address' },
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    rtcpPort: { type: 'integer', minimum: 1, maximum: 65535, description: 'default port + 1 (RFC 3550 §11); ignored with rtcp-mux' },
+  },
+} as const;
+
+const DEVICE_KINDS = ['ip_phone', 'gateway', 'sip_trunk', 'h323_trunk', 'pstn_gateway', 'moh_server', 'transcoder', 'mtp', 'conference_bridge'];
+
+export const deviceSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'kind'],
+  description: 'The device as the call controller knows it (docs/security-status.md). Omitted flags describe a nonsecure device.',
+  properties: {
+    id: idSchema,
+    kind: { type: 'string', enum: DEVICE_KINDS },
+    trusted: { type: 'boolean' },
+    securityMode: { type: 'string', enum: ['nonsecure', 'authenticated', 'encrypted'] },
+    signalingTls: { type: 'boolean' },
+    srtpCapable: { type: 'boolean' },
+    iconCapability: { type: 'string', enum: ['shield_and_lock', 'lock_only'] },
+    protectedDevice: { type: 'boolean' },
+    protocol: { type: 'string', enum: ['sccp', 'sip', 'h323', 'mgcp'] },
+    acceptsEncryptedBarge: { type: 'boolean' },
+    secureConferenceCapable: { type: 'boolean' },
+  },
+} as const;
+
+export const streamRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
+  properties: {
+    kind: { type: 'string', enum: ['audio', 'video'] },
+    remote: endpointSchema,
+    rtcpMux: { type: 'boolean', description: 'RTP and RTCP on one port (RFC 5761); default false' },
+    crypto: {
+      type: 'array', minItems: 1, maxItems: 16,
+      items: { type: 'string', minLength: 1, maxLength: 4096 },
+      description: 'sdes keying: the endpoint\'s a=crypto offer lines; the answer line comes back in the response',
+    },
+  },
+} as const;
+
+export const legRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'device', 'keying'],
+  properties: {
+    id: idSchema,
+    device: deviceSchema,
+    keying: { type: 'string', enum: ['managed', 'sdes', 'none'], description: 'managed: the key manager keys the leg (GET .../keys); sdes: the endpoint offers a=crypto; none: plain RTP' },
+    suites: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'string', minLength: 1, maxLength: 64 }, description: 'managed keying: suites the endpoint supports (default: every suite of the policy)' },
+    latching: { type: 'string', enum: ['authenticated', 'first', 'strict', 'off'] },
+    streams: { type: 'array', minItems: 1, maxItems: 2, items: streamRequestSchema, description: 'default one audio stream' },
+  },
+} as const;
+
+export const callParams = {
+  type: 'object', additionalProperties: false, required: ['callId'], properties: { callId: idSchema },
+} as const;
+export const legParams = {
+  type: 'object', additionalProperties: false, required: ['callId', 'legId'], properties: { callId: idSchema, legId: idSchema },
+} as const;
+export const resourceParams = {
+  type: 'object', additionalProperties: false, required: ['callId', 'resourceId'], properties: { callId: idSchema, resourceId: idSchema },
+} as const;
+
+export const createCallBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: idSchema,
+    policy: { type: 'string', enum: ['bridge', 'rtp'], description: 'fallback policy; default bridge' },
+  },
+} as const;
+
+export const updateCallBody = {
+  type: 'object', additionalProperties: false, required: ['policy'],
+  properties: { policy: { type: 'string', enum: ['bridge', 'rtp'] } },
+} as const;
+
+export const updateLegBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['streams'],
+  properties: {
+    streams: {
+      type: 'array', minItems: 1, maxItems: 2,
+      items: {
+        type: 'object', additionalProperties: false, required: ['kind', 'remote'],
+        properties: { kind: { type: 'string', enum: ['audio', 'video'] }, remote: endpointSchema },
+      },
+    },
+  },
+} as const;
+
+export const sdpBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'sdp'],
+  properties: {
+    type: { type: 'string', enum: ['offer', 'answer'] },
+    sdp: { type: 'string', minLength: 10, maxLength: 65536 },
+    to: { ...idSchema, description: 'the leg to rewrite for; default the only other leg' },
+  },
+} as const;
+
+export const transitionBody = {
+  type: 'object', additionalProperties: false, required: ['kind'],
+  properties: { kind: { type: 'string', enum: ['hold', 'resume', 'forward', 'transfer'] } },
+} as const;
+
+const resourceDevice = { ...deviceSchema, required: ['id', 'kind'] } as const;
+
+export const holdBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['leg'],
+  properties: {
+    leg: idSchema,
+    moh: {
+      type: 'object', additionalProperties: false, required: ['id', 'remote'],
+      properties: { id: idSchema, device: resourceDevice, remote: endpointSchema },
+      description: 'music on hold: the relay opens an RTP port for the MOH source (remote) and plays it to the other party',
+    },
+  },
+} as const;
+
+export const insertBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'leg', 'remotes'],
+  properties: {
+    id: idSchema,
+    leg: { ...idSchema, description: 'the leg whose side of the relay the resource serves' },
+    stream: { type: 'string', enum: ['audio', 'video'] },
+    device: resourceDevice,
+    remotes: {
+      type: 'object', additionalProperties: false, required: ['leg', 'peer'],
+      properties: {
+        leg: { ...endpointSchema, description: 'resource port that takes and returns the leg-side media' },
+        peer: { ...endpointSchema, description: 'resource port that takes and returns the other side\'s media' },
+      },
+    },
+  },
+} as const;
+
+export const transferBody = {
+  type: 'object', additionalProperties: false, required: ['from', 'to'],
+  properties: { from: idSchema, to: legRequestSchema, kind: { type: 'string', enum: ['transfer', 'forward'] } },
+} as const;
+
+const errorSchema = {
+  type: 'object', required: ['error'],
+  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } } },
+} as const;
+
+const localSchema = { type: 'object', properties: { address: { type: 'string' }, rtpPort: { type: 'integer' }, rtcpPort: { type: 'integer' } } } as const;
+
+export const securitySchema = {
+  type: 'object',
+  required: ['status', 'devices', 'media', 'reasons'],
+  properties: {
+    status: { type: 'string', enum: ['encrypted', 'authenticated', 'nonsecure'] },
+    devices: { type: 'array', items: { type: 'object', properties: { leg: { type: 'string' }, deviceId: { type: 'string' }, icon: { type: 'string', enum: ['lock', 'shield', 'none'] }, tone: { type: 'string', enum: ['secure', 'nonsecure', 'none'] } } } },
+    media: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, srtpEndToEnd: { type: 'boolean' }, segments: { type: 'array', items: { type: 'object' } } } } },
+    reasons: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, legId: { type: 'string' }, resourceId: { type: 'string' }, stream: { type: 'string' } } } },
+    notices: { type: 'array', items: { type: 'object' } },
+    policy: { type: 'string', enum: ['bridge', 'rtp'] },
+  },
+} as const;
+
+export const streamViewSchema = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string' }, transport: { type: 'string', enum: ['srtp', 'rtp', 'inactive'] },
+    srtp: { type: 'boolean', description: 'SRTP negotiated on this leg' }, suite: { type: ['string', 'null'] },
+    local: localSchema, rtcpMux: { type: 'boolean' }, remote: { type: ['object', 'null'] },
+    peer: { type: ['string', 'null'] }, mode: { type: ['string', 'null'] }, counters: { type: 'object' },
+    crypto: { type: 'string', description: 'sdes: the relay\'s a=crypto answer line (only in the response that created it)' },
+  },
+} as const;
+
+export const legViewSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' }, device: deviceSchema, keying: { type: 'string' }, streams: { type: 'array', items: streamViewSchema } },
+} as const;
+
+export const callViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, policy: { type: 'string' }, status: { type: 'string' },
+    legs: { type: 'array', items: legViewSchema },
+    resources: { type: 'array', items: { type: 'object' } },
+    hold: { type: ['object', 'null'] }, pending: { type: ['string', 'null'] }, createdAt: { type: 'string' },
+  },
+} as const;
+
+export const keysViewSchema = {
+  type: 'object',
+  description: 'Key delivery for a managed leg: per stream, what the endpoint sends with and receives with, as SDES a=crypto lines (RFC 4568 key format). Secret.',
+  properties: {
+    leg: { type: 'string' },
+    streams: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, suite: { type: 'string' }, send: { type: 'string' }, receive: { type: 'string' } } } },
+  },
+} as const;
+
+export const sdpResultSchema = {
+  type: 'object',
+  properties: { type: { type: 'string' }, for: { type: 'string' }, sdp: { type: 'string' } },
+} as const;
+
+export { errorSchema, localSchema };

@@ -1,0 +1,54 @@
+/**
+ * `srtp-relay serve`: the API and the media workers on embedded defaults (in-memory state,
+ * loopback, ports 30000-39999, one worker per core). Prints the URL and where the token is
+ * (never the token), and shuts down cleanly on SIGTERM/SIGINT: calls closed, keys wiped.
+ */
+import type { Command } from 'commander';
+import { loadConfig, resolveToken, startApiServer, type ServeFlags } from '../api';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the control API and the media relay')
+    .option('--config <file>', 'JSON or YAML config file')
+    .option('--listen <host:port>', 'API address (default 127.0.0.1:8080; port 0 picks one)')
+    .option('--data-dir <dir>', 'data directory for the token (default ~/.srtp-relay; env SRTP_RELAY_DATA_DIR)')
+    .option('--media-bind <ip>', 'address the media sockets bind (default 127.0.0.1)')
+    .option('--port-range <min-max>', 'media UDP ports (default 30000-39999)')
+    .option('--workers <n>', 'media worker threads (default one per core; 0 = in-process)')
+    .option('--log-level <level>', 'pino level (default info)')
+    .action(async (flags: ServeFlags) => {
+      const config = loadConfig(flags);
+      const token = await resolveToken({ env: process.env, dataDir: config.dataDir, ...(config.token !== undefined ? { configToken: config.token } : {}) });
+      const api = await startApiServer({
+        listen: config.listen,
+        token: token.token,
+        relay: { portRange: config.media.portRange, bindAddress: config.media.bindAddress, workers: config.media.workers, logLevel: config.logLevel },
+        keys: { ...(config.keys.suitePreference !== undefined ? { suitePreference: config.keys.suitePreference } : {}), ...(config.keys.lifetime !== undefined ? { keys: { lifetime: config.keys.lifetime } } : {}) },
+        cluster: config.cluster,
+        ...(config.media.advertiseAddress !== undefined ? { advertiseAddress: config.media.advertiseAddress } : {}),
+        ...(config.tls !== undefined ? { tls: config.tls } : {}),
+        logLevel: config.logLevel,
+      });
+      const where = token.file !== null ? `token in ${token.file}` : `token from ${token.source === 'env' ? 'SRTP_RELAY_TOKEN' : 'the config file'}`;
+      console.log(`srtp-relay listening on ${api.url}/v1 (${where}; media ${config.media.bindAddress} ports ${config.media.portRange[0]}-${config.media.portRange[1]}, ${config.media.workers} worker(s))`);
+      let stopping = false;
+      const stop = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        api.logger.info({ signal }, 'shutting down');
+        api.close().then(
+          () => {
+            console.log('srtp-relay stopped');
+            process.exit(0);
+          },
+          (err: unknown) => {
+            console.error(`srtp-relay: shutdown failed: ${(err as Error).message}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}

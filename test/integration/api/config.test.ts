@@ -1,0 +1,60 @@
+/**
+ * `serve` configuration and the API token: defaults, JSON/YAML files, environment and flags in
+ * that order, typos refused; the token from the environment, or generated once into the data
+ * directory with mode 0600 and reused.
+ */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, parseListen, resolveToken } from '../../../src/api';
+
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'srtp-relay-config-'));
+
+describe('serve configuration', () => {
+  it('has loopback defaults', () => {
+    const c = loadConfig({}, {});
+    expect(c).toMatchObject({ listen: { host: '127.0.0.1', port: 8080 }, media: { bindAddress: '127.0.0.1', portRange: [30000, 39999], workers: os.availableParallelism() }, cluster: { securityMode: 'mixed' } });
+    expect(c.dataDir).toBe(path.join(os.homedir(), '.srtp-relay'));
+  });
+
+  it('layers a YAML or JSON file, then the environment, then flags', () => {
+    const dir = tmp();
+    const yaml = path.join(dir, 'relay.yaml');
+    writeFileSync(yaml, 'listen: "0.0.0.0:9000"\nmedia:\n  portRange: "20000-20999"\n  workers: 3\ncluster:\n  playSecureIndicationTone: true\nkeys:\n  suitePreference: [AES_CM_128_HMAC_SHA1_80]\n');
+    const c = loadConfig({ config: yaml }, { SRTP_RELAY_DATA_DIR: '/var/lib/srtp-relay' });
+    expect(c).toMatchObject({ listen: { host: '0.0.0.0', port: 9000 }, dataDir: '/var/lib/srtp-relay', media: { portRange: [20000, 20999], workers: 3 }, cluster: { securityMode: 'mixed', playSecureIndicationTone: true }, keys: { suitePreference: ['AES_CM_128_HMAC_SHA1_80'] } });
+    const json = path.join(dir, 'relay.json');
+    writeFileSync(json, JSON.stringify({ media: { workers: 2 } }));
+    expect(loadConfig({ config: json, workers: '0', listen: '[::1]:0', dataDir: dir }, {})).toMatchObject({ listen: { host: '::1', port: 0 }, dataDir: dir, media: { workers: 0 } });
+  });
+
+  it('refuses typos and bad values', () => {
+    const file = path.join(tmp(), 'bad.yaml');
+    writeFileSync(file, 'media:\n  portrange: "1-2"\n');
+    expect(() => loadConfig({ config: file }, {})).toThrow('unknown key media.portrange');
+    expect(() => parseListen('localhost:80')).toThrow('IP address');
+    expect(() => loadConfig({ portRange: '9-3' }, {})).toThrow('port range');
+    expect(() => loadConfig({ workers: 'many' }, {})).toThrow('workers');
+    expect(() => loadConfig({ mediaBind: 'eth0' }, {})).toThrow('media bind address');
+  });
+});
+
+describe('API token', () => {
+  it('is generated once into the data directory (0600) and then reused', async () => {
+    const dataDir = path.join(tmp(), 'nested', 'data');
+    const first = await resolveToken({ env: {}, dataDir });
+    expect(first).toMatchObject({ source: 'generated', file: path.join(dataDir, 'token') });
+    expect(statSync(first.file as string).mode & 0o777).toBe(0o600);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(readFileSync(first.file as string, 'utf8').trim()).toBe(first.token);
+    const second = await resolveToken({ env: {}, dataDir });
+    expect(second).toEqual({ token: first.token, source: 'file', file: first.file });
+  });
+
+  it('comes from SRTP_RELAY_TOKEN first, then the config; short tokens are refused', async () => {
+    const dataDir = tmp();
+    expect(await resolveToken({ env: { SRTP_RELAY_TOKEN: 'x'.repeat(24) }, configToken: 'y'.repeat(24), dataDir })).toEqual({ token: 'x'.repeat(24), source: 'env', file: null });
+    expect(await resolveToken({ env: {}, configToken: 'y'.repeat(24), dataDir })).toEqual({ token: 'y'.repeat(24), source: 'config', file: null });
+    await expect(resolveToken({ env: { SRTP_RELAY_TOKEN: 'short' }, dataDir })).rejects.toThrow('at least 16');
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Every fallback operation through the real API, with real SRTP over loopback UDP, under both
+ * policies. At each step: the security status and its securitychange event (with reasons),
+ * and media in both directions decrypted by the simulated endpoints. The same SRTP phones keep
+ * their contexts from start to end, so any ROC or replay breakage across a change would show
+ * as auth failures or replays (checked on the relay's counters at the end).
+ */
+import {
+  EventCollector, InlineResource, MohSource, Phone, nonsecurePhone, securePhone, startTestApi,
+  type ApiEventLike, type Client,
+} from './helpers';
+import type { RunningApi } from '../../../src/api';
+
+const RANGES: Record<'bridge' | 'rtp', [number, number]> = { bridge: [22000, 22199], rtp: [22200, 22399] };
+
+describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s', (policy) => {
+  let api: RunningApi;
+  let client: Client;
+  let events: EventCollector;
+  const closers: { close(): void }[] = [];
+  const callId = `flow-${policy}`;
+  const base = `/v1/calls/${callId}`;
+
+  beforeAll(async () => {
+    ({ api, client } = await startTestApi(RANGES[policy]));
+    events = await EventCollector.open(api.url);
+  });
+  afterAll(async () => {
+    events.close();
+    for (const c of closers) c.close();
+    await api.close();
+  });
+
+  const open = async <T extends { close(): void }>(p: Promise<T>): Promise<T> => {
+    const x = await p;
+    closers.push(x);
+    return x;
+  };
+
+  /** The next securitychange of this call after `mark`. */
+  const securityChange = (mark: number): Promise<ApiEventLike> => events.waitFor((e) => e.type === 'securitychange' && e.callId === callId, mark);
+  const reasonCodes = (e: ApiEventLike): string[] => (e.reasons as { code: string }[]).map((r) => r.code);
+
+  /** Under policy rtp, an endpoint whose segment drops to RTP is moved to its RTP port (the re-INVITE). */
+  const follow = async (mark: number, phones: Record<string, Phone>): Promise<void> => {
+    if (policy !== 'rtp') return;
+    for (const [legId, phone] of Object.entries(phones)) {
+      const e = await events.waitFor((x) => x.type === 'legmedia' && x.callId === callId && x.legId === legId, mark);
+      phone.relayPort = (e.local as { rtpPort: number }).rtpPort;
+      phone.mode = e.transport === 'srtp' ? 'srtp' : 'rtp';
+    }
+  };
+
+  const expectHeard = async (to: Phone, tag: string, sent: Buffer[], secure: boolean): Promise<void> => {
+    const got = await to.hear(tag, sent.length);
+    expect(got.map((r) => r.payload)).toEqual(sent);
+    expect(got.every((r) => r.status === (secure ? 0 : 'rtp'))).toBe(true);
+  };
+
+  it('runs a secure call through hold/MOH, transcoder, MTP and transfers, with media at every step', async () => {
+    const A = await open(Phone.open());
+    const B = await open(Phone.open());
+    const moh = await open(MohSource.open());
+    const xc = await open(InlineResource.open((p) => Buffer.concat([Buffer.from('X'), p])));
+    const mtp = await open(InlineResource.open());
+
+    // ── set-up: two managed, secure legs → encrypted, lock on both ──
+    let mark = events.mark();
+    expect(await client.ok('POST', '/v1/calls', { id: callId, policy })).toMatchObject({ id: callId, policy, legs: [] });
+    await events.waitFor((e) => e.type === 'callcreated' && e.callId === callId, mark);
+    for (const [id, phone] of [['A', A], ['B', B]] as const) {
+      const leg = await client.ok('POST', `${base}/legs`, { id, device: securePhone(id), keying: 'managed', streams: [{ kind: 'audio', remote: phone.endpoint }] });
+      expect(leg.streams[0]).toMatchObject({ kind: 'audio', srtp: true, transport: 'srtp', suite: 'AEAD_AES_256_GCM' });
+      expect(JSON.stringify(leg)).not.toMatch(/inline:/);
+      phone.relayPort = leg.streams[0].local.rtpPort;
+      phone.useManagedKeys((await client.ok('GET', `${base}/legs/${id}/keys`)).streams[0]);
+    }
+    let sec = await client.ok('GET', `${base}/security`);
+    expect(sec).toMatchObject({ status: 'encrypted', reasons: [], devices: [{ leg: 'A', icon: 'lock' }, { leg: 'B', icon: 'lock' }] });
+    await expectHeard(B, 'a1', await A.talk('a1'), true);
+    await expectHeard(A, 'b1', await B.talk('b1'), true);
+
+    // ── hold with MOH: the MOH segment is RTP; nonsecure (moh_rtp) while it lasts ──
+    mark = events.mark();
+    const held = await client.ok('POST', `${base}/hold`, { leg: 'A', moh: { id: 'moh1', remote: moh.endpoint } });
+    expect(held.security.status).toBe('nonsecure');
+    expect(held.security.reasons.map((r: { code: string }) => r.code)).toContain('moh_rtp');
+    moh.relayPort = held.resource.local.moh.rtpPort;
+    const holdEvent = await securityChange(mark);
+    expect(holdEvent).toMatchObject({ previousStatus: 'encrypted', status: 'nonsecure' });
+    expect(reasonCodes(holdEvent)).toContain('moh_rtp');
+    if (policy === 'rtp') expect(reasonCodes(holdEvent)).toContain('fallback_rtp');
+    await follow(mark, { B });
+    expect(B.mode).toBe(policy === 'bridge' ? 'srtp' : 'rtp');
+    await moh.play('m1');
+    const music = await B.hear('m1', 5);
+    expect(music.every((r) => r.ssrc === moh.ssrc && r.status === (policy === 'bridge' ? 0 : 'rtp'))).toBe(true);
+    await A.talk('a2');
+    await B.silent('a2');
+
+    // ── resume: back to encrypted; A's stream continues with the same contexts ──
+    mark = events.mark();
+    const resumed = await client.ok('POST', `${base}/resume`);
+    expect(resumed.security).toMatchObject({ status: 'encrypted', reasons: [] });
+    expect(await securityChange(mark)).toMatchObject({ previousStatus: 'nonsecure', status: 'encrypted', reasons: [] });
+    await follow(mark, { B });
+    expect(B.mode).toBe('srtp');
+    await expectHeard(B, 'a3', await A.talk('a3'), true);
+    await expectHeard(A, 'b3', await B.talk('b3'), true);
+
+    // ── transcoder on A's side: media goes through it (and is changed by it) ──
+    mark = events.mark();
+    const withXc = await client.ok('POST', `${base}/transcoders`, { id: 'xc1', leg: 'A', remotes: xc.remotes });
+    xc.nearRelayPort = withXc.resource.local.near.rtpPort;
+    xc.farRelayPort = withXc.resource.local.far.rtpPort;
+    const xcEvent = await securityChange(mark);
+    expect(xcEvent.status).toBe('nonsecure');
+    expect(reasonCodes(xcEvent)).toContain('transcoder_rtp');
+    await follow(mark, { A, B });
+    const secureEnds = policy === 'bridge';
+    await expectHeard(B, 'Xa4', (await A.talk('a4')).map((p) => Buffer.concat([Buffer.from('X'), p])), secureEnds);
+    await expectHeard(A, 'Xb4', (await B.talk('b4')).map((p) => Buffer.concat([Buffer.from('X'), p])), secureEnds);
+    expect(xc.forwarded).toBe(10);
+
+    mark = events.mark();
+    expect((await client.ok('DELETE', `${base}/transcoders/xc1`)).security.status).toBe('encrypted');
+    expect((await securityChange(mark)).status).toBe('encrypted');
+    await follow(mark, { A, B });
+    await expectHeard(B, 'a5', await A.talk('a5'), true);
+    await expectHeard(A, 'b5', await B.talk('b5'), true);
+
+    // ── MTP on B's side ──
+    mark = events.mark();
+    const withMtp = await client.ok('POST', `${base}/mtps`, { id: 'mtp1', leg: 'B', remotes: mtp.remotes });
+    mtp.nearRelayPort = withMtp.resource.local.near.rtpPort;
+    mtp.farRelayPort = withMtp.resource.local.far.rtpPort;
+    const mtpEvent = await securityChange(mark);
+    expect(reasonCodes(mtpEvent)).toContain('mtp_rtp');
+    await follow(mark, { A, B });
+    await expectHeard(B, 'a6', await A.talk('a6'), secureEnds);
+    await expectHeard(A, 'b6', await B.talk('b6'), secureEnds);
+    expect(mtp.forwarded).toBe(10);
+    mark = events.mark();
+    expect((await client.ok('DELETE', `${base}/mtps/mtp1`)).security.status).toBe('encrypted');
+    expect((await securityChange(mark)).status).toBe('encrypted');
+    await follow(mark, { A, B });
+    await expectHeard(B, 'a7', await A.talk('a7'), true);
+
+    // ── transfer B → C, a non-secure phone on plain RTP ──
+    const C = await open(Phone.open());
+    mark = events.mark();
+    const toC = await client.ok('POST', `${base}/transfer`, { from: 'B', to: { id: 'C', device: nonsecurePhone('C'), keying: 'none', streams: [{ kind: 'audio', remote: C.endpoint }] } });
+    expect(toC.security.status).toBe('nonsecure');
+    expect(toC.call.legs.map((l: { id: string }) => l.id)).toEqual(['A', 'C']);
+    C.relayPort = toC.leg.streams[0].local.rtpPort;
+    const cEvent = await securityChange(mark);
+    expect(cEvent.status).toBe('nonsecure');
+    expect(reasonCodes(cEvent)).toContain('device_nonsecure');
+    await events.waitFor((e) => e.type === 'legremoved' && e.legId === 'B', mark);
+    await follow(mark, { A });
+    await expectHeard(C, 'a8', await A.talk('a8'), false);
+    await expectHeard(A, 'c8', await C.talk('c8'), policy === 'bridge');
+    await B.silent('a8');
+
+    // ── and back to a secure phone D ──
+    const D = await open(Phone.open());
+    mark = events.mark();
+    const toD = await client.ok('POST', `${base}/transfer`, { from: 'C', to: { id: 'D', device: securePhone('D'), keying: 'managed', streams: [{ kind: 'audio', remote: D.endpoint }] } });
+    expect(toD.security).toMatchObject({ status: 'encrypted', reasons: [] });
+    D.relayPort = toD.leg.streams[0].local.rtpPort;
+    D.useManagedKeys((await client.ok('GET', `${base}/legs/D/keys`)).streams[0]);
+    expect((await securityChange(mark)).status).toBe('encrypted');
+    await follow(mark, { A });
+    expect(A.mode).toBe('srtp');
+    await expectHeard(D, 'a9', await A.talk('a9'), true);
+    await expectHeard(A, 'd9', await D.talk('d9'), true);
+
+    // ── no ROC or replay breakage anywhere: A's SRTP leg saw every packet authenticate ──
+    const call = await client.ok('GET', base);
+    const aStream = call.legs[0].streams[0];
+    expect(aStream).toMatchObject({ transport: 'srtp', peer: 'D', mode: 'recrypt' });
+    expect(aStream.counters).toMatchObject({ authFailures: 0, replays: 0, tooOld: 0, protectErrors: 0 });
+    expect(A.received.every((r) => r.status === 0 || r.status === 'rtp')).toBe(true);
+    expect(B.received.every((r) => r.status === 0 || r.status === 'rtp')).toBe(true);
+    sec = await client.ok('GET', `${base}/security`);
+    expect(sec.devices).toEqual([{ leg: 'A', deviceId: 'A', icon: 'lock', tone: 'none' }, { leg: 'D', deviceId: 'D', icon: 'lock', tone: 'none' }]);
+
+    // ── end: 204, callclosed, gone ──
+    mark = events.mark();
+    expect((await client.call('DELETE', base)).status).toBe(204);
+    await events.waitFor((e) => e.type === 'callclosed' && e.callId === callId && e.reason === 'deleted', mark);
+    expect((await client.call('GET', base)).body.error.code).toBe('API_ERR_UNKNOWN_CALL');
+    expect(api.service.relay.getCall(callId)).toBeUndefined();
+  });
+});
