@@ -1,11 +1,11 @@
 /** Media plane (`src/relay`): see docs/relay.md. */
 export { MediaRelay, type MediaRelayOptions, type MediaRelayEvents, type WorkerDiedEvent } from './media-relay';
 export { RelayCall, type CallStats } from './relay-call';
-export { RelayLeg, type AddLegOptions, type LegStats, type LegLocal, type Endpoint } from './relay-leg';
+export { RelayLeg, type AddLegOptions, type LegStats, type LegLocal, type Endpoint, type PortReservation } from './relay-leg';
 export { RelayError, RelayErrorCode } from './errors';
 export { PairMode, pairModeName, type PairModeName } from './pair-mode';
 export { type LatchingPolicy } from './latching';
 export { type LegSrtpOptions } from './key-transfer';
 export { COUNTER_NAMES, type CounterName, type LegCounterValues } from './leg-counters';
-export { type RemoteEndpoint, type LatchEvent } from './worker-messages';
+export { type RemoteEndpoint, type LatchEvent, type KeyLimitWorkerEvent } from './worker-messages';
 export { PortPool, type PortAllocation } from './port-pool';

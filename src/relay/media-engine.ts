@@ -9,7 +9,8 @@ import { wipeKeyBytes } from './key-transfer';
 import { MediaLeg } from './media-leg';
 import { PacketPath } from './packet-path';
 import { ScratchBuffers } from './scratch-buffers';
-import type { LatchEvent, WorkerRequest } from './worker-messages';
+import type { MediaLeg as Leg } from './media-leg';
+import type { WorkerEvent, WorkerRequest } from './worker-messages';
 
 export class MediaEngine {
   private readonly calls = new Map<string, Map<string, MediaLeg>>();
@@ -21,11 +22,22 @@ export class MediaEngine {
 
   constructor(
     private readonly logger: Logger,
-    onLatch: (event: LatchEvent) => void,
+    private readonly onEvent: (event: WorkerEvent) => void,
   ) {
     this.path = new PacketPath(this.scratch, (leg, rtcp, address, port) => {
-      onLatch({ type: 'latch', callId: leg.callId, legId: leg.legId, rtcp, address, port });
+      onEvent({ type: 'latch', callId: leg.callId, legId: leg.legId, rtcp, address, port });
     });
+  }
+
+  /** Forward the contexts' key lifetime events (rare) to the control plane. */
+  private watchKeyLimits(leg: Leg): void {
+    for (const direction of ['inbound', 'outbound'] as const) {
+      const ctx = direction === 'inbound' ? leg.inbound : leg.outbound;
+      if (ctx === null) continue;
+      for (const kind of ['keysoftlimit', 'keyexpired'] as const) {
+        ctx.on(kind, (e) => this.onEvent({ type: 'keylimit', callId: leg.callId, legId: leg.legId, direction, kind, ...e }));
+      }
+    }
   }
 
   /** Apply one control message after the ones before it. Rejects with typed errors (error replies). */
@@ -54,6 +66,7 @@ export class MediaEngine {
           this.calls.set(req.callId, legs);
         }
         legs.set(req.legId, leg);
+        this.watchKeyLimits(leg);
         return;
       }
       case 'connect': {
@@ -77,6 +90,14 @@ export class MediaEngine {
       case 'setRemote':
         this.leg(req.callId, req.legId).setRemote(req.remote);
         return;
+      case 'removeLeg': {
+        const legs = this.calls.get(req.callId);
+        const leg = legs?.get(req.legId);
+        if (legs === undefined || leg === undefined) return; // already gone: removal is idempotent
+        legs.delete(req.legId);
+        leg.close();
+        return;
+      }
       case 'closeCall':
         this.closeCall(req.callId);
         return;

@@ -15,7 +15,7 @@ import { PortPool } from './port-pool';
 import { RelayCall, type CallHost } from './relay-call';
 import { ThreadWorker } from './thread-worker';
 import type { WorkerHandle } from './worker-handle';
-import type { LatchEvent } from './worker-messages';
+import type { KeyLimitWorkerEvent, LatchEvent } from './worker-messages';
 
 export interface MediaRelayOptions {
   /** Inclusive local port range for RTP/RTCP. */
@@ -40,6 +40,8 @@ export interface WorkerDiedEvent {
 export interface MediaRelayEvents {
   workerDied: [WorkerDiedEvent];
   latch: [LatchEvent];
+  /** A leg's key reached its soft limit or lifetime: rekey by MKI or re-negotiate. */
+  keylimit: [KeyLimitWorkerEvent];
 }
 
 export class MediaRelay extends EventEmitter<MediaRelayEvents> {
@@ -152,6 +154,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
       this.calls.get(e.callId)?.onLatch(e);
       this.emit('latch', e);
     });
+    w.on('keylimit', (e) => this.emit('keylimit', e));
     w.on('died', (e) => this.onWorkerDied(w, e.error, e.callIds));
   }
 

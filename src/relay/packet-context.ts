@@ -2,7 +2,7 @@
  * The part of the SRTP engine the packet path uses (docs/srtp-engine-api.md). Kept as an
  * interface so the relay's hot path states exactly what it needs.
  */
-import type { SrtpContextOptions } from '../srtp/srtp-context-options';
+import type { KeyLimitEvent, SrtpContextOptions } from '../srtp/srtp-context-options';
 import type { SrtpStatus } from '../srtp/srtp-status';
 import { SrtpContext } from '../srtp/srtp-context';
 
@@ -17,6 +17,8 @@ export interface PacketContext {
   verifyRtp(packet: Uint8Array, length?: number): SrtpStatus;
   verifyRtcp(packet: Uint8Array, length?: number): SrtpStatus;
   close(): void;
+  /** Key lifetime notifications (SrtpContext is an EventEmitter; see srtp-context-options.ts). */
+  on(event: 'keysoftlimit' | 'keyexpired', listener: (e: KeyLimitEvent) => void): unknown;
 }
 
 /** Build a context; invalid options throw the engine's SrtpError (code SRTP_ERR_*). */

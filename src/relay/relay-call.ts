@@ -12,7 +12,7 @@ import { createCounterBuffer } from './leg-counters';
 import { defaultLatching, RTP_LATCHING, SRTP_LATCHING } from './latching';
 import { choosePairMode, pairModeName, type LegKeying, type PairModeName } from './pair-mode';
 import type { PortAllocation, PortPool } from './port-pool';
-import { RelayLeg, type AddLegOptions, type LegLocal, type LegStats } from './relay-leg';
+import { RelayLeg, type AddLegOptions, type LegLocal, type LegStats, type PortReservation } from './relay-leg';
 import type { WorkerHandle } from './worker-handle';
 import type { AddLegRequest, LatchEvent, RemoteEndpoint } from './worker-messages';
 
@@ -39,6 +39,8 @@ export class RelayCall {
   readonly id: string;
   private readonly legs = new Map<string, RelayLeg>();
   private readonly addingIds = new Set<string>();
+  /** Reservations not used yet, by their RTP port, with the pool allocation behind each. */
+  private readonly reservations = new Map<number, { reservation: PortReservation; ports: PortAllocation }>();
   private closing: Promise<void> | null = null;
   private closedFlag = false;
 
@@ -73,13 +75,14 @@ export class RelayCall {
     const remote = options.remote ?? null;
     if (remote !== null) validateRemote(remote);
     const keying = srtp === null ? null : this.keyingOf(srtp);
+    const reserved = options.reservation === undefined ? null : this.takeReservation(options.reservation, rtcpMux);
 
     this.addingIds.add(id);
     try {
       let ports: PortAllocation | null = null;
       const counters = createCounterBuffer();
       for (let attempt = 1; ; attempt++) {
-        ports = this.host.pool.allocate(rtcpMux);
+        ports = attempt === 1 && reserved !== null ? reserved : this.host.pool.allocate(rtcpMux);
         const wire = srtp === null ? null : packLegSrtp(srtp);
         const req: AddLegRequest = {
           op: 'addLeg', callId: this.id, legId: id, bindAddress: this.host.bindAddress,
@@ -92,7 +95,8 @@ export class RelayCall {
           break;
         } catch (err) {
           this.host.pool.release(ports);
-          if ((err as RelayError).code !== RelayErrorCode.BindFailed || attempt >= BIND_ATTEMPTS) throw err;
+          // Reserved ports were already promised in signaling: no silent substitute.
+          if ((err as RelayError).code !== RelayErrorCode.BindFailed || attempt >= BIND_ATTEMPTS || reserved !== null) throw err;
         } finally {
           // Transferred (detached) to a worker, or wiped by the in-thread engine; make sure.
           if (wire !== null) wipeKeyBytes(wire.keyBytes);
@@ -113,6 +117,48 @@ export class RelayCall {
     } finally {
       this.addingIds.delete(id);
     }
+  }
+
+  /**
+   * Hold ports for a leg whose keys are not known yet (an SDES offer must name its port before
+   * the answer brings the peer's key). Pass the reservation to `addLeg`, or `cancelReservation`.
+   */
+  reservePorts(rtcpMux = false): PortReservation {
+    this.assertOpen();
+    const ports = this.host.pool.allocate(rtcpMux);
+    const reservation: PortReservation = { callId: this.id, address: this.host.bindAddress, rtpPort: ports.rtpPort, rtcpPort: ports.rtcpPort, rtcpMux };
+    this.reservations.set(ports.rtpPort, { reservation, ports });
+    return reservation;
+  }
+
+  /** Give reserved ports back to the pool. Idempotent. */
+  cancelReservation(reservation: PortReservation): void {
+    const held = this.reservations.get(reservation.rtpPort);
+    if (held === undefined || held.reservation !== reservation) return;
+    this.reservations.delete(reservation.rtpPort);
+    this.host.pool.release(held.ports);
+  }
+
+  /**
+   * Close one leg: its sockets, its contexts (keys wiped) and its ports go; its peer is left
+   * unpaired. Idempotent for a leg already removed.
+   */
+  async removeLeg(legId: string): Promise<void> {
+    this.assertOpen();
+    const leg = this.legs.get(legId);
+    if (leg === undefined) return;
+    this.legs.delete(legId);
+    const peer = leg.peerId === null ? undefined : this.legs.get(leg.peerId);
+    if (peer !== undefined && peer.peerId === leg.id) {
+      peer.peerId = null;
+      peer.mode = null;
+    }
+    try {
+      await this.worker.request({ op: 'removeLeg', callId: this.id, legId });
+    } finally {
+      this.host.pool.release(leg.ports);
+    }
+    this.host.logger.debug({ callId: this.id, legId }, 'leg removed');
   }
 
   /**
@@ -192,7 +238,19 @@ export class RelayCall {
     this.legs.get(e.legId)?.applyLatch(e);
   }
 
+  private takeReservation(reservation: PortReservation, rtcpMux: boolean): PortAllocation {
+    const held = this.reservations.get(reservation.rtpPort);
+    if (held === undefined || held.reservation !== reservation) {
+      throw new RelayError(RelayErrorCode.BadOption, `no open port reservation ${reservation.rtpPort} in call ${this.id}`);
+    }
+    if (rtcpMux !== reservation.rtcpMux) throw new RelayError(RelayErrorCode.BadOption, 'rtcpMux differs from the reservation');
+    this.reservations.delete(reservation.rtpPort);
+    return held.ports;
+  }
+
   private finish(): void {
+    for (const held of this.reservations.values()) this.host.pool.release(held.ports);
+    this.reservations.clear();
     for (const leg of this.legs.values()) this.host.pool.release(leg.ports);
     this.host.callClosed(this);
   }

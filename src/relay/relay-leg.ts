@@ -21,6 +21,20 @@ export interface AddLegOptions {
   readonly srtp?: LegSrtpOptions | null;
   /** Default: `authenticated` for SRTP legs, `strict` for RTP legs (see latching.ts). */
   readonly latching?: LatchingPolicy;
+  /**
+   * Ports reserved earlier with `RelayCall.reservePorts` (an SDP offer names them before the
+   * answer brings the peer's SDES key). Used as they are: no other ports are tried.
+   */
+  readonly reservation?: PortReservation;
+}
+
+/** Ports held for a leg not opened yet; released when used, cancelled, or the call closes. */
+export interface PortReservation {
+  readonly callId: string;
+  readonly address: string;
+  readonly rtpPort: number;
+  readonly rtcpPort: number;
+  readonly rtcpMux: boolean;
 }
 
 export interface LegLocal {

@@ -4,10 +4,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { fromWireError, RelayError, RelayErrorCode } from './errors';
-import type { LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
+import type { KeyLimitWorkerEvent, LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
 
 export interface WorkerHandleEvents {
   latch: [LatchEvent];
+  keylimit: [KeyLimitWorkerEvent];
   /** The worker stopped without being asked to; `callIds` are the calls it held. */
   died: [{ index: number; error: Error; callIds: string[] }];
 }
@@ -47,6 +48,10 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
   protected onMessage(msg: WorkerMessage): void {
     if (msg.type === 'latch') {
       this.emit('latch', msg);
+      return;
+    }
+    if (msg.type === 'keylimit') {
+      this.emit('keylimit', msg);
       return;
     }
     if (msg.type !== 'reply') return;

@@ -55,6 +55,13 @@ export interface SetRemoteRequest {
   readonly remote: RemoteEndpoint | null;
 }
 
+/** Close one leg: its sockets and contexts (keys wiped). */
+export interface RemoveLegRequest {
+  readonly op: 'removeLeg';
+  readonly callId: string;
+  readonly legId: string;
+}
+
 export interface CloseCallRequest {
   readonly op: 'closeCall';
   readonly callId: string;
@@ -64,7 +71,7 @@ export interface ShutdownRequest {
   readonly op: 'shutdown';
 }
 
-export type WorkerRequest = AddLegRequest | ConnectRequest | DisconnectRequest | SetRemoteRequest | CloseCallRequest | ShutdownRequest;
+export type WorkerRequest = AddLegRequest | ConnectRequest | DisconnectRequest | SetRemoteRequest | RemoveLegRequest | CloseCallRequest | ShutdownRequest;
 export type SequencedRequest = WorkerRequest & { readonly seq: number };
 
 export type WorkerReply =
@@ -81,11 +88,32 @@ export interface LatchEvent {
   readonly port: number;
 }
 
+/**
+ * One of a leg's contexts reached a key's soft limit or lifetime (RFC 3711 §9.2): the
+ * controller rekeys (by MKI, or by re-negotiating). Never carries key bytes.
+ */
+export interface KeyLimitWorkerEvent {
+  readonly type: 'keylimit';
+  readonly callId: string;
+  readonly legId: string;
+  /** `inbound`: the key the endpoint sends with; `outbound`: the key the relay sends with. */
+  readonly direction: 'inbound' | 'outbound';
+  readonly kind: 'keysoftlimit' | 'keyexpired';
+  readonly keyIndex: number;
+  readonly mki: string | null;
+  readonly stream: 'srtp' | 'srtcp';
+  readonly used: number;
+  readonly lifetime: number;
+}
+
 export interface ReadyEvent {
   readonly type: 'ready';
 }
 
-export type WorkerMessage = WorkerReply | LatchEvent | ReadyEvent;
+export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | ReadyEvent;
+
+/** Unsolicited worker events the control plane forwards. */
+export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent;
 
 /** Start-up data of a worker thread. */
 export interface MediaWorkerData {
