@@ -27,6 +27,10 @@ export interface ApiServerConfig {
   readonly logLevel?: string;
   /** Where pino writes (default stdout). */
   readonly logDestination?: DestinationStream;
+  /**
+   * @deprecated No effect: `keyexpiring` / `keyexpired` now come from the relay's `keylimit`
+   * events, not from polling counters. Still accepted so existing callers keep compiling.
+   */
   readonly keyWatchIntervalMs?: number;
   readonly version?: string;
   readonly onRoute?: (route: { method: string; url: string }) => void;
@@ -57,7 +61,6 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     keys, relay, events, logger: logger.child({ component: 'calls' }),
     cluster: defineCluster({ securityMode: 'mixed', ...config.cluster }),
     ...(config.advertiseAddress !== undefined ? { advertiseAddress: config.advertiseAddress } : {}),
-    ...(config.keyWatchIntervalMs !== undefined ? { keyWatchIntervalMs: config.keyWatchIntervalMs } : {}),
   });
   let app: FastifyInstance;
   try {

@@ -7,11 +7,12 @@
  * or SDES) and, only when policy `rtp` drops the segment to RTP, a plain RTP leg on other
  * ports (the controller re-INVITEs the endpoint there; the `legmedia` event says where). The
  * SRTP leg is never recreated, so its contexts keep their ROC and replay state across every
- * fallback change.
+ * fallback change. Relay legs of a leg or resource that goes away are removed from the relay
+ * (sockets closed, keys wiped, ports returned) and forgotten here.
  */
 import type { Call, Device, MediaKind } from '../call';
-import type { MasterKeySet } from '../keys';
-import type { LatchingPolicy, LegLocal, RelayCall, RemoteEndpoint } from '../relay';
+import type { MasterKeySet, SdesOffer } from '../keys';
+import type { LatchingPolicy, LegLocal, PortReservation, RelayCall, RemoteEndpoint } from '../relay';
 
 export type Keying = 'managed' | 'sdes' | 'none';
 export type Variant = 'srtp' | 'rtp';
@@ -32,8 +33,15 @@ export interface StreamMedia {
   offerTag: number | null;
   /** Relay leg the endpoint should currently send to (follows the media plan). */
   active: string | null;
-  /** Key lifetimes (packets) of the relay leg's inbound and outbound sets, for `keyexpiring`. */
-  lifetimes: { readonly inbound: number | null; readonly outbound: number | null };
+  /** SDES: the relay offered to this endpoint and waits for its answer (sdes-offer.ts). */
+  sdesPending: PendingSdesOffer | null;
+}
+
+/** The relay's SDES offer to an endpoint that has no keys yet: ports promised, keys per tag. */
+export interface PendingSdesOffer {
+  readonly reservation: PortReservation;
+  /** Our send set per offered tag (secret); the answer picks one, the rest are wiped. */
+  readonly offer: SdesOffer;
 }
 
 export interface LegRecord {
@@ -68,14 +76,10 @@ export class CallRecord {
   readonly relay: RelayCall;
   readonly legs = new Map<string, LegRecord>();
   readonly resources = new Map<string, ResourceRecord>();
-  /** Every relay leg of the call, live or retired (the relay cannot remove single legs yet). */
+  /** Every open relay leg of the call and what it belongs to. */
   readonly relayLegs = new Map<string, RelayLegOwner>();
-  /** Relay legs no longer part of the call (removed leg, ended resource): kept disconnected. */
-  readonly retired = new Set<string>();
   /** Local address of each relay leg (from the relay at creation). */
   readonly locals = new Map<string, LegLocal>();
-  /** Keyexpiring already announced, per `relayLeg/direction`. */
-  readonly expiringSent = new Set<string>();
   /** `${legId}/${kind}` → transport of the leg's segment under the current plan. */
   transports: ReadonlyMap<string, string> = new Map();
   closed = false;
@@ -87,6 +91,18 @@ export class CallRecord {
     this.createdAt = new Date().toISOString();
     this.model = model;
     this.relay = relay;
+  }
+
+  /** Record a relay leg the call just opened. */
+  adopt(relayId: string, owner: RelayLegOwner, local: LegLocal): void {
+    this.relayLegs.set(relayId, owner);
+    this.locals.set(relayId, local);
+  }
+
+  /** Forget a relay leg (removed from the relay, or never opened). */
+  forget(relayId: string): void {
+    this.relayLegs.delete(relayId);
+    this.locals.delete(relayId);
   }
 
   /** A fresh relay (or key manager) leg id: ids are never reused within a call. */

@@ -23,6 +23,7 @@ export const API_ERRORS = Object.freeze({
   API_ERR_NO_PEER_LEG: { statusCode: 409, message: 'the SDP needs exactly one other leg (or "to") to rewrite for' },
   API_ERR_SDES_PENDING: { statusCode: 409, message: 'the other leg uses SDES and has no keys yet; post its offer first (delayed offer)' },
   API_ERR_NO_PENDING_OFFER: { statusCode: 409, message: 'no offer from the other leg is waiting for this answer' },
+  API_ERR_BAD_SDES_ANSWER: { statusCode: 400, message: 'an SDES answer carries exactly one a=crypto line per m-line, naming one offered tag' },
   API_ERR_MULTIPARTY_UNSUPPORTED: { statusCode: 409, message: 'the relay pairs media between two legs; a third leg cannot be plumbed' },
   API_ERR_SHUTTING_DOWN: { statusCode: 503, message: 'the server is shutting down' },
   API_ERR_INTERNAL: { statusCode: 500, message: 'internal error' },
@@ -65,6 +66,12 @@ export async function withFieldAsync<T>(field: string, fn: () => Promise<T>): Pr
 }
 
 const FIELD = Symbol('srtp-relay.api.field');
+
+/** The same error, marked with the request field that caused it (for errors built here). */
+export function fieldError<E>(field: string, err: E): E {
+  markField(err, field);
+  return err;
+}
 
 function markField(err: unknown, field: string): void {
   if (err !== null && typeof err === 'object' && (err as Record<symbol, unknown>)[FIELD] === undefined) {

@@ -9,6 +9,21 @@ import type { LegLocal } from '../relay';
 
 interface Base { readonly callId: string }
 
+/** From the relay's `keylimit` event (key-limit-watch.ts): indexes and counts, never key bytes. */
+export type KeyLimitPayload = Base & {
+  readonly legId: string;
+  /** Media stream of the leg (`audio`, `video`). */
+  readonly stream: string;
+  /** `inbound`: the key the endpoint sends with; `outbound`: the key the relay sends to it with. */
+  readonly direction: 'inbound' | 'outbound';
+  readonly keyIndex: number;
+  readonly mki: string | null;
+  /** Which packets reached the limit: SRTP or SRTCP. */
+  readonly protocol: 'srtp' | 'srtcp';
+  readonly used: number;
+  readonly lifetime: number;
+};
+
 export interface ApiEventMap {
   callcreated: Base & { readonly policy: string };
   callclosed: Base & { readonly reason: 'deleted' | 'shutdown' | 'worker_died' };
@@ -19,8 +34,9 @@ export interface ApiEventMap {
   /** The relay port an endpoint must send to changed (RTP fallback under policy `rtp`, or back): re-INVITE it. */
   legmedia: Base & { readonly legId: string; readonly stream: string; readonly transport: SegmentTransport; readonly local: LegLocal | null };
   latch: Base & { readonly legId?: string; readonly resourceId?: string; readonly stream?: string; readonly rtcp: boolean; readonly address: string; readonly port: number };
-  /** A master key is close to its lifetime (estimated from the leg's packet counters). */
-  keyexpiring: Base & { readonly legId: string; readonly stream: string; readonly direction: 'inbound' | 'outbound'; readonly used: number; readonly lifetime: number };
+  /** A master key of a leg reached its soft limit (`keyexpiring`) or its lifetime (`keyexpired`): rekey. */
+  keyexpiring: KeyLimitPayload;
+  keyexpired: KeyLimitPayload;
   resourceadded: Base & { readonly resourceId: string; readonly kind: string };
   resourceremoved: Base & { readonly resourceId: string };
 }
@@ -29,7 +45,7 @@ export type ApiEventType = keyof ApiEventMap;
 export type ApiEvent = { [K in ApiEventType]: { readonly type: K; readonly seq: number; readonly at: string } & ApiEventMap[K] }[ApiEventType];
 
 export const API_EVENT_TYPES: readonly ApiEventType[] = Object.freeze([
-  'callcreated', 'callclosed', 'securitychange', 'legadded', 'legupdated', 'legremoved', 'legmedia', 'latch', 'keyexpiring', 'resourceadded', 'resourceremoved',
+  'callcreated', 'callclosed', 'securitychange', 'legadded', 'legupdated', 'legremoved', 'legmedia', 'latch', 'keyexpiring', 'keyexpired', 'resourceadded', 'resourceremoved',
 ]);
 
 export class EventHub extends EventEmitter<{ event: [ApiEvent] }> {

@@ -1,7 +1,7 @@
 /** Control API (`src/api`): see docs/api.md. */
 export { startApiServer, type ApiServerConfig, type RunningApi } from './api-server';
 export { buildServer, type ApiServerOptions } from './server';
-export { CallService, type CallServiceOptions, type OperationResult, type HoldRequest, type InsertRequest } from './call-service';
+export { CallService, type CallServiceOptions, type OperationResult, type HoldRequest, type InsertRequest, type TransferRequest } from './call-service';
 export { type LegRequest, type StreamRequest } from './leg-setup';
 export { EventHub, API_EVENT_TYPES, type ApiEvent, type ApiEventMap, type ApiEventType } from './event-hub';
 export { API_ERRORS, ApiError, type ApiErrorCode } from './errors';

@@ -1,14 +1,17 @@
 /**
  * Opening a leg's media: validate the request, get keys (key manager or SDES answer), open the
  * relay legs. Validation runs before anything is created; if a later step fails, what was
- * opened is released or retired, so a failed request leaves no half-made leg in the call.
+ * opened is closed and its keys wiped (leg-teardown.ts), so a failed request leaves no
+ * half-made leg in the call and no socket behind.
  */
 import { isIP } from 'node:net';
+import type { Logger } from 'pino';
 import { defineDevice, defineLeg, type Device, type DeviceSpec, type LegSpec, type MediaKind } from '../call';
 import { toSrtpContextOptions, wipeContextOptions, type KeyManager, type MasterKeySet } from '../keys';
-import type { LatchingPolicy, RemoteEndpoint } from '../relay';
+import type { LatchingPolicy, PortReservation, RemoteEndpoint } from '../relay';
 import type { CallRecord, Keying, LegRecord, StreamMedia } from './call-record';
-import { ApiError, withField, withFieldAsync } from './errors';
+import { ApiError, withField } from './errors';
+import { releaseLegMedia } from './leg-teardown';
 
 export interface StreamRequest {
   readonly kind: MediaKind;
@@ -61,23 +64,22 @@ export function validateLeg(req: LegRequest, prefix = ''): ValidatedLeg {
   return { device, spec, streams };
 }
 
-function minLifetime(set: MasterKeySet): number | null {
-  const lifetimes = set.keys.map((k) => k.lifetime).filter((l): l is number => l !== null);
-  return lifetimes.length === 0 ? null : Math.min(...lifetimes);
-}
-
-/** Open an SRTP relay leg from the endpoint's send set (our inbound) and receive set (our outbound). */
-export async function openSrtpRelayLeg(call: CallRecord, leg: { id: string; latching: LatchingPolicy | undefined }, media: StreamMedia, inbound: MasterKeySet, outbound: MasterKeySet): Promise<void> {
+/**
+ * Open an SRTP relay leg from the endpoint's send set (our inbound) and receive set (our
+ * outbound), on reserved ports when our SDES offer already named them.
+ */
+export async function openSrtpRelayLeg(call: CallRecord, leg: { id: string; latching: LatchingPolicy | undefined }, media: StreamMedia, inbound: MasterKeySet, outbound: MasterKeySet, reservation?: PortReservation): Promise<void> {
   const inOptions = toSrtpContextOptions(inbound);
   const outOptions = toSrtpContextOptions(outbound);
   const relayId = call.nextId(`${leg.id}.${media.kind}`);
   try {
-    const local = await call.relay.addLeg({ id: relayId, remote: media.remote, rtcpMux: media.rtcpMux, srtp: { inbound: inOptions, outbound: outOptions }, latching: leg.latching });
-    call.relayLegs.set(relayId, { type: 'leg', legId: leg.id, stream: media.kind, variant: 'srtp' });
-    call.locals.set(relayId, local);
+    const local = await call.relay.addLeg({
+      id: relayId, remote: media.remote, rtcpMux: media.rtcpMux, srtp: { inbound: inOptions, outbound: outOptions }, latching: leg.latching,
+      ...(reservation !== undefined ? { reservation } : {}),
+    });
+    call.adopt(relayId, { type: 'leg', legId: leg.id, stream: media.kind, variant: 'srtp' }, local);
     media.srtpRelayLeg = relayId;
     media.suite = inbound.profile.name;
-    media.lifetimes = { inbound: minLifetime(inbound), outbound: minLifetime(outbound) };
   } finally {
     wipeContextOptions(inOptions);
     wipeContextOptions(outOptions);
@@ -91,20 +93,19 @@ export async function openRtpRelayLeg(call: CallRecord, leg: { id: string; latch
   const configured = leg.keying === 'none' ? leg.latching : undefined;
   const latching: LatchingPolicy = configured !== undefined && configured !== 'authenticated' ? configured : media.remote !== null ? 'strict' : 'first';
   const local = await call.relay.addLeg({ id: relayId, remote: media.remote, rtcpMux: media.rtcpMux, latching });
-  call.relayLegs.set(relayId, { type: 'leg', legId: leg.id, stream: media.kind, variant: 'rtp' });
-  call.locals.set(relayId, local);
+  call.adopt(relayId, { type: 'leg', legId: leg.id, stream: media.kind, variant: 'rtp' }, local);
   media.rtpRelayLeg = relayId;
 }
 
 /** Keys and relay legs for a validated leg request. */
-export async function prepareLeg(keys: KeyManager, call: CallRecord, req: LegRequest, v: ValidatedLeg, prefix = ''): Promise<PreparedLeg> {
+export async function prepareLeg(keys: KeyManager, logger: Logger, call: CallRecord, req: LegRequest, v: ValidatedLeg, prefix = ''): Promise<PreparedLeg> {
   const allSuites = keys.policy.preference.map((p) => p.name);
   const keyLegId = req.keying === 'managed' ? call.nextId(req.id) : null;
   const streams = new Map<MediaKind, StreamMedia>();
   for (const s of v.streams) {
     streams.set(s.kind, {
       kind: s.kind, rtcpMux: s.rtcpMux === true, remote: s.remote ?? null, srtpRelayLeg: null, rtpRelayLeg: null, suite: null,
-      sdesSend: null, offerTag: null, active: null, lifetimes: { inbound: null, outbound: null },
+      sdesSend: null, offerTag: null, active: null, sdesPending: null,
     });
   }
   const record: LegRecord = { id: req.id, device: v.device, keying: req.keying, latching: req.latching, keyLegId, streams };
@@ -139,19 +140,8 @@ export async function prepareLeg(keys: KeyManager, call: CallRecord, req: LegReq
       a.send.release();
       a.receive.release();
     }
-    retireLeg(call, record);
+    await releaseLegMedia(call, record, keys, logger);
     throw err;
   }
   return { record, spec: v.spec, answers };
 }
-
-/** A leg left the call (or never joined): its relay legs stop forwarding and its SDES sets are wiped. */
-export function retireLeg(call: CallRecord, leg: LegRecord): void {
-  for (const m of leg.streams.values()) {
-    for (const id of [m.srtpRelayLeg, m.rtpRelayLeg]) if (id !== null) call.retired.add(id);
-    m.sdesSend?.set.release();
-    m.sdesSend = null;
-  }
-}
-
-export { withFieldAsync };

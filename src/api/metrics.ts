@@ -24,7 +24,7 @@ export class ApiMetrics {
       },
     });
     new Gauge({
-      name: 'srtp_relay_legs', help: 'Relay legs (sockets) of open calls, including retired ones', registers,
+      name: 'srtp_relay_legs', help: 'Relay legs (sockets) of open calls', registers,
       collect() {
         let n = 0;
         for (const rec of service.records()) n += rec.relayLegs.size;

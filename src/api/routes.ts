@@ -35,7 +35,7 @@ export const ROUTES: readonly RouteSpec[] = Object.freeze([
   { operationId: 'healthz', method: 'GET', url: '/healthz', summary: 'Liveness: API up, media workers alive', tags: ['ops'], schema: {}, responses: { 200: ['healthy', { type: 'object' }] } },
   { operationId: 'metrics', method: 'GET', url: '/metrics', summary: 'Prometheus metrics (text exposition format)', tags: ['ops'], schema: {}, responses: { 200: ['metrics'] }, kind: 'text' },
   { operationId: 'openapi', method: 'GET', url: '/v1/openapi.json', summary: 'This document', tags: ['ops'], schema: {}, responses: { 200: ['OpenAPI 3.0 document', { type: 'object' }] } },
-  { operationId: 'events', method: 'GET', url: '/v1/events', summary: 'WebSocket: securitychange, latch, keyexpiring, call and leg lifecycle events', tags: ['events'], schema: {}, responses: { 101: ['switching to WebSocket'] }, kind: 'websocket' },
+  { operationId: 'events', method: 'GET', url: '/v1/events', summary: 'WebSocket: securitychange, latch, keyexpiring, keyexpired, call and leg lifecycle events', tags: ['events'], schema: {}, responses: { 101: ['switching to WebSocket'] }, kind: 'websocket' },
   { operationId: 'createCall', method: 'POST', url: '/v1/calls', summary: 'Create a call', tags: ['calls'], schema: { body: S.createCallBody }, responses: { 201: callView } },
   { operationId: 'listCalls', method: 'GET', url: '/v1/calls', summary: 'List calls', tags: ['calls'], schema: {}, responses: { 200: ['calls', { type: 'object', properties: { calls: { type: 'array', items: S.callViewSchema } } }] } },
   { operationId: 'getCall', method: 'GET', url: '/v1/calls/:callId', summary: 'Get a call', tags: ['calls'], schema: { params: S.callParams }, responses: { 200: callView } },

@@ -17,6 +17,8 @@ export interface SdpMedia {
   readonly kind: MediaKind;
   /** Null when the m-line is disabled (port 0) or on hold with 0.0.0.0. */
   readonly remote: RemoteEndpoint | null;
+  /** Port 0: the stream is rejected (in an answer) or disabled. */
+  readonly declined: boolean;
   readonly rtcpMux: boolean;
   readonly crypto: readonly string[];
   readonly firstCryptoTag: number | null;
@@ -53,6 +55,7 @@ export function parseEndpointSdp(text: string): ParsedSdp {
       index,
       kind: m.type,
       remote: disabled ? null : { address, port: m.port, ...(rtcpPort !== undefined && !rtcpMux ? { rtcpPort } : {}) },
+      declined: m.port === 0,
       rtcpMux,
       crypto,
       firstCryptoTag: m.crypto !== undefined && m.crypto.length > 0 ? m.crypto[0].id : null,
@@ -69,8 +72,8 @@ export interface SdpTarget {
   readonly rtcpPort: number;
   readonly rtcpMux: boolean;
   readonly srtp: boolean;
-  /** a=crypto line (with or without "a=") for an SRTP target; secret. */
-  readonly crypto: string | null;
+  /** a=crypto lines (with or without "a=") for an SRTP target, most preferred first; secret. */
+  readonly crypto: readonly string[];
 }
 
 function profileFor(input: string, srtp: boolean): string {
@@ -97,10 +100,12 @@ export function writeSdpFor(parsed: ParsedSdp, targets: ReadonlyMap<number, SdpT
       copy.protocol = profileFor(m.protocol, t.srtp);
       if (t.rtcpMux) copy.rtcpMux = 'rtcp-mux';
       else copy.rtcp = { port: t.rtcpPort, netType: 'IN', ipVer, address: t.address };
-      if (t.srtp && t.crypto !== null) {
-        const match = /^(?:a=)?crypto:(\d+) (\S+) (\S+)(?: (.+))?$/.exec(t.crypto.trim());
-        if (match === null) throw new ApiError('API_ERR_INTERNAL');
-        copy.crypto = [{ id: Number(match[1]), suite: match[2], config: match[3], ...(match[4] !== undefined ? { sessionConfig: match[4] } : {}) }];
+      if (t.srtp && t.crypto.length > 0) {
+        copy.crypto = t.crypto.map((line) => {
+          const match = /^(?:a=)?crypto:(\d+) (\S+) (\S+)(?: (.+))?$/.exec(line.trim());
+          if (match === null) throw new ApiError('API_ERR_INTERNAL');
+          return { id: Number(match[1]), suite: match[2], config: match[3], ...(match[4] !== undefined ? { sessionConfig: match[4] } : {}) };
+        });
       }
       return copy;
     }),

@@ -25,6 +25,7 @@ export const REASONS = Object.freeze({
   trunk_no_shield: { cap: 'nonsecure', scope: 'call', seed: '003 "Security icons and encryption": no shield across H.323 and SIP trunks' },
   transition_pending: { cap: 'nonsecure', scope: 'call', seed: '002 "Interaction Between Cisco CallManager and the Cisco IP Phone"' },
   barge_tone_sip: { cap: 'nonsecure', scope: 'call', seed: '003 "Barge and encryption": SIP barge is nonsecure during the tone' },
+  no_media: { cap: 'nonsecure', scope: 'call', seed: '003 Table 1 "Secure Call": encrypted needs SRTP media; a call carrying no media stream has none' },
 } as const);
 
 export type ReasonCode = keyof typeof REASONS;

@@ -62,6 +62,9 @@ export function computeSecurityStatus(state: CallState, cluster: ClusterConfig):
     // that as the same SIP trunk on two legs of one call.
     const trunkIds = state.legs.filter((l) => l.device.kind === 'sip_trunk').map((l) => l.device.id);
     if (new Set(trunkIds).size < trunkIds.length) add({ code: 'sip_trunk_hairpin' });
+    // Encrypted is a claim about media (seed 003 Table 1 "Secure Call"): with no legs, or no
+    // stream carrying media on any segment, there is nothing to show a lock for.
+    if (!plan.streams.some((st) => st.segments.some((s) => s.transport !== 'inactive'))) add({ code: 'no_media' });
     if (state.pending !== null) add({ code: 'transition_pending' });
     if (state.conference !== null && state.conference.bargeToneActive) add({ code: 'barge_tone_sip' });
   }

@@ -47,8 +47,8 @@ export class KeyManager {
   readonly #nodeKey: NodeKey | null;
   /** callId → legId → streams. */
   readonly #calls: Map<string, Map<string, StreamKeys[]>>;
-  /** Sets replaced by a rekey, kept until their call ends (packets in flight still use them). */
-  readonly #retired: Map<string, MasterKeySet[]>;
+  /** Sets replaced by a rekey, per call and leg, kept until the leg or call ends (packets in flight still use them). */
+  readonly #retired: Map<string, Map<string, MasterKeySet[]>>;
   #closed: boolean;
 
   private constructor(config: KeyManagerConfig) {
@@ -99,9 +99,11 @@ export class KeyManager {
     const next = generateKeySet(old.profile, this.#keyOptions);
     assertDistinct([next, old.aToB, old.bToA]);
     streams[i] = { ...old, [direction]: next };
-    const retired = this.#retired.get(callId) ?? [];
+    const legs = this.#retired.get(callId) ?? new Map<string, MasterKeySet[]>();
+    const retired = legs.get(legId) ?? [];
     retired.push(old[direction]);
-    this.#retired.set(callId, retired);
+    legs.set(legId, retired);
+    this.#retired.set(callId, legs);
     return next;
   }
 
@@ -139,9 +141,20 @@ export class KeyManager {
     this.#calls.set(callId, legs);
   }
 
-  sdesOffer(options: SdesOptions = {}): SdesOffer {
+  /**
+   * Our SDES offer: one line per policy suite (fresh keys each), or per `suites` in that order
+   * (e.g. the suite the other leg chose first). Every suite must be in the policy.
+   */
+  sdesOffer(options: SdesOptions & { readonly suites?: readonly string[] } = {}): SdesOffer {
     this.#checkOpen();
-    return createSdesOffer(this.policy, { keys: this.#keyOptions, ...options });
+    const { suites, ...rest } = options;
+    let policy = this.policy;
+    if (suites !== undefined) {
+      const refused = suites.filter((name) => !this.policy.accepts(name));
+      if (refused.length > 0) throw new KeyError(KeyErrorCode.NoCommonSuite, `suites not in the policy: ${refused.length} of ${suites.length}`);
+      policy = new SuitePolicy(suites, { allowNull: this.policy.allowNull });
+    }
+    return createSdesOffer(policy, { keys: this.#keyOptions, ...rest });
   }
 
   sdesAnswer(offerLines: readonly string[], options: SdesOptions = {}): SdesAnswer {
@@ -160,15 +173,28 @@ export class KeyManager {
 
   /** The call ended: wipe every key it held. Idempotent. */
   releaseCall(callId: string): void {
-    for (const streams of this.#calls.get(callId)?.values() ?? []) {
-      for (const s of streams) {
-        s.aToB.release();
-        s.bToA.release();
-      }
-    }
-    for (const set of this.#retired.get(callId) ?? []) set.release();
+    const legIds = new Set([...(this.#calls.get(callId)?.keys() ?? []), ...(this.#retired.get(callId)?.keys() ?? [])]);
+    for (const legId of legIds) this.releaseLeg(callId, legId);
     this.#calls.delete(callId);
     this.#retired.delete(callId);
+  }
+
+  /**
+   * One leg left the call (hung up, transferred away, or never finished joining): wipe its sets
+   * and the sets a rekey retired from it; the call's other legs keep theirs. Idempotent.
+   */
+  releaseLeg(callId: string, legId: string): void {
+    const legs = this.#calls.get(callId);
+    for (const s of legs?.get(legId) ?? []) {
+      s.aToB.release();
+      s.bToA.release();
+    }
+    legs?.delete(legId);
+    if (legs !== undefined && legs.size === 0) this.#calls.delete(callId);
+    const retired = this.#retired.get(callId);
+    for (const set of retired?.get(legId) ?? []) set.release();
+    retired?.delete(legId);
+    if (retired !== undefined && retired.size === 0) this.#retired.delete(callId);
   }
 
   /** Wipe everything, including the node key. Idempotent; later calls throw KEY_ERR_RELEASED. */

@@ -33,7 +33,6 @@ export async function startTestApi(portRange: [number, number], extra: Partial<A
     relay: { portRange, bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' },
     logLevel: 'info',
     logDestination: logs,
-    keyWatchIntervalMs: 50,
     ...extra,
   });
   return { api, client: new Client(api.url), logs };

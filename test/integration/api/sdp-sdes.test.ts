@@ -2,7 +2,8 @@
  * SDES keying and SDP rewriting through the API, with real SRTP media: an SDES phone's offer
  * becomes an offer for a managed phone (relay ports, RTP/SAVP, the key manager's a=crypto), the
  * answer comes back with the relay's SDES answer; SAVP ↔ AVP toward a plain RTP leg; and the
- * refusals (pending SDES on the other side, bad SDP, bad crypto) create nothing.
+ * refusals (an answer toward a keyless SDES leg, bad SDP, bad crypto) create nothing. The relay
+ * as SDES offerer is in sdes-relay-offer.test.ts.
  */
 import { parse } from 'sdp-transform';
 import type { RunningApi } from '../../../src/api';
@@ -131,9 +132,14 @@ describe('SDES and SDP', () => {
     await client.ok('POST', '/v1/calls/sdp3/legs', { id: 'A', device: securePhone('A'), keying: 'sdes' });
     await client.ok('POST', '/v1/calls/sdp3/legs', { id: 'B', device: securePhone('B'), keying: 'sdes' });
     const offer = phoneOffer();
-    const pending = await client.call('POST', '/v1/calls/sdp3/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [offer.line]) });
+    // An answer cannot carry the relay's SDES offer: answering toward an SDES leg without keys is refused.
+    await client.ok('POST', '/v1/calls', { id: 'sdp5' });
+    await client.ok('POST', '/v1/calls/sdp5/legs', { id: 'P', device: nonsecurePhone('P'), keying: 'none' });
+    await client.ok('POST', '/v1/calls/sdp5/legs', { id: 'S', device: securePhone('S'), keying: 'sdes' });
+    const pending = await client.call('POST', '/v1/calls/sdp5/legs/P/sdp', { type: 'answer', sdp: sdp(A.port, 'RTP/AVP') });
     expect(pending.status).toBe(409);
     expect(pending.body.error).toMatchObject({ code: 'API_ERR_SDES_PENDING', field: 'to' });
+    expect(relayLegCount('sdp5')).toBe(1);
     expect(relayLegCount('sdp3')).toBe(0);
 
     const garbage = await client.call('POST', '/v1/calls/sdp3/legs/A/sdp', { type: 'offer', sdp: 'v=0\r\ns=-\r\nm=audio' });
