@@ -8,6 +8,7 @@ import { registerSrtpCommand } from './srtp-command';
 import { registerKeysCommand } from './keys-command';
 import { registerBenchCommand } from './bench-command';
 import { registerServeCommand } from './serve-command';
+import { registerScenarioCommand } from './scenario-command';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerKeysCommand(program);
   registerBenchCommand(program);
   registerServeCommand(program);
+  registerScenarioCommand(program);
   return program;
 }
 

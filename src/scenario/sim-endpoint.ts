@@ -1,0 +1,171 @@
+/**
+ * A simulated device of a scenario: a phone, gateway or trunk with one `SimStream` per media
+ * stream, or a music-on-hold source (one plain RTP audio sender). It builds its leg request
+ * (with SDES offers when it brings its own keys), takes its keys from the API (key delivery
+ * for managed legs, the SDES answer otherwise) and follows the relay ports and transport the
+ * API reports for its leg after every step.
+ */
+import { formatCryptoAttribute, generateKeySet, parseCryptoAttribute, toSrtpContextOptions, wipeContextOptions, type MasterKeySet } from '../keys';
+import { resolveProfile, SrtpContext } from '../srtp';
+import type { DeviceDef, MediaKind } from './scenario-types';
+import { SimStream, type SimContext, type StreamTarget } from './sim-stream';
+
+/** Offered when an SDES device names no suites: the suite every SDES peer has (RFC 4568 §6.2). */
+const DEFAULT_SDES_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+
+export type EndpointState = 'idle' | 'joined' | 'left';
+
+/** What the API says about one stream of a leg (leg view). */
+export interface LegStreamView {
+  readonly kind: MediaKind;
+  readonly transport: 'srtp' | 'rtp' | 'inactive' | null;
+  readonly local: { readonly address: string; readonly rtpPort: number; readonly rtcpPort: number } | null;
+  readonly crypto?: string;
+}
+
+export class SimEndpoint {
+  readonly def: DeviceDef;
+  state: EndpointState = 'idle';
+  private readonly streams: Map<MediaKind, SimStream>;
+  /** SDES offers waiting for the answer: per stream, the key set offered under each tag. */
+  private readonly offers = new Map<MediaKind, Map<number, MasterKeySet>>();
+
+  private constructor(def: DeviceDef, streams: Map<MediaKind, SimStream>) {
+    this.def = def;
+    this.streams = streams;
+  }
+
+  static async open(def: DeviceDef, ctx: SimContext, nextSender: () => number): Promise<SimEndpoint> {
+    const streams = new Map<MediaKind, SimStream>();
+    try {
+      for (const kind of def.streams) {
+        streams.set(kind, await SimStream.open(def.name, kind, nextSender(), ctx, { rtcpMux: def.rtcpMux, receives: def.role === 'endpoint' }));
+      }
+    } catch (err) {
+      for (const s of streams.values()) s.close();
+      throw err;
+    }
+    return new SimEndpoint(def, streams);
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  allStreams(): SimStream[] {
+    return [...this.streams.values()];
+  }
+
+  stream(kind: MediaKind): SimStream | undefined {
+    return this.streams.get(kind);
+  }
+
+  /** The body of POST .../legs (or a transfer's `to`). SDES offers are made fresh each time. */
+  legRequest(): object {
+    const d = this.def;
+    return {
+      id: d.name,
+      device: d.device,
+      keying: d.keying,
+      ...(d.keying === 'managed' && d.suites !== null ? { suites: d.suites } : {}),
+      streams: [...this.streams.values()].map((s) => ({
+        kind: s.kind,
+        remote: s.endpoint,
+        rtcpMux: d.rtcpMux,
+        ...(d.keying === 'sdes' ? { crypto: this.offer(s.kind) } : {}),
+      })),
+    };
+  }
+
+  /** SDES: our send key is the offered set the answer picked (by tag); we receive with the answer's key. */
+  takeSdesAnswers(streams: readonly LegStreamView[]): void {
+    for (const view of streams) {
+      const offered = this.offers.get(view.kind);
+      const stream = this.streams.get(view.kind);
+      if (offered === undefined || stream === undefined || view.crypto === undefined) continue;
+      const answer = parseCryptoAttribute(view.crypto);
+      const mine = offered.get(answer.tag);
+      try {
+        if (mine === undefined) throw new Error(`SDES answer tag ${answer.tag} matches no offer of ${this.name}`);
+        stream.setKeys(contextFrom(mine), contextFrom(answer.keySet));
+      } finally {
+        answer.keySet.release();
+        for (const set of offered.values()) set.release();
+        this.offers.delete(view.kind);
+      }
+    }
+  }
+
+  /** Managed keying: the key delivery's send and receive lines (a=crypto format). */
+  takeManagedKeys(streams: readonly { kind: string; send: string; receive: string }[]): void {
+    for (const k of streams) {
+      const stream = this.streams.get(k.kind as MediaKind);
+      if (stream === undefined) continue;
+      const send = parseCryptoAttribute(k.send);
+      const receive = parseCryptoAttribute(k.receive);
+      try {
+        stream.setKeys(contextFrom(send.keySet), contextFrom(receive.keySet));
+      } finally {
+        send.keySet.release();
+        receive.keySet.release();
+      }
+    }
+  }
+
+  /**
+   * Follow the leg as the API reports it: send to the relay leg it names, SRTP when the
+   * segment is SRTP. An inactive (held) leg keeps sending, to the SRTP relay leg when it has
+   * keys: the relay must not forward it to anyone.
+   */
+  follow(streams: readonly LegStreamView[]): void {
+    for (const view of streams) {
+      const s = this.streams.get(view.kind);
+      if (s === undefined) continue;
+      s.target = view.local === null ? null : { address: view.local.address, rtpPort: view.local.rtpPort, rtcpPort: view.local.rtcpPort };
+      s.mode = view.transport === 'srtp' || (view.transport === 'inactive' && s.hasKeys) ? 'srtp' : 'rtp';
+    }
+  }
+
+  /** A music-on-hold source sends plain RTP to the relay's MOH port. */
+  playTo(target: StreamTarget | null): void {
+    const s = this.streams.get('audio');
+    if (s === undefined) return;
+    s.target = target;
+    s.mode = 'rtp';
+  }
+
+  /** Senders of the next window: joined devices (and playing MOH sources). */
+  senders(): SimStream[] {
+    if (this.state !== 'joined') return [];
+    return [...this.streams.values()].filter((s) => s.target !== null);
+  }
+
+  close(): void {
+    for (const s of this.streams.values()) s.close();
+    for (const offered of this.offers.values()) for (const set of offered.values()) set.release();
+    this.offers.clear();
+  }
+
+  private offer(kind: MediaKind): string[] {
+    const old = this.offers.get(kind);
+    if (old !== undefined) for (const set of old.values()) set.release();
+    const sets = new Map<number, MasterKeySet>();
+    const lines = (this.def.suites ?? [DEFAULT_SDES_SUITE]).map((suite, i) => {
+      const set = generateKeySet(resolveProfile(suite));
+      sets.set(i + 1, set);
+      return formatCryptoAttribute(i + 1, set);
+    });
+    this.offers.set(kind, sets);
+    return lines;
+  }
+}
+
+function contextFrom(set: MasterKeySet): SrtpContext {
+  const options = toSrtpContextOptions(set);
+  try {
+    return new SrtpContext(options);
+  } finally {
+    // The context holds its own copy; the delivered bytes are wiped (docs/keys.md).
+    wipeContextOptions(options);
+  }
+}

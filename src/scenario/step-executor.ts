@@ -1,0 +1,120 @@
+/**
+ * Runs a step's operation against the control API and updates the simulated devices from the
+ * answers: new legs get their keys (key delivery or SDES answer), MOH sources and inline
+ * resources learn their relay ports, devices that leave stop sending. A refused request throws
+ * `RelayApiError` (which `expect.error` may name).
+ */
+import type { KeysView, LegView, ResourceResult } from './api-views';
+import type { ScenarioSession } from './scenario-session';
+import type { Step } from './scenario-types';
+import type { SimEndpoint } from './sim-endpoint';
+
+export async function executeStep(session: ScenarioSession, step: Step): Promise<void> {
+  const { client, base } = session;
+  switch (step.action) {
+    case 'call':
+      await client.request('POST', '/v1/calls', { id: session.callId, policy: session.scenario.policy });
+      session.callee = step.to;
+      await addLeg(session, session.endpoint(step.from));
+      return;
+    case 'answer':
+      if (session.callee === null) throw new Error('answer before call');
+      await addLeg(session, session.endpoint(session.callee));
+      return;
+    case 'hold': {
+      const moh = step.moh === null ? null : session.endpoint(step.moh);
+      const body = moh === null
+        ? { leg: step.leg }
+        : { leg: step.leg, moh: { id: moh.name, device: moh.def.device, remote: moh.allStreams()[0]?.endpoint } };
+      const res = await client.request<ResourceResult>('POST', `${base}/hold`, body);
+      if (moh !== null) {
+        const local = res.resource?.local?.moh ?? null;
+        moh.playTo(local === null ? null : { address: local.address, rtpPort: local.rtpPort, rtcpPort: local.rtcpPort });
+        moh.state = 'joined';
+        session.mohPlaying = moh.name;
+      }
+      return;
+    }
+    case 'resume':
+      await client.request('POST', `${base}/resume`);
+      stopMoh(session);
+      return;
+    case 'transition':
+      await client.request('POST', `${base}/transitions`, { kind: step.kind });
+      return;
+    case 'transfer': {
+      const to = session.endpoint(step.to);
+      const res = await client.request<ResourceResult>('POST', `${base}/transfer`, { from: step.from, to: to.legRequest(), kind: step.kind });
+      session.endpoint(step.from).state = 'left';
+      await takeKeys(session, to, res.leg);
+      return;
+    }
+    case 'insert-transcoder':
+    case 'insert-mtp': {
+      const r = session.resource(step.resource);
+      const def = session.scenario.devices.get(step.resource);
+      const path = step.action === 'insert-transcoder' ? 'transcoders' : 'mtps';
+      const res = await client.request<ResourceResult>('POST', `${base}/${path}`, {
+        id: r.name, leg: step.leg, stream: step.stream, ...(def !== undefined ? { device: def.device } : {}), remotes: r.remotes(session.bindAddress),
+      });
+      const near = res.resource?.local?.near ?? null;
+      const far = res.resource?.local?.far ?? null;
+      r.near = near === null ? null : { address: near.address, rtpPort: near.rtpPort, rtcpPort: near.rtcpPort };
+      r.far = far === null ? null : { address: far.address, rtpPort: far.rtpPort, rtcpPort: far.rtcpPort };
+      return;
+    }
+    case 'remove-transcoder':
+    case 'remove-mtp': {
+      await client.request('DELETE', `${base}/${step.action === 'remove-transcoder' ? 'transcoders' : 'mtps'}/${encodeURIComponent(step.resource)}`);
+      const r = session.resource(step.resource);
+      r.near = null;
+      r.far = null;
+      return;
+    }
+    case 'set-policy':
+      await client.request('PATCH', base, { policy: step.policy });
+      return;
+    case 'ssrc-change': {
+      const s = session.endpoint(step.device).stream(step.stream);
+      if (s === undefined) throw new Error(`${step.device} has no ${step.stream} stream`);
+      s.newSsrc();
+      return;
+    }
+    case 'hangup':
+      await client.request('DELETE', `${base}/legs/${encodeURIComponent(step.leg)}`);
+      session.endpoint(step.leg).state = 'left';
+      return;
+    case 'end':
+      await client.request('DELETE', base);
+      for (const e of session.endpoints.values()) if (e.state === 'joined') e.state = 'left';
+      session.mohPlaying = null;
+      for (const r of session.resources.values()) {
+        r.near = null;
+        r.far = null;
+      }
+      return;
+  }
+}
+
+async function addLeg(session: ScenarioSession, ep: SimEndpoint): Promise<void> {
+  const leg = await session.client.request<LegView>('POST', `${session.base}/legs`, ep.legRequest());
+  await takeKeys(session, ep, leg);
+}
+
+/** SDES: the answer came with the leg; managed: ask the key delivery endpoint. */
+async function takeKeys(session: ScenarioSession, ep: SimEndpoint, leg: LegView | undefined): Promise<void> {
+  if (ep.def.keying === 'sdes' && leg !== undefined) ep.takeSdesAnswers(leg.streams);
+  if (ep.def.keying === 'managed') {
+    const keys = await session.client.request<KeysView>('GET', `${session.base}/legs/${encodeURIComponent(ep.name)}/keys`);
+    ep.takeManagedKeys(keys.streams);
+  }
+  ep.state = 'joined';
+}
+
+export function stopMoh(session: ScenarioSession): void {
+  if (session.mohPlaying === null) return;
+  const moh = session.endpoint(session.mohPlaying);
+  moh.playTo(null);
+  moh.state = 'idle';
+  session.mohPlaying = null;
+}
