@@ -10,6 +10,7 @@ import { fmtRatio } from '../bench/bench-results';
 import type { SrtpBenchResults } from '../bench/bench-results';
 import { renderReport } from '../bench/report-writer';
 import { summarizeProfileFile } from '../bench/profile-summary';
+import { registerRelayBenchCommand } from '../bench/relay/relay-bench-command';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -55,6 +56,7 @@ function opList(v: string): BenchOp[] {
 /** `srtp-relay bench srtp`: the SRTP engine against native OpenSSL, libsrtp2, werift and a naive baseline. */
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('benchmarks (never part of npm test)');
+  registerRelayBenchCommand(bench);
   bench
     .command('srtp')
     .description('SRTP protect/unprotect packets per second per suite and payload size; writes bench-results/<timestamp>/ and BENCHMARKS.md')

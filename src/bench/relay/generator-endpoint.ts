@@ -55,7 +55,7 @@ export class GeneratorEndpoint {
   readonly ssrc: number;
   private seq: number;
   private timestamp: number;
-  private readonly packet = Buffer.alloc(RTP_PACKET);
+  private packet = Buffer.alloc(RTP_PACKET);
   private out = Buffer.alloc(RTP_PACKET + 32);
   private readonly scratch = Buffer.alloc(RTP_PACKET + 32);
   /** performance.now() of each measured send, by seq & RING_MASK; 0 when not measured/already received. */
@@ -72,7 +72,9 @@ export class GeneratorEndpoint {
     private readonly totals: GeneratorTotals,
   ) {
     this.ssrc = (0x5000_0000 + streamId * 7919) >>> 0;
-    this.seq = (streamId * 131) & 0xffff;
+    // Start well below 2^16 so no stream wraps during a run: a receiver that only unprotects
+    // sampled packets must not join a stream after its first rollover (it would guess ROC 0).
+    this.seq = (streamId * 131) % 30_000;
     this.timestamp = (streamId * 977) >>> 0;
     this.packet[0] = 0x80; // V=2
     this.packet[1] = 0; // PT 0 = PCMU
@@ -126,14 +128,21 @@ export class GeneratorEndpoint {
     }
     if (this.sendCtx === null) {
       this.socket.send(p, 0, RTP_PACKET);
-      return;
+    } else {
+      const st = this.sendCtx.protectRtp(p, this.out, RTP_PACKET);
+      if (st !== SrtpStatus.Ok) {
+        t.sendErrors += 1;
+        return;
+      }
+      this.socket.send(this.out, 0, this.sendCtx.outputLength);
     }
-    const st = this.sendCtx.protectRtp(p, this.out, RTP_PACKET);
-    if (st !== SrtpStatus.Ok) {
-      t.sendErrors += 1;
-      return;
+    // dgram normally hands the datagram to the kernel at once; when the socket buffer is full
+    // libuv queues it and keeps a reference to our buffer, which the next packet must not
+    // overwrite. Give the queued buffer up and continue in fresh ones.
+    if (this.socket.getSendQueueCount() > 0) {
+      this.packet = Buffer.from(this.packet);
+      this.out = Buffer.alloc(this.out.length);
     }
-    this.socket.send(this.out, 0, this.sendCtx.outputLength);
   }
 
   private onPacket(msg: Buffer): void {

@@ -60,5 +60,8 @@ export interface StepStats {
   readonly latency: LatencySummary;
   /** How late the generator's send slots ran (its own saturation), ms. */
   readonly slotLag: LatencySummary;
+  /** Scheduled length of the measured window. */
   readonly measuredMs: number;
+  /** Wall time the generator took to send the window's packets (> measuredMs: it fell behind). */
+  readonly windowMs: number;
 }

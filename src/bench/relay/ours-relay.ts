@@ -47,6 +47,7 @@ function ourVersion(): string {
 
 export class OursRelay implements RelayUnderTest {
   readonly name = 'ours' as const;
+  pairModes: { readonly [direction: string]: string } | null = null;
   private constructor(
     private readonly ipc: IpcClient<RelayServerRequest>,
     readonly pid: number,
@@ -73,6 +74,7 @@ export class OursRelay implements RelayUnderTest {
       b: { remotePort: e.b, inbound: keys[i].bSend, outbound: keys[i].toB },
     }));
     const ports = await this.ipc.request<CallPorts[]>({ op: 'setup', calls: setups });
+    this.pairModes ??= ports[0]?.modes ?? null;
     return ports.map((p, i) => ({
       a: { relayAddress: ADDRESS, relayPort: p.a, send: keys[i].aSend, recv: keys[i].toA },
       b: { relayAddress: ADDRESS, relayPort: p.b, send: keys[i].bSend, recv: keys[i].toB },

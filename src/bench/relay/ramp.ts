@@ -5,6 +5,7 @@
  * scheduling hiccup should not end the ramp, two in a row should.
  */
 import type { ModeSpec } from './bench-modes';
+import { probeForgery, type ForgeryResult } from './forgery-probe';
 import type { GeneratorClient } from './generator-client';
 import type { RunOptions } from './generator-messages';
 import { rssKiB } from './proc-stats';
@@ -16,25 +17,31 @@ export interface RampOptions extends RunOptions {
   readonly retryLossyStep: boolean;
 }
 
+/**
+ * The generator needed more than 110% of the window's time to send its packets: it could not
+ * offer the nominal rate (its own CPU, or a machine too busy to schedule it).
+ */
+const WINDOW_STRETCH_LIMIT = 1.1;
 /** Above this the generator is the bottleneck, not the relay. */
 const GENERATOR_CPU_LIMIT = 0.9;
 /**
- * Median send-slot lateness above half a packet interval: the generator is behind its schedule
- * most of the time, not just descheduled now and then (which a shared machine does; late slots
- * are still sent, so the offered rate holds).
+ * Median send-slot lateness above half a packet interval: the generator ran behind its schedule
+ * most of the step. Late slots are still sent (the offered rate holds, in bursts), so this only
+ * flags the step; on a shared machine it mostly means the generator was descheduled.
  */
-const SLOT_LAG_LIMIT_MS = 10;
+export const SLOT_LAG_LIMIT_MS = 10;
 
 function stepResult(calls: number, m: Awaited<ReturnType<GeneratorClient['run']>>, rss: number | null): StepResult {
   const s = m.stats;
   return {
     calls,
-    offeredPps: s.sent / (s.measuredMs / 1000),
+    offeredPps: s.sent / (Math.max(s.windowMs, s.measuredMs) / 1000),
     lossPct: s.sent > 0 ? (100 * s.lost) / s.sent : 100,
     relayCpu: m.relayCpu ?? 0,
     generatorCpu: m.generatorCpu,
     relayRssKiB: rss,
-    generatorSaturated: m.generatorCpu >= GENERATOR_CPU_LIMIT || (s.slotLag.p50Ms ?? 0) > SLOT_LAG_LIMIT_MS,
+    generatorSaturated: m.generatorCpu >= GENERATOR_CPU_LIMIT || s.windowMs > s.measuredMs * WINDOW_STRETCH_LIMIT,
+    generatorLate: (s.slotLag.p50Ms ?? 0) > SLOT_LAG_LIMIT_MS,
     stats: s,
   };
 }
@@ -51,6 +58,12 @@ export async function rampMode(
   onStep: (label: string) => void,
 ): Promise<ModeResult> {
   const rss0 = rssKiB(relay.pid);
+  let forgery: ForgeryResult | null = null;
+  try {
+    forgery = await probeForgery(relay, spec);
+  } catch (err) {
+    onStep(`${relay.name} ${spec.mode}: forgery probe failed: ${(err as Error).message}`);
+  }
   const steps: StepResult[] = [];
   let calls = 0;
   let limit: RampLimit = 'max-calls';
@@ -72,12 +85,12 @@ export async function rampMode(
       onStep(`${relay.name} ${spec.mode} ${calls} calls: ${Math.round(step.offeredPps)} pkt/s, loss ${step.lossPct.toFixed(3)}%, relay cpu ${step.relayCpu.toFixed(2)}`);
       if (step.stats.verifyFailures > 0) {
         limit = 'error';
-        limitDetail = `${step.stats.verifyFailures} sampled packets failed verification at the receiver (${step.stats.verifyFailureKind ?? '?'})`;
+        limitDetail = `${step.stats.verifyFailures} sampled packets failed verification at the receiver (${step.stats.verifyFailureKind ?? '?'}) at ${calls} calls${step.generatorSaturated ? ', a step where the generator was also saturated' : ''}`;
         break;
       }
       if (step.generatorSaturated) {
         limit = 'generator';
-        limitDetail = `load generator saturated at ${calls} calls (cpu ${step.generatorCpu.toFixed(2)} cores, send-slot lag p50 ${(step.stats.slotLag.p50Ms ?? 0).toFixed(1)} ms)`;
+        limitDetail = `load generator could not offer ${calls} calls' rate: ${Math.round(step.stats.windowMs)} ms to send a ${step.stats.measuredMs} ms window, cpu ${step.generatorCpu.toFixed(2)} cores`;
         break;
       }
       if (!clean(step)) {
@@ -97,7 +110,9 @@ export async function rampMode(
     // the relay may be the thing that failed
   }
   await gen.reset();
-  const best = [...steps].reverse().find(clean) ?? null;
+  // A step where the generator could not keep its schedule is not a measurement of the relay:
+  // its packets went out in bursts and sat unread in the generator's own sockets (latency).
+  const best = [...steps].reverse().find((s) => clean(s) && !s.generatorSaturated) ?? null;
   const last = steps[steps.length - 1];
   const rssPerCall = last !== undefined && rss0 !== null && last.relayRssKiB !== null && last.calls > 0 ? (last.relayRssKiB - rss0) / last.calls : null;
   return {
@@ -112,6 +127,8 @@ export async function rampMode(
     rssIdleKiB: rss0,
     limit,
     limitDetail,
+    forgery,
+    pairModes: relay.pairModes,
     counters,
   };
 }

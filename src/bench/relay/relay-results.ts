@@ -3,19 +3,22 @@ import type { MachineInfo } from '../machine-info';
 import type { BenchMode } from './bench-modes';
 import type { RelayName } from './relay-under-test';
 import type { StepStats } from './generator-messages';
+import type { ForgeryResult } from './forgery-probe';
 import type { WebrtcBaseline } from './webrtc-baseline';
 
 export interface StepResult {
   readonly calls: number;
-  /** Packets per second offered to the relay (both directions; 100 per call nominal). */
+  /** Packets per second offered to the relay (both directions; 100 per call nominal), over the window's wall time. */
   readonly offeredPps: number;
   readonly lossPct: number;
   /** Relay process CPU over the measured window, in cores (1.0 = one core busy). */
   readonly relayCpu: number;
   readonly generatorCpu: number;
   readonly relayRssKiB: number | null;
-  /** The generator fell behind its own schedule (send-slot lag p50 > 10 ms) or used ≥ 90% of a core. */
+  /** The generator used ≥ 90% of a core or took > 110% of the window to send it: it, not the relay, limits the step. */
   readonly generatorSaturated: boolean;
+  /** The generator's send slots ran late (lag p50 > 10 ms): packets went out in bursts. */
+  readonly generatorLate: boolean;
   readonly stats: StepStats;
 }
 
@@ -26,7 +29,7 @@ export interface ModeResult {
   readonly mode: BenchMode;
   readonly description: string;
   readonly steps: readonly StepResult[];
-  /** The highest step with zero loss and sampled verification clean, or null. */
+  /** The highest step with zero loss, sampled verification clean and the generator on schedule, or null. */
   readonly best: StepResult | null;
   readonly zeroLossPps: number | null;
   readonly zeroLossCalls: number | null;
@@ -35,6 +38,10 @@ export interface ModeResult {
   readonly rssIdleKiB: number | null;
   readonly limit: RampLimit;
   readonly limitDetail: string;
+  /** Forged and replayed SRTP sent through one extra call before the ramp (SRTP modes only). */
+  readonly forgery: ForgeryResult | null;
+  /** Pair modes our relay chose for the calls (ours only), e.g. { 'a->b': 'decrypt', 'b->a': 'encrypt' }. */
+  readonly pairModes: { readonly [direction: string]: string } | null;
   /** Relay-side counters summed over all legs at the end (ours only). */
   readonly counters: Record<string, number> | null;
 }
@@ -45,8 +52,21 @@ export interface Comparison {
   readonly rtpengine: number | null;
   /** ours / rtpengine zero-loss packet rate. */
   readonly ratio: number | null;
-  /** True when either side stopped at the generator's limit: the ratio is then a lower/upper bound only. */
+  /** True when either side stopped at the generator's limit or the step list's end. */
   readonly generatorBound: boolean;
+  /**
+   * measured: both relays lost packets at the next step; at-most / at-least: only ours / only
+   * rtpengine did, so the true ratio is at most / at least `ratio`; unknown: neither did (both
+   * stopped at the generator's limit), the ratio says nothing about the relays.
+   */
+  readonly ratioKind: 'measured' | 'at-most' | 'at-least' | 'unknown';
+  /**
+   * CPU cost per relayed packet at the highest step both relays passed cleanly (same calls,
+   * same offered load): meaningful even when the generator, not a relay, ended the ramps.
+   */
+  readonly commonCalls: number | null;
+  readonly oursCpuUsPerPacket: number | null;
+  readonly rtpengineCpuUsPerPacket: number | null;
 }
 
 export interface FunctionShare {

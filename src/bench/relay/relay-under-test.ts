@@ -12,6 +12,8 @@ export interface RelayUnderTest {
   readonly description: string;
   /** Set up calls first.. with their generator endpoints; returns how the generator must reach and key them. */
   addCalls(first: number, endpoints: readonly OpenedCall[], spec: ModeSpec): Promise<CallConfig[]>;
+  /** Pair modes (direction → mode name) the relay reported for its first call, when it reports them. */
+  readonly pairModes: { readonly [direction: string]: string } | null;
   /** Relay-side drop counters, when the relay exposes them cheaply. */
   counters(): Promise<Record<string, number> | null>;
   /** Stop the process (idempotent). */

@@ -28,13 +28,15 @@ export function installRtpengine(): string {
   }
 }
 
-export function rtpengineVersion(bin: string): string {
+/**
+ * The installed package version. (`rtpengine --version` prints without a newline and loses
+ * its output when stdout is a pipe, so ask dpkg.)
+ */
+export function rtpengineVersion(): string {
   try {
-    const out = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return /([0-9][0-9.]+[-+~.\w]*)/.exec(out)?.[1] ?? out.trim();
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string };
-    return /([0-9][0-9.]+[-+~.\w]*)/.exec(`${e.stdout ?? ''}${e.stderr ?? ''}`)?.[1] ?? 'unknown';
+    return execFileSync('dpkg-query', ['-W', '-f=${Version}', 'rtpengine-daemon'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

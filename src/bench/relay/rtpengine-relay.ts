@@ -18,6 +18,7 @@ const NG_TIMEOUT_MS = 5000;
 
 export class RtpengineRelay implements RelayUnderTest {
   readonly name = 'rtpengine' as const;
+  readonly pairModes = null;
   readonly description: string;
 
   private constructor(
@@ -34,7 +35,7 @@ export class RtpengineRelay implements RelayUnderTest {
 
   static async start(bin: string, o: RelayStartOptions): Promise<RtpengineRelay> {
     const proc = await RtpengineProcess.start(bin, { threads: o.threads, portRange: o.portRange });
-    return new RtpengineRelay(proc, rtpengineVersion(bin), o.threads);
+    return new RtpengineRelay(proc, rtpengineVersion(), o.threads);
   }
 
   async addCalls(first: number, endpoints: readonly OpenedCall[], spec: ModeSpec): Promise<CallConfig[]> {

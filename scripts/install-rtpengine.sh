@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Installs rtpengine (Debian package `rtpengine-daemon`, userspace media relay) for the relay
+# benchmark (`npm run bench:relay`, src/bench/relay/) and its smoke test. The benchmark starts
+# its own rtpengine process in the foreground, userspace only (no kernel module), on loopback;
+# this script never starts or enables the packaged system service.
+#
+# Idempotent: when rtpengine is installed and runs it only checks and exits quickly;
+# `apt-get update` runs only when the package is missing. Fails loudly (non-zero exit, message
+# on stderr) when it cannot be installed or does not run: the relay benchmark must never
+# silently skip its reference. Runs as root on CI; elsewhere uses sudo if present.
+#
+# Prints the path of the rtpengine binary on stdout when it succeeds.
+set -euo pipefail
+
+PACKAGE=rtpengine-daemon
+
+fail() {
+  echo "install-rtpengine: ERROR: $*" >&2
+  echo "install-rtpengine: the relay benchmark compares against rtpengine and will not run without it." >&2
+  exit 1
+}
+
+is_installed() {
+  # dpkg-query prints "install ok installed" only for fully configured packages.
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
+}
+
+find_binary() {
+  for candidate in /usr/bin/rtpengine /usr/sbin/rtpengine "$(command -v rtpengine 2>/dev/null || true)"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+command -v dpkg-query >/dev/null 2>&1 || fail "dpkg-query not found: this script supports Debian/Ubuntu only"
+
+if ! is_installed "$PACKAGE"; then
+  if [ "$(id -u)" -eq 0 ]; then
+    SUDO=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO=(sudo -n)
+  else
+    fail "$PACKAGE is missing; run as root (or with passwordless sudo): apt-get install -y $PACKAGE"
+  fi
+  command -v apt-get >/dev/null 2>&1 || fail "apt-get not found; install $PACKAGE manually"
+  echo "install-rtpengine: installing $PACKAGE" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+  if ! "${SUDO[@]}" apt-get update -qq >"$log" 2>&1; then
+    cat "$log" >&2
+    fail "apt-get update failed"
+  fi
+  # --no-install-recommends: the kernel module (rtpengine-kernel-dkms) and iptables helpers
+  # are recommends we must not pull in; the benchmark measures the userspace relay only.
+  if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "$PACKAGE" >"$log" 2>&1; then
+    cat "$log" >&2
+    fail "apt-get install $PACKAGE failed"
+  fi
+  is_installed "$PACKAGE" || fail "$PACKAGE is still not installed after apt-get install"
+fi
+
+bin=$(find_binary) || fail "$PACKAGE is installed but no rtpengine binary was found in /usr/bin or /usr/sbin"
+
+# Being registered is not enough: check that the binary runs.
+if ! version=$("$bin" --version 2>&1); then
+  echo "$version" >&2
+  fail "$bin --version failed"
+fi
+case "$version" in
+  *[0-9].[0-9]*) ;;
+  *) echo "$version" >&2; fail "$bin --version printed no version" ;;
+esac
+
+echo "$bin"

@@ -1,0 +1,70 @@
+/**
+ * `srtp-relay bench relay`: the CLI face of run-relay-bench.ts, for src/cli/bench-command.ts to
+ * register on its `bench` command (`registerRelayBenchCommand(bench)`).
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { resolve } from 'node:path';
+import { BENCH_MODES, isBenchMode, type BenchMode } from './bench-modes';
+import type { RelayName } from './relay-under-test';
+import { defaultRelayBenchOptions, formatSummary, runRelayBench } from './run-relay-bench';
+
+function intList(v: string): number[] {
+  return v.split(',').map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`bad call count "${s}"`);
+    return n;
+  });
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function modeList(v: string): BenchMode[] {
+  if (v === 'all') return [...BENCH_MODES];
+  return v.split(',').map((m) => {
+    if (!isBenchMode(m)) throw new InvalidArgumentError(`unknown mode "${m}"; one of ${BENCH_MODES.join(', ')}`);
+    return m;
+  });
+}
+
+function relayList(v: string): RelayName[] {
+  return v.split(',').map((r) => {
+    if (r !== 'ours' && r !== 'rtpengine') throw new InvalidArgumentError(`unknown relay "${r}"; ours or rtpengine`);
+    return r;
+  });
+}
+
+export function registerRelayBenchCommand(bench: Command): void {
+  const d = defaultRelayBenchOptions();
+  bench
+    .command('relay')
+    .description('zero-loss packet rate, CPU, memory per call and latency of the relay against rtpengine per pair mode; writes bench-results/<timestamp>-relay/ and BENCHMARKS.md')
+    .option('--steps <list>', 'concurrent calls per ramp step', intList, [...d.steps])
+    .option('--measure-ms <n>', 'measured window per step', positiveInt, d.measureMs)
+    .option('--warmup-ms <n>', 'warm-up before each window', positiveInt, d.warmupMs)
+    .option('--drain-ms <n>', 'time late packets still count', positiveInt, d.drainMs)
+    .option('--modes <list>', `comma-separated modes or "all" (${BENCH_MODES.join(', ')})`, modeList, [...d.modes])
+    .option('--relays <list>', 'ours, rtpengine or both', relayList, [...d.relays])
+    .option('--threads <n>', 'media threads for both relays', positiveInt, d.threads)
+    .option('--webrtc-ms <n>', 'node-datachannel baseline duration (0 skips it)', positiveInt, d.webrtcMs)
+    .addOption(new Option('--profile <when>', 'CPU-profile our relay: auto (where it trails rtpengine, else recrypt), always, never').choices(['auto', 'always', 'never']).default('auto'))
+    .option('--out <dir>', 'directory the timestamped run directory goes in', d.outRoot)
+    .option('--no-benchmarks-md', 'do not update BENCHMARKS.md')
+    .option('--no-direct', 'skip the generator-to-generator latency baseline')
+    .option('--no-retry', 'do not retry a lossy step')
+    .option('--no-progress', 'no progress bar')
+    .action(async (o: {
+      steps: number[]; measureMs: number; warmupMs: number; drainMs: number; modes: BenchMode[]; relays: RelayName[]; threads: number;
+      webrtcMs: number; profile: 'auto' | 'always' | 'never'; out: string; benchmarksMd: boolean; direct: boolean; retry: boolean; progress: boolean;
+    }) => {
+      const { results, dir } = await runRelayBench({
+        steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, modes: o.modes, relays: o.relays,
+        threads: o.threads, webrtcMs: o.webrtcMs, profile: o.profile, outRoot: resolve(o.out),
+        benchmarksMd: o.benchmarksMd ? d.benchmarksMd : null, directBaseline: o.direct, retryLossyStep: o.retry, progress: o.progress,
+      });
+      process.stdout.write(formatSummary(results, dir));
+    });
+}
