@@ -48,6 +48,7 @@ export class CallPlumbing {
         return m === undefined ? null : transport === 'srtp' ? m.srtpRelayLeg : m.rtpRelayLeg;
       },
       resource: (id) => rec.resources.get(id),
+      bridgePort: (legId, kind) => rec.bridge?.ports.get(`${legId}/${kind}`)?.relayLegId ?? null,
     });
     const desired = new Map<string, string>();
     for (const [a, b] of plumbing.pairs) {

@@ -19,6 +19,14 @@ export type Variant = 'srtp' | 'rtp';
 
 export interface StreamMedia {
   readonly kind: MediaKind;
+  /**
+   * Whether the stream is SRTP on this leg (keying managed/sdes and not `streams[].srtp: false`).
+   * Seed 003 "Digest authentication and encryption": SRTP is negotiated per leg and stream, so
+   * an SRTP-keyed leg may carry RTP video (seed 003 Table 4 row 2).
+   */
+  readonly srtp: boolean;
+  /** Key manager leg holding this stream's managed keys (the leg's, or its own for a stream added later or rekeyed). */
+  keyLegId: string | null;
   readonly rtcpMux: boolean;
   remote: RemoteEndpoint | null;
   /** Relay leg with SRTP contexts (managed / sdes once negotiated); null for `none` or SDES not yet offered. */
@@ -65,9 +73,34 @@ export interface ResourceRecord {
   readonly relayLegs: Partial<Record<ResourceRole, string>>;
 }
 
+/** One participant stream's port on the conference bridge (the relay leg toward the bridge). */
+export interface BridgePort {
+  readonly legId: string;
+  readonly stream: MediaKind;
+  readonly relayLegId: string;
+  /** Key manager leg of a secure bridge's port (keys at GET .../conference/keys); null for RTP. */
+  readonly keyLegId: string | null;
+  readonly suite: string | null;
+}
+
+/**
+ * The conference bridge the model chose (seed 004 Table 2). Mixing happens in the bridge, not
+ * in the relay: each participant stream is paired 1:1 with its own relay leg toward the bridge,
+ * SRTP with managed keys toward a secure bridge, plain RTP toward a nonsecure one.
+ */
+export interface BridgeRecord {
+  readonly id: string;
+  readonly device: Device;
+  readonly secure: boolean;
+  readonly remote: RemoteEndpoint;
+  /** `${legId}/${kind}` → port. */
+  readonly ports: Map<string, BridgePort>;
+}
+
 export type RelayLegOwner =
   | { readonly type: 'leg'; readonly legId: string; readonly stream: MediaKind; readonly variant: Variant }
-  | { readonly type: 'resource'; readonly resourceId: string; readonly role: ResourceRole };
+  | { readonly type: 'resource'; readonly resourceId: string; readonly role: ResourceRole }
+  | { readonly type: 'bridge'; readonly resourceId: string; readonly legId: string; readonly stream: MediaKind };
 
 export class CallRecord {
   readonly id: string;
@@ -76,6 +109,8 @@ export class CallRecord {
   readonly relay: RelayCall;
   readonly legs = new Map<string, LegRecord>();
   readonly resources = new Map<string, ResourceRecord>();
+  /** The conference bridge of an ad hoc or meet-me conference (null otherwise). */
+  bridge: BridgeRecord | null = null;
   /** Every open relay leg of the call and what it belongs to. */
   readonly relayLegs = new Map<string, RelayLegOwner>();
   /** Local address of each relay leg (from the relay at creation). */

@@ -13,19 +13,23 @@ import type { Logger } from 'pino';
 import { Call, type ClusterConfig, type FallbackPolicy, type MediaKind, type SecurityReport, type TransitionKind } from '../call';
 import { formatCryptoAttribute, type KeyManager } from '../keys';
 import type { LatchEvent, MediaRelay, RemoteEndpoint } from '../relay';
+import { BargeOperations, type BargeRequest } from './barge-operations';
 import { CallPlumbing } from './call-plumbing';
+import { ConferenceOperations, type ConferenceRequest, type MeetMeRequest } from './conference-operations';
 import { CallRecord, type LegRecord, type StreamMedia } from './call-record';
 import { ApiError, withField } from './errors';
 import type { EventHub } from './event-hub';
 import { FallbackOperations, type HoldRequest, type InsertRequest, type TransferRequest } from './fallback-operations';
 import { KeyLimitWatch } from './key-limit-watch';
-import { prepareLeg, validateLeg, type LegRequest } from './leg-setup';
+import { prepareLeg, validateLeg, type LegRequest, type StreamRequest } from './leg-setup';
 import { releaseLegMedia, wipeLegSecrets } from './leg-teardown';
 import { SdpExchange, type SdpRequest } from './sdp-exchange';
+import { RekeyOperation } from './rekey-operation';
+import { StreamOperations } from './stream-operations';
 import type { Operation, OperationResult, ServiceHost, Shape } from './service-host';
 import { callView, legView } from './views';
 
-export type { HoldRequest, InsertRequest, OperationResult, TransferRequest };
+export type { BargeRequest, ConferenceRequest, HoldRequest, InsertRequest, MeetMeRequest, OperationResult, TransferRequest };
 
 export interface CallServiceOptions {
   readonly keys: KeyManager;
@@ -47,6 +51,10 @@ export class CallService implements ServiceHost {
   readonly advertiseAddress: string;
   readonly plumbing: CallPlumbing;
   private readonly fallback: FallbackOperations;
+  private readonly conference: ConferenceOperations;
+  private readonly bargeOps: BargeOperations;
+  private readonly streamOps: StreamOperations;
+  private readonly rekeyOp: RekeyOperation;
   private readonly sdp: SdpExchange;
   private readonly keyLimits: KeyLimitWatch;
   private closing: Promise<void> | null = null;
@@ -62,6 +70,10 @@ export class CallService implements ServiceHost {
     this.advertiseAddress = options.advertiseAddress ?? (options.relay.bindAddress === '0.0.0.0' ? '127.0.0.1' : options.relay.bindAddress);
     this.plumbing = new CallPlumbing(this.cluster, this.events, this.logger);
     this.fallback = new FallbackOperations(this);
+    this.conference = new ConferenceOperations(this);
+    this.bargeOps = new BargeOperations(this, this.conference);
+    this.streamOps = new StreamOperations(this, this.conference);
+    this.rekeyOp = new RekeyOperation(this);
     this.sdp = new SdpExchange(this);
     this.keyLimits = new KeyLimitWatch(this.relay, (id) => this.calls.get(id), this.events, this.logger);
     this.relay.on('latch', (e) => this.onLatch(e));
@@ -89,7 +101,41 @@ export class CallService implements ServiceHost {
     const id = req.id ?? randomUUID();
     if (this.calls.has(id)) throw new ApiError('API_ERR_DUPLICATE_CALL', { field: 'id' });
     const model = withField('policy', () => Call.create({ id, legs: [], policy: req.policy ?? 'bridge' }, this.cluster));
-    const relayCall = await this.relay.createCall(id);
+    const rec = this.register(model, await this.relay.createCall(id));
+    return this.view(rec);
+  }
+
+  /**
+   * A meet-me conference call (seed 004 Table 2 rows 4-5): the call, its initiator leg and its
+   * bridge. An initiator below the minimum level is refused (403) before anything is created.
+   */
+  async createMeetMe(req: MeetMeRequest): Promise<OperationResult> {
+    this.assertOpen();
+    if (this.calls.has(req.id)) throw new ApiError('API_ERR_DUPLICATE_CALL', { field: 'id' });
+    const chosen = this.conference.validateMeetMe(req);
+    const model = Call.createMeetMe({
+      id: req.id, initiator: validateLeg(req.initiator, 'initiator.').spec, minimumLevel: req.minimumLevel, bridges: chosen.devices,
+      ...(req.policy !== undefined ? { policy: req.policy } : {}),
+    }, this.cluster);
+    const relayCall = await this.relay.createCall(req.id);
+    if (this.calls.has(req.id)) {
+      await relayCall.close();
+      throw new ApiError('API_ERR_DUPLICATE_CALL', { field: 'id' });
+    }
+    const rec = this.register(model, relayCall);
+    try {
+      return await rec.exclusive(async () => {
+        const opened = await this.conference.openMeetMe(rec, req, chosen);
+        return { call: this.view(rec), security: rec.model.report, ...opened };
+      });
+    } catch (err) {
+      await rec.exclusive(() => this.closeCall(rec.id, 'deleted'));
+      throw err;
+    }
+  }
+
+  private register(model: Call, relayCall: Awaited<ReturnType<MediaRelay['createCall']>>): CallRecord {
+    const id = model.id;
     const rec = new CallRecord(model, relayCall);
     this.calls.set(id, rec);
     model.on('securitychange', (e) => {
@@ -99,7 +145,7 @@ export class CallService implements ServiceHost {
     this.totals.callsCreated += 1;
     this.logger.info({ callId: id, policy: model.state.policy }, 'call created');
     this.events.publish('callcreated', { callId: id, policy: model.state.policy });
-    return this.view(rec);
+    return rec;
   }
 
   listCalls(): object[] {
@@ -139,6 +185,7 @@ export class CallService implements ServiceHost {
       this.assertLive(rec);
       const v = validateLeg(req);
       if (rec.model.state.legs.some((l) => l.id === req.id)) throw new ApiError('API_ERR_BAD_REQUEST', { field: 'id', detail: `leg ${req.id} exists` });
+      // A third party joins through a conference (POST .../participants) or a barge.
       if (rec.model.state.legs.length >= 2) throw new ApiError('API_ERR_MULTIPARTY_UNSUPPORTED', { field: 'id' });
       const prepared = await prepareLeg(this.keys, this.logger, rec, req, v);
       try {
@@ -182,12 +229,29 @@ export class CallService implements ServiceHost {
     });
   }
 
+  /** Video on (a stream added mid-call) and off. */
+  addStream(callId: string, legId: string, req: StreamRequest): Promise<OperationResult> {
+    return this.streamOps.add(callId, legId, req);
+  }
+
+  removeStream(callId: string, legId: string, kind: MediaKind): Promise<OperationResult> {
+    return this.streamOps.remove(callId, legId, kind);
+  }
+
+  /** New keys for a managed leg (ROC carried over in the relay); the endpoint fetches them at .../keys. */
+  rekeyLeg(callId: string, legId: string, stream?: MediaKind): Promise<OperationResult> {
+    return this.rekeyOp.rekey(callId, legId, stream);
+  }
+
   /** Key delivery for a managed leg: the endpoint's send and receive sets as a=crypto lines. */
   legKeys(callId: string, legId: string): object {
     const rec = this.mustCall(callId);
     const leg = this.mustLeg(rec, legId);
-    if (leg.keyLegId === null) throw new ApiError('API_ERR_NO_KEYS', { field: 'legId' });
-    const streams = this.keys.endpointKeys(rec.id, 'A', leg.keyLegId);
+    if (leg.keying !== 'managed') throw new ApiError('API_ERR_NO_KEYS', { field: 'legId' });
+    // Per stream: its key leg (streams added later and rekeyed streams have their own).
+    const streams = [...leg.streams.values()].flatMap((m) =>
+      m.keyLegId === null ? [] : this.keys.endpointKeys(rec.id, 'A', m.keyLegId).filter((k) => k.stream === m.kind));
+    if (streams.length === 0) throw new ApiError('API_ERR_NO_KEYS', { field: 'legId' });
     return {
       leg: leg.id,
       streams: streams.map((k) => ({ kind: k.stream, suite: k.profile.name, send: formatCryptoAttribute(1, k.send), receive: formatCryptoAttribute(1, k.receive) })),
@@ -228,6 +292,32 @@ export class CallService implements ServiceHost {
     return this.fallback.transfer(callId, req);
   }
 
+  // ── conferences (conference-operations.ts) ─────────────────────────────────
+
+  startConference(callId: string, req: ConferenceRequest): Promise<OperationResult> {
+    return this.conference.start(callId, req);
+  }
+
+  addParticipant(callId: string, req: LegRequest): Promise<OperationResult> {
+    return this.conference.addParticipant(callId, req);
+  }
+
+  removeParticipant(callId: string, legId: string): Promise<OperationResult> {
+    return this.conference.removeParticipant(callId, legId);
+  }
+
+  barge(callId: string, req: BargeRequest): Promise<OperationResult> {
+    return this.bargeOps.barge(callId, req);
+  }
+
+  endBargeTone(callId: string): Promise<OperationResult> {
+    return this.bargeOps.endTone(callId);
+  }
+
+  conferenceKeys(callId: string): object {
+    return this.conference.bridgeKeys(callId);
+  }
+
   // ── ServiceHost ────────────────────────────────────────────────────────────
 
   /** Validate, mutate, re-plumb, and answer with the call and its security. */
@@ -246,6 +336,12 @@ export class CallService implements ServiceHost {
 
   async dropLeg(rec: CallRecord, leg: LegRecord): Promise<void> {
     rec.legs.delete(leg.id);
+    await this.conference.closePorts(rec, leg.id);
+    // A barge ends with its initiator or target (the model drops it): so does the built-in bridge port.
+    if (rec.bridge !== null && rec.model.state.conference === null) {
+      for (const p of [...rec.bridge.ports.values()]) await this.conference.closePorts(rec, p.legId);
+      rec.bridge = null;
+    }
     await releaseLegMedia(rec, leg, this.keys, this.logger);
     this.events.publish('legremoved', { callId: rec.id, legId: leg.id });
   }

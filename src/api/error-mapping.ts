@@ -1,5 +1,5 @@
 /**
- * Typed errors of every layer → `{ status, body: { error: { code, message, field? } } }`.
+ * Typed errors of every layer → `{ status, body: { error: { code, message, field?, tone? } } }` (tone: a refused barge).
  * KEY_ERR_* and CALL_ERR_* carry their HTTP status in their own catalogs; RELAY_ERR_* and
  * SRTP_ERR_* have none yet, so their statuses live here (one table each). Anything untyped
  * becomes API_ERR_INTERNAL with a fixed message: an unknown error's text is never echoed,
@@ -44,7 +44,7 @@ export const SRTP_ERROR_STATUS: Readonly<Record<SrtpErrorCode, number>> = Object
 });
 
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly field?: string };
+  readonly error: { readonly code: string; readonly message: string; readonly field?: string; readonly tone?: string };
 }
 
 export interface HttpError {
@@ -62,7 +62,11 @@ export function toHttpError(err: unknown): HttpError & { internal: boolean } {
   if (err instanceof ApiError) return { status: err.statusCode, body: body(err.code, err.message, field), internal: false };
   if (err instanceof CallError) {
     const detailField = field ?? (typeof err.details.legId === 'string' ? 'leg' : typeof err.details.resourceId === 'string' ? 'id' : undefined);
-    return { status: CALL_ERRORS[err.code].statusCode, body: body(err.code, err.message, detailField), internal: false };
+    const b = body(err.code, err.message, detailField);
+    // A refused barge says which tone the initiator hears (reorder, barge_failed).
+    const tone = err.details.tone;
+    if (typeof tone === 'string') return { status: CALL_ERRORS[err.code].statusCode, body: { error: { ...b.error, tone } }, internal: false };
+    return { status: CALL_ERRORS[err.code].statusCode, body: b, internal: false };
   }
   if (err instanceof KeyError) {
     return { status: KEY_ERROR_CATALOG[err.code].httpStatus, body: body(err.code, err.message, field), internal: false };

@@ -24,7 +24,8 @@ export const API_ERRORS = Object.freeze({
   API_ERR_SDES_PENDING: { statusCode: 409, message: 'the other leg uses SDES and has no keys yet; post its offer first (delayed offer)' },
   API_ERR_NO_PENDING_OFFER: { statusCode: 409, message: 'no offer from the other leg is waiting for this answer' },
   API_ERR_BAD_SDES_ANSWER: { statusCode: 400, message: 'an SDES answer carries exactly one a=crypto line per m-line, naming one offered tag' },
-  API_ERR_MULTIPARTY_UNSUPPORTED: { statusCode: 409, message: 'the relay pairs media between two legs; a third leg cannot be plumbed' },
+  API_ERR_MULTIPARTY_UNSUPPORTED: { statusCode: 409, message: 'a call without a conference pairs two legs; a third party joins through POST .../conference and .../participants, or .../barge' },
+  API_ERR_NO_CONFERENCE: { statusCode: 409, message: 'the call has no conference bridge (start an ad hoc conference or create a meet-me first)' },
   API_ERR_SHUTTING_DOWN: { statusCode: 503, message: 'the server is shutting down' },
   API_ERR_INTERNAL: { statusCode: 500, message: 'internal error' },
 } as const);

@@ -18,6 +18,8 @@ export interface StreamRequest {
   readonly remote?: RemoteEndpoint;
   readonly rtcpMux?: boolean;
   readonly crypto?: readonly string[];
+  /** false: the stream is plain RTP on an SRTP-keyed leg (default: SRTP unless keying is none). */
+  readonly srtp?: boolean;
 }
 
 export interface LegRequest {
@@ -55,13 +57,22 @@ export function validateLeg(req: LegRequest, prefix = ''): ValidatedLeg {
       throw new ApiError('API_ERR_BAD_REQUEST', { field: `${at}.remote.address`, detail: 'not an IP address' });
     }
     if (s.crypto !== undefined && req.keying !== 'sdes') throw new ApiError('API_ERR_CRYPTO_NOT_ALLOWED', { field: `${at}.crypto` });
+    if (s.srtp === true && req.keying === 'none') {
+      throw new ApiError('API_ERR_BAD_REQUEST', { field: `${at}.srtp`, detail: 'an SRTP stream needs keying managed or sdes' });
+    }
+    if (s.srtp === false && s.crypto !== undefined) throw new ApiError('API_ERR_CRYPTO_NOT_ALLOWED', { field: `${at}.crypto` });
   });
   if (req.suites !== undefined && req.keying !== 'managed') {
     throw new ApiError('API_ERR_BAD_REQUEST', { field: `${prefix}suites`, detail: 'suites are for managed keying' });
   }
-  const spec: LegSpec = { id: req.id, device, streams: streams.map((s) => ({ kind: s.kind, srtp: req.keying !== 'none' })) };
+  const spec: LegSpec = { id: req.id, device, streams: streams.map((s) => ({ kind: s.kind, srtp: streamIsSrtp(req.keying, s) })) };
   withField(`${prefix}device.kind`, () => defineLeg(spec));
   return { device, spec, streams };
+}
+
+/** A stream is SRTP when its leg is keyed (managed, sdes) and the request does not say `srtp: false`. */
+export function streamIsSrtp(keying: Keying, s: StreamRequest): boolean {
+  return keying !== 'none' && s.srtp !== false;
 }
 
 /**
@@ -100,11 +111,12 @@ export async function openRtpRelayLeg(call: CallRecord, leg: { id: string; latch
 /** Keys and relay legs for a validated leg request. */
 export async function prepareLeg(keys: KeyManager, logger: Logger, call: CallRecord, req: LegRequest, v: ValidatedLeg, prefix = ''): Promise<PreparedLeg> {
   const allSuites = keys.policy.preference.map((p) => p.name);
-  const keyLegId = req.keying === 'managed' ? call.nextId(req.id) : null;
+  const srtpStreams = v.streams.filter((s) => streamIsSrtp(req.keying, s));
+  const keyLegId = req.keying === 'managed' && srtpStreams.length > 0 ? call.nextId(req.id) : null;
   const streams = new Map<MediaKind, StreamMedia>();
   for (const s of v.streams) {
     streams.set(s.kind, {
-      kind: s.kind, rtcpMux: s.rtcpMux === true, remote: s.remote ?? null, srtpRelayLeg: null, rtpRelayLeg: null, suite: null,
+      kind: s.kind, srtp: streamIsSrtp(req.keying, s), keyLegId: keyLegId !== null && streamIsSrtp(req.keying, s) ? keyLegId : null, rtcpMux: s.rtcpMux === true, remote: s.remote ?? null, srtpRelayLeg: null, rtpRelayLeg: null, suite: null,
       sdesSend: null, offerTag: null, active: null, sdesPending: null,
     });
   }
@@ -114,14 +126,14 @@ export async function prepareLeg(keys: KeyManager, logger: Logger, call: CallRec
   try {
     if (keyLegId !== null) {
       const streamKeys = withField(`${prefix}suites`, () =>
-        keys.createLegKeys({ callId: call.id, legId: keyLegId, streams: v.streams.map((s) => s.kind), a: req.suites ?? allSuites, b: allSuites }));
+        keys.createLegKeys({ callId: call.id, legId: keyLegId, streams: srtpStreams.map((s) => s.kind), a: req.suites ?? allSuites, b: allSuites }));
       for (const sk of streamKeys) {
         const media = streams.get(sk.stream as MediaKind);
         if (media !== undefined) await openSrtpRelayLeg(call, record, media, sk.aToB, sk.bToA);
       }
     } else if (req.keying === 'sdes') {
       v.streams.forEach((s, i) => {
-        if (s.crypto === undefined) return;
+        if (s.crypto === undefined || !streamIsSrtp(req.keying, s)) return;
         const answer = withField(`${prefix}streams[${i}].crypto`, () => keys.sdesAnswer(s.crypto ?? []));
         sdes.push({ kind: s.kind, send: answer.send, receive: answer.receive, tag: answer.tag, line: answer.line });
       });
@@ -132,9 +144,9 @@ export async function prepareLeg(keys: KeyManager, logger: Logger, call: CallRec
         media.sdesSend = { tag: a.tag, set: a.send };
         answers.set(a.kind, a.line);
       }
-    } else {
-      for (const media of streams.values()) await openRtpRelayLeg(call, record, media);
     }
+    // Plain RTP streams: keying none, or `srtp: false` on a keyed leg (RTP video beside SRTP audio).
+    for (const media of streams.values()) if (!media.srtp) await openRtpRelayLeg(call, record, media);
   } catch (err) {
     for (const a of sdes) {
       a.send.release();

@@ -44,6 +44,7 @@ export function wipeLegSecrets(call: CallRecord, leg: LegRecord): void {
 export async function releaseLegMedia(call: CallRecord, leg: LegRecord, keys: KeyManager, logger: Logger): Promise<void> {
   wipeLegSecrets(call, leg);
   if (leg.keyLegId !== null) keys.releaseLeg(call.id, leg.keyLegId);
+  for (const m of leg.streams.values()) if (m.keyLegId !== null) keys.releaseLeg(call.id, m.keyLegId);
   const relayIds: string[] = [];
   for (const m of leg.streams.values()) {
     for (const id of [m.srtpRelayLeg, m.rtpRelayLeg]) if (id !== null) relayIds.push(id);

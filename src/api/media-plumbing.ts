@@ -16,6 +16,8 @@ export interface PlumbingView {
   /** Relay leg of a model leg's stream for a transport, or null when it does not exist (yet). */
   legEnd(legId: string, kind: MediaKind, transport: 'srtp' | 'rtp'): string | null;
   resource(resourceId: string): ResourceRecord | undefined;
+  /** Relay leg toward the conference bridge for a participant's stream, or null. */
+  bridgePort(legId: string, kind: MediaKind): string | null;
 }
 
 export interface Plumbing {
@@ -30,8 +32,20 @@ export function planPairs(state: CallState, plan: MediaPlan, view: PlumbingView)
   const pairs: [string, string][] = [];
   const active = new Map<string, string | null>();
   const transports = new Map<string, SegmentTransport>();
+  const barger = state.conference?.kind === 'barge' ? state.conference.initiatorLegId : null;
   for (const stream of plan.streams) {
-    const legSegments = stream.segments.filter((s) => s.endpoint === 'leg');
+    const allLegSegments = stream.segments.filter((s) => s.endpoint === 'leg');
+    // Barge: the barger is paired with its port on the target's built-in bridge; the two
+    // original parties stay paired with each other.
+    const legSegments = allLegSegments.filter((s) => s.id !== barger);
+    const bargeSeg = allLegSegments.find((s) => s.id === barger);
+    if (bargeSeg !== undefined && bargeSeg.transport !== 'inactive') {
+      const end = view.legEnd(bargeSeg.id, stream.kind, bargeSeg.transport === 'srtp' ? 'srtp' : 'rtp');
+      active.set(`${bargeSeg.id}/${stream.kind}`, end);
+      transports.set(`${bargeSeg.id}/${stream.kind}`, bargeSeg.transport);
+      const port = view.bridgePort(bargeSeg.id, stream.kind);
+      if (end !== null && port !== null) pairs.push([end, port]);
+    }
     const ends: (string | null)[] = [];
     for (const seg of legSegments) {
       const key = `${seg.id}/${stream.kind}`;
@@ -47,7 +61,17 @@ export function planPairs(state: CallState, plan: MediaPlan, view: PlumbingView)
       active.set(key, end);
       ends.push(end);
     }
-    // The relay pairs two legs; a third leg (conference) is refused before it gets here.
+    // Conference (ad hoc, meet-me): each participant is paired 1:1 with its own port on the
+    // bridge, which mixes; the relay never mixes. A held participant is not paired.
+    if (state.conference !== null && state.conference.bridgeResourceId !== null) {
+      legSegments.forEach((seg, i) => {
+        const end = seg.transport === 'inactive' ? null : ends[i] ?? null;
+        const port = view.bridgePort(seg.id, stream.kind);
+        if (end !== null && port !== null) pairs.push([end, port]);
+      });
+      continue;
+    }
+    // Without a conference the relay pairs exactly two legs.
     if (legSegments.length !== 2) continue;
     const [l1, l2] = legSegments.map((s) => s.id);
     const holding = state.hold?.holdingLegId ?? null;

@@ -53,6 +53,7 @@ export const streamRequestSchema = {
       items: { type: 'string', minLength: 1, maxLength: 4096 },
       description: 'sdes keying: the endpoint\'s a=crypto offer lines; the answer line comes back in the response',
     },
+    srtp: { type: 'boolean', description: 'false: this stream is plain RTP on an SRTP-keyed leg (e.g. RTP video beside SRTP audio, seed 003 Table 4 row 2); default true unless keying is none' },
   },
 } as const;
 
@@ -75,6 +76,10 @@ export const callParams = {
 } as const;
 export const legParams = {
   type: 'object', additionalProperties: false, required: ['callId', 'legId'], properties: { callId: idSchema, legId: idSchema },
+} as const;
+export const streamParams = {
+  type: 'object', additionalProperties: false, required: ['callId', 'legId', 'kind'],
+  properties: { callId: idSchema, legId: idSchema, kind: { type: 'string', enum: ['audio', 'video'] } },
 } as const;
 export const resourceParams = {
   type: 'object', additionalProperties: false, required: ['callId', 'resourceId'], properties: { callId: idSchema, resourceId: idSchema },
@@ -107,6 +112,11 @@ export const updateLegBody = {
       },
     },
   },
+} as const;
+
+export const rekeyBody = {
+  type: 'object', additionalProperties: false,
+  properties: { stream: { type: 'string', enum: ['audio', 'video'], description: 'default: every SRTP stream of the leg' } },
 } as const;
 
 export const sdpBody = {
@@ -165,6 +175,63 @@ export const transferBody = {
   properties: { from: idSchema, to: legRequestSchema, kind: { type: 'string', enum: ['transfer', 'forward'] } },
 } as const;
 
+const bridgeOfferSchema = {
+  type: 'object', additionalProperties: false, required: ['id', 'remote'],
+  properties: {
+    id: idSchema,
+    device: { ...resourceDevice, description: 'kind conference_bridge; secure when trusted, encrypted, TLS and SRTP-capable (default: a nonsecure bridge)' },
+    remote: { ...endpointSchema, description: 'where the bridge takes media: every participant port of the relay sends here' },
+  },
+} as const;
+
+export const conferenceBody = {
+  type: 'object', additionalProperties: false, required: ['initiator', 'bridges'],
+  properties: {
+    initiator: { ...idSchema, description: 'the leg that starts the conference; seed 004 Table 2: a secure initiator gets a secure bridge' },
+    bridges: { type: 'array', minItems: 1, maxItems: 8, items: bridgeOfferSchema, description: 'bridges on offer; the model picks one' },
+  },
+} as const;
+
+export const participantBody = {
+  type: 'object', additionalProperties: false, required: ['leg'],
+  properties: { leg: legRequestSchema },
+} as const;
+
+export const meetMeBody = {
+  type: 'object', additionalProperties: false, required: ['id', 'minimumLevel', 'initiator', 'bridges'],
+  properties: {
+    id: idSchema,
+    policy: { type: 'string', enum: ['bridge', 'rtp'] },
+    minimumLevel: { type: 'string', enum: ['nonsecure', 'authenticated', 'encrypted'], description: 'seed 004 Table 2: callers below it are refused (403 CALL_ERR_BELOW_MINIMUM_SECURITY)' },
+    initiator: legRequestSchema,
+    bridges: conferenceBody.properties.bridges,
+  },
+} as const;
+
+export const bargeBody = {
+  type: 'object', additionalProperties: false, required: ['initiator', 'target'],
+  properties: {
+    initiator: legRequestSchema,
+    target: { ...idSchema, description: 'the leg whose phone is barged (its built-in bridge mixes)' },
+    bridge: {
+      type: 'object', additionalProperties: false, required: ['remote'],
+      properties: {
+        id: { ...idSchema, description: 'name of the built-in bridge port (default <target>.bib)' },
+        remote: { ...endpointSchema, description: 'where the target phone\'s built-in bridge takes the barger\'s media' },
+      },
+    },
+  },
+} as const;
+
+export const bridgeKeysSchema = {
+  type: 'object',
+  description: 'Key delivery for the conference bridge: per participant port, the bridge\'s send and receive keys (secure bridge). Secret.',
+  properties: {
+    bridge: { type: 'string' }, secure: { type: 'boolean' },
+    ports: { type: 'array', items: { type: 'object', properties: { leg: { type: 'string' }, stream: { type: 'string' }, transport: { type: 'string' }, local: { type: 'object' }, suite: { type: 'string' }, send: { type: 'string' }, receive: { type: 'string' } } } },
+  },
+} as const;
+
 const errorSchema = {
   type: 'object', required: ['error'],
   properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } } },
@@ -208,6 +275,8 @@ export const callViewSchema = {
     legs: { type: 'array', items: legViewSchema },
     resources: { type: 'array', items: { type: 'object' } },
     hold: { type: ['object', 'null'] }, pending: { type: ['string', 'null'] }, createdAt: { type: 'string' },
+    conference: { type: ['object', 'null'], description: 'kind adhoc|meetme|barge, initiator, bridge, minimumLevel, target, bargeTone' },
+    bridge: { type: ['object', 'null'], description: 'the conference bridge: id, secure, remote, ports per participant stream (transport, local)' },
   },
 } as const;
 

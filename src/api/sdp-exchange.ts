@@ -51,7 +51,7 @@ export class SdpExchange {
       if (own === undefined) throw new ApiError('API_ERR_UNKNOWN_STREAM', { field: 'sdp', detail: `leg ${leg.id} has no ${m.kind} stream` });
       const theirs = other.streams.get(m.kind);
       if (theirs === undefined) throw new ApiError('API_ERR_UNKNOWN_STREAM', { field: 'to', detail: `leg ${other.id} has no ${m.kind} stream` });
-      if (leg.keying === 'sdes' && own.srtpRelayLeg === null) {
+      if (leg.keying === 'sdes' && own.srtp && own.srtpRelayLeg === null) {
         if (type === 'answer') {
           if (own.sdesPending === null) throw new ApiError('API_ERR_NO_PENDING_OFFER', { field: 'type' });
           // Port 0 declines the stream; otherwise the answer must match our offer.
@@ -61,7 +61,7 @@ export class SdpExchange {
         }
       }
       // An answer cannot carry our SDES offer to a leg without keys: that leg must be offered to first.
-      if (type === 'answer' && other.keying === 'sdes' && theirs.srtpRelayLeg === null && this.wantsSrtp(rec, other, theirs)) {
+      if (type === 'answer' && other.keying === 'sdes' && theirs.srtp && theirs.srtpRelayLeg === null && this.wantsSrtp(rec, other, theirs)) {
         throw new ApiError('API_ERR_SDES_PENDING', { field: 'to' });
       }
     }
@@ -72,7 +72,7 @@ export class SdpExchange {
     const { host } = this;
     for (const m of parsed.media) {
       const own = leg.streams.get(m.kind) as StreamMedia;
-      if (leg.keying === 'sdes' && own.srtpRelayLeg === null) {
+      if (leg.keying === 'sdes' && own.srtp && own.srtpRelayLeg === null) {
         own.remote = m.remote;
         if (type === 'answer') {
           const line = answerLines.get(m.index);
@@ -112,7 +112,7 @@ export class SdpExchange {
       const theirs = other.streams.get(m.kind) as StreamMedia;
       // A stream the answerer rejected stays rejected toward the offerer (port 0).
       if (type === 'answer' && m.declined) continue;
-      if (type === 'offer' && other.keying === 'sdes' && theirs.srtpRelayLeg === null && this.wantsSrtp(rec, other, theirs)) {
+      if (type === 'offer' && other.keying === 'sdes' && theirs.srtp && theirs.srtpRelayLeg === null && this.wantsSrtp(rec, other, theirs)) {
         const own = leg.streams.get(m.kind) as StreamMedia;
         const pending = pendingOffer(host.keys, rec, theirs, own.suite);
         const r = pending.reservation;
@@ -123,7 +123,7 @@ export class SdpExchange {
       const local = relayLeg === null ? undefined : rec.locals.get(relayLeg);
       if (relayLeg === null || local === undefined) continue;
       const srtp = relayLeg === theirs.srtpRelayLeg;
-      const line = srtp ? this.cryptoLineFor(rec, other, theirs) : null;
+      const line = srtp ? this.cryptoLineFor(rec, theirs) : null;
       targets.set(m.index, { address: host.advertiseAddress, rtpPort: local.rtpPort, rtcpPort: local.rtcpPort, rtcpMux: theirs.rtcpMux, srtp, crypto: line === null ? [] : [line] });
     }
     return targets;
@@ -135,10 +135,10 @@ export class SdpExchange {
   }
 
   /** Our a=crypto line toward an endpoint: SDES, the relay's send set; managed, the endpoint's receive set. */
-  private cryptoLineFor(rec: CallRecord, leg: LegRecord, media: StreamMedia): string | null {
+  private cryptoLineFor(rec: CallRecord, media: StreamMedia): string | null {
     if (media.sdesSend !== null) return formatCryptoAttribute(media.sdesSend.tag, media.sdesSend.set);
-    if (leg.keyLegId !== null) {
-      const k = this.host.keys.endpointKeys(rec.id, 'A', leg.keyLegId).find((s) => s.stream === media.kind);
+    if (media.keyLegId !== null) {
+      const k = this.host.keys.endpointKeys(rec.id, 'A', media.keyLegId).find((s) => s.stream === media.kind);
       if (k !== undefined) return formatCryptoAttribute(media.offerTag ?? 1, k.receive);
     }
     return null;

@@ -7,7 +7,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BearerAuth } from './auth';
-import type { CallService, HoldRequest, InsertRequest } from './call-service';
+import type { BargeRequest, CallService, ConferenceRequest, HoldRequest, InsertRequest, MeetMeRequest } from './call-service';
 import { API_ERRORS, ApiError, type ApiErrorCode } from './errors';
 import { toHttpError } from './error-mapping';
 import type { EventHub } from './event-hub';
@@ -27,7 +27,7 @@ export interface ApiServerOptions {
   readonly onRoute?: (route: { method: string; url: string }) => void;
 }
 
-type Params = { callId: string; legId: string; resourceId: string };
+type Params = { callId: string; legId: string; resourceId: string; kind: 'audio' | 'video' };
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
 
 function handlers(service: CallService, metrics: ApiMetrics, openapi: object): Record<string, Handler> {
@@ -74,6 +74,20 @@ function handlers(service: CallService, metrics: ApiMetrics, openapi: object): R
     insertMtp: (req) => service.insertMtp(p(req).callId, b<InsertRequest>(req)),
     removeMtp: (req) => service.removeMtp(p(req).callId, p(req).resourceId),
     transfer: (req) => service.transfer(p(req).callId, b(req)),
+    startConference: (req) => service.startConference(p(req).callId, b<ConferenceRequest>(req)),
+    conferenceKeys: (req) => service.conferenceKeys(p(req).callId),
+    addParticipant: (req) => service.addParticipant(p(req).callId, b<{ leg: LegRequest }>(req).leg),
+    removeParticipant: (req) => service.removeParticipant(p(req).callId, p(req).legId),
+    rekeyLeg: (req) => service.rekeyLeg(p(req).callId, p(req).legId, b<{ stream?: 'audio' | 'video' }>(req).stream),
+    addStream: (req) => service.addStream(p(req).callId, p(req).legId, b(req)),
+    removeStream: (req) => service.removeStream(p(req).callId, p(req).legId, p(req).kind),
+    barge: (req) => service.barge(p(req).callId, b<BargeRequest>(req)),
+    endBargeTone: (req) => service.endBargeTone(p(req).callId),
+    createMeetMe: async (req, reply) => {
+      const result = await service.createMeetMe(b<MeetMeRequest>(req));
+      reply.code(201);
+      return result;
+    },
   };
 }
 

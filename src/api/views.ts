@@ -9,7 +9,8 @@ import type { CallRecord, LegRecord, RelayLegOwner } from './call-record';
 
 function ownerName(owner: RelayLegOwner | undefined): string | null {
   if (owner === undefined) return null;
-  return owner.type === 'leg' ? owner.legId : `resource:${owner.resourceId}`;
+  if (owner.type === 'leg') return owner.legId;
+  return owner.type === 'bridge' ? `resource:${owner.resourceId}:${owner.legId}` : `resource:${owner.resourceId}`;
 }
 
 export function legView(call: CallRecord, leg: LegRecord, transports: ReadonlyMap<string, string>): object {
@@ -23,8 +24,8 @@ export function legView(call: CallRecord, leg: LegRecord, transports: ReadonlyMa
       const local: LegLocal | null = m.active === null ? null : call.locals.get(m.active) ?? null;
       return {
         kind: m.kind,
-        srtp: leg.keying !== 'none',
-        negotiated: leg.keying === 'none' || m.srtpRelayLeg !== null,
+        srtp: m.srtp,
+        negotiated: !m.srtp || m.srtpRelayLeg !== null,
         transport: transports.get(`${leg.id}/${m.kind}`) ?? null,
         suite: m.suite,
         local,
@@ -55,5 +56,24 @@ export function callView(call: CallRecord, report: SecurityReport, transports: R
     })),
     hold: state.hold,
     pending: state.pending,
+    conference: state.conference === null ? null : {
+      kind: state.conference.kind,
+      initiator: state.conference.initiatorLegId,
+      bridge: state.conference.bridgeResourceId,
+      minimumLevel: state.conference.minimumLevel,
+      target: state.conference.targetLegId,
+      bargeTone: state.conference.bargeToneActive,
+    },
+    bridge: call.bridge === null ? null : bridgeView(call),
+  };
+}
+
+/** The bridge's ports per participant stream (never keys; those are at GET .../conference/keys). */
+export function bridgeView(call: CallRecord): object | null {
+  const b = call.bridge;
+  if (b === null) return null;
+  return {
+    id: b.id, kind: 'conference_bridge', secure: b.secure, remote: b.remote,
+    ports: [...b.ports.values()].map((p) => ({ leg: p.legId, stream: p.stream, transport: p.keyLegId !== null ? 'srtp' : 'rtp', suite: p.suite, local: call.locals.get(p.relayLegId) ?? null })),
   };
 }

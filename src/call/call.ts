@@ -9,7 +9,8 @@ import { CallError } from './errors';
 import { FallbackPolicy } from './fallback-policy';
 import { hold, HoldOptions, resume } from './hold';
 import { LegSpec } from './leg';
-import { addLeg, removeLeg } from './leg-operations';
+import { LegStream } from './media-stream';
+import { addLeg, removeLeg, setLegStreams } from './leg-operations';
 import { insertMtp, InsertOptions, insertTranscoder, removeMtp, removeTranscoder } from './media-insertion';
 import { computeSecurityStatus } from './security-status';
 import { reportKey, SecurityReport } from './security-report';
@@ -59,6 +60,7 @@ export class Call extends EventEmitter<CallEvents> {
 
   async addLeg(spec: LegSpec): Promise<TransitionResult> { return this.#apply((s, c) => addLeg(s, c, spec)); }
   async removeLeg(legId: string): Promise<TransitionResult> { return this.#apply((s, c) => removeLeg(s, c, legId)); }
+  async setLegStreams(legId: string, streams: readonly LegStream[]): Promise<TransitionResult> { return this.#apply((s, c) => setLegStreams(s, c, legId, streams)); }
   async beginTransition(kind: TransitionKind): Promise<TransitionResult> { return this.#apply((s, c) => beginTransition(s, c, kind)); }
   async hold(options: HoldOptions): Promise<TransitionResult> { return this.#apply((s, c) => hold(s, c, options)); }
   async resume(): Promise<TransitionResult> { return this.#apply((s, c) => resume(s, c)); }

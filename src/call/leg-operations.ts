@@ -1,6 +1,8 @@
 import { addLegToState, CallState, ConferenceState, findLeg, updateState } from './call-state';
 import { ClusterConfig } from './cluster';
 import { defineLeg, LegSpec } from './leg';
+import { callMediaKinds } from './media-plan';
+import { LegStream } from './media-stream';
 import { TransitionResult, transitionResult } from './transition-result';
 
 /** Add a leg to a two-party or multi-party call (no conference checks; see conference.ts). */
@@ -43,4 +45,21 @@ export function detachLeg(state: CallState, legId: string, replacement: LegSpec 
     }
   }
   return updateState(state, { legs, resources, hold: endsHold ? null : state.hold, conference });
+}
+
+/**
+ * A leg's streams changed mid-call (a re-INVITE switched video on or off). Seed 003 "Security
+ * icons": the status covers audio and video, so adding RTP video to a secure call lowers it and
+ * removing it restores it. A conference bridge follows the kinds the participants carry.
+ */
+export function setLegStreams(state: CallState, cluster: ClusterConfig, legId: string, streams: readonly LegStream[]): TransitionResult {
+  const leg = findLeg(state, legId);
+  const next = defineLeg({ id: leg.id, device: leg.device, streams });
+  let updated = updateState(state, { legs: state.legs.map((l) => (l.id === legId ? next : l)) });
+  const bridgeId = updated.conference?.bridgeResourceId ?? null;
+  if (bridgeId !== null) {
+    const kinds = callMediaKinds(updated);
+    updated = updateState(updated, { resources: updated.resources.map((r) => (r.id === bridgeId ? Object.freeze({ ...r, streams: Object.freeze(kinds) }) : r)) });
+  }
+  return transitionResult(updated, cluster);
 }

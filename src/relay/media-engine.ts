@@ -5,8 +5,9 @@
  */
 import type { Logger } from 'pino';
 import { RelayError, RelayErrorCode } from './errors';
-import { wipeKeyBytes } from './key-transfer';
+import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
 import { MediaLeg } from './media-leg';
+import { createPacketContext, type PacketContext } from './packet-context';
 import { PacketPath } from './packet-path';
 import { ScratchBuffers } from './scratch-buffers';
 import type { MediaLeg as Leg } from './media-leg';
@@ -49,7 +50,7 @@ export class MediaEngine {
 
   private async apply(req: WorkerRequest): Promise<void> {
     if (this.closed) {
-      if (req.op === 'addLeg' && req.keyBytes !== null) wipeKeyBytes(req.keyBytes);
+      if ((req.op === 'addLeg' || req.op === 'rekeyLeg') && req.keyBytes !== null) wipeKeyBytes(req.keyBytes);
       throw new RelayError(RelayErrorCode.Closed, 'media engine is closed');
     }
     switch (req.op) {
@@ -67,6 +68,26 @@ export class MediaEngine {
         }
         legs.set(req.legId, leg);
         this.watchKeyLimits(leg);
+        return;
+      }
+      case 'rekeyLeg': {
+        // New contexts built so far; closed (wiped) if anything fails before the swap.
+        const made: PacketContext[] = [];
+        try {
+          const leg = this.leg(req.callId, req.legId);
+          const inbound = createPacketContext(unpackContextOptions(req.srtp.inbound, req.keyBytes));
+          made.push(inbound);
+          const outbound = createPacketContext(unpackContextOptions(req.srtp.outbound, req.keyBytes));
+          made.push(outbound);
+          leg.rekey(inbound, outbound, req.rocs);
+          made.length = 0;
+          this.watchKeyLimits(leg);
+        } catch (err) {
+          for (const ctx of made) ctx.close();
+          throw err;
+        } finally {
+          wipeKeyBytes(req.keyBytes);
+        }
         return;
       }
       case 'connect': {

@@ -15,6 +15,9 @@ import { PairMode } from './pair-mode';
 import { RateLimitedLog } from './rate-limited-log';
 import type { AddLegRequest, RemoteEndpoint } from './worker-messages';
 
+/** SSRCs per direction whose ROC a rekey carries over (a phone has one; a bridge port a few). */
+export const MAX_TRACKED_SSRCS = 16;
+
 /** Called by the packet path for every packet received on one of the leg's sockets. */
 export type PacketHandler = (leg: MediaLeg, packet: Buffer, address: string, port: number, onRtcpSocket: boolean) => void;
 
@@ -24,8 +27,17 @@ export class MediaLeg {
   readonly rtcpMux: boolean;
   readonly latching: LatchingPolicy;
   readonly counters: Float64Array;
-  readonly inbound: PacketContext | null;
-  readonly outbound: PacketContext | null;
+  /** Replaced only by `rekey` (never per packet). */
+  inbound: PacketContext | null;
+  outbound: PacketContext | null;
+  /**
+   * SSRCs this leg's contexts have handled (first few), so a rekey can carry their ROCs to the
+   * new contexts. Fixed-size typed arrays: recording one is a short scan, no allocation.
+   */
+  readonly inboundSsrcs = new Uint32Array(MAX_TRACKED_SSRCS);
+  inboundSsrcCount = 0;
+  readonly outboundSsrcs = new Uint32Array(MAX_TRACKED_SSRCS);
+  outboundSsrcCount = 0;
   readonly rtpSocket: dgram.Socket;
   readonly rtcpSocket: dgram.Socket;
   readonly log: RateLimitedLog;
@@ -112,6 +124,43 @@ export class MediaLeg {
     this.rtcpPort = remote === null ? 0 : this.rtcpMux ? remote.port : (remote.rtcpPort ?? remote.port + 1);
     this.rtpLocked = false;
     this.rtcpLocked = false;
+  }
+
+  /** Remember an SSRC the inbound (or outbound) context handled; no allocation. */
+  noteSsrc(outbound: boolean, ssrc: number): void {
+    const list = outbound ? this.outboundSsrcs : this.inboundSsrcs;
+    const n = outbound ? this.outboundSsrcCount : this.inboundSsrcCount;
+    for (let i = 0; i < n; i++) if (list[i] === ssrc) return;
+    if (n >= MAX_TRACKED_SSRCS) return;
+    list[n] = ssrc;
+    if (outbound) this.outboundSsrcCount = n + 1;
+    else this.inboundSsrcCount = n + 1;
+  }
+
+  /**
+   * New contexts (a rekey): each known SSRC's ROC is carried over (RFC 3711 §3.3.1: the index
+   * continues under the new master key), signaled ROCs are applied, then the contexts are
+   * swapped and the old ones closed (keys wiped). A packet after the swap uses the new keys.
+   */
+  rekey(inbound: PacketContext, outbound: PacketContext, rocs: readonly { ssrc: number; direction: 'inbound' | 'outbound'; roc: number }[]): void {
+    const oldIn = this.inbound;
+    const oldOut = this.outbound;
+    if (oldIn === null || oldOut === null) throw new RelayError(RelayErrorCode.BadSrtpOptions, 'a plain RTP leg has no keys to replace');
+    for (let i = 0; i < this.inboundSsrcCount; i++) {
+      const ssrc = this.inboundSsrcs[i] as number;
+      const roc = oldIn.getRoc(ssrc, 'inbound');
+      if (roc !== undefined) inbound.setRoc(ssrc, roc, 'inbound');
+    }
+    for (let i = 0; i < this.outboundSsrcCount; i++) {
+      const ssrc = this.outboundSsrcs[i] as number;
+      const roc = oldOut.getRoc(ssrc, 'outbound');
+      if (roc !== undefined) outbound.setRoc(ssrc, roc, 'outbound');
+    }
+    for (const r of rocs) (r.direction === 'inbound' ? inbound : outbound).setRoc(r.ssrc, r.roc, r.direction);
+    this.inbound = inbound;
+    this.outbound = outbound;
+    oldIn.close();
+    oldOut.close();
   }
 
   /** Close sockets and contexts (which wipe their keys). Idempotent. */

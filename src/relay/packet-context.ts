@@ -17,6 +17,9 @@ export interface PacketContext {
   verifyRtp(packet: Uint8Array, length?: number): SrtpStatus;
   verifyRtcp(packet: Uint8Array, length?: number): SrtpStatus;
   close(): void;
+  /** ROC of an SSRC (RFC 3711 §3.3.1); carried from old to new contexts on a rekey. */
+  getRoc(ssrc: number, direction?: 'inbound' | 'outbound'): number | undefined;
+  setRoc(ssrc: number, roc: number, direction?: 'inbound' | 'outbound' | 'both'): void;
   /** Key lifetime notifications (SrtpContext is an EventEmitter; see srtp-context-options.ts). */
   on(event: 'keysoftlimit' | 'keyexpired', listener: (e: KeyLimitEvent) => void): unknown;
 }

@@ -74,6 +74,7 @@ export class PacketPath {
         from.log.drop(srtpStatusName(st), address, port, length);
         return;
       }
+      if (!rtcp) from.noteSsrc(false, packet.readUInt32BE(8));
     } else if (rtcp ? !looksLikeRtcp(packet, length) : !looksLikeRtp(packet, length)) {
       c[C.malformed] += 1;
       from.log.drop('malformed', address, port, length);
@@ -115,6 +116,7 @@ export class PacketPath {
       }
       out = target;
       outLength = outbound.outputLength;
+      if (!rtcp) peer.noteSsrc(true, target.readUInt32BE(8));
     }
 
     // 5. Send. A queued (not yet sent) datagram keeps its buffer: give the path a new one.

@@ -7,14 +7,14 @@ import type { Logger } from 'pino';
 import { RelayError, RelayErrorCode } from './errors';
 import type { KeyFingerprinter } from './key-fingerprint';
 import { shareMasterKey } from './key-fingerprint';
-import { packLegSrtp, wipeKeyBytes } from './key-transfer';
+import { packLegSrtp, wipeKeyBytes, type LegSrtpOptions } from './key-transfer';
 import { createCounterBuffer } from './leg-counters';
 import { defaultLatching, RTP_LATCHING, SRTP_LATCHING } from './latching';
 import { choosePairMode, pairModeName, type LegKeying, type PairModeName } from './pair-mode';
 import type { PortAllocation, PortPool } from './port-pool';
 import { RelayLeg, type AddLegOptions, type LegLocal, type LegStats, type PortReservation } from './relay-leg';
 import type { WorkerHandle } from './worker-handle';
-import type { AddLegRequest, LatchEvent, RemoteEndpoint } from './worker-messages';
+import type { AddLegRequest, LatchEvent, RemoteEndpoint, SignaledRoc } from './worker-messages';
 
 /** What a call needs from its relay. */
 export interface CallHost {
@@ -117,6 +117,28 @@ export class RelayCall {
     } finally {
       this.addingIds.delete(id);
     }
+  }
+
+  /**
+   * New keys for an SRTP leg (rekey): the worker builds new contexts, carries each SSRC's ROC
+   * over (plus `rocs` signaled ones), swaps them in and closes (wipes) the old ones. The key
+   * bytes travel only in a transferred buffer, wiped here too. The pairing is re-chosen (the
+   * mode may change, e.g. passthrough → recrypt, when keys no longer match the peer's).
+   */
+  async rekeyLeg(legId: string, srtp: LegSrtpOptions, rocs: readonly SignaledRoc[] = []): Promise<void> {
+    this.assertOpen();
+    const leg = this.mustLeg(legId);
+    if (leg.keying === null) throw new RelayError(RelayErrorCode.BadOption, `leg ${legId} is plain RTP: nothing to rekey`);
+    const keying = this.keyingOf(srtp, legId);
+    const wire = packLegSrtp(srtp);
+    try {
+      await this.worker.request({ op: 'rekeyLeg', callId: this.id, legId, srtp: { inbound: wire.inbound, outbound: wire.outbound }, keyBytes: wire.keyBytes, rocs }, [wire.keyBytes]);
+    } finally {
+      wipeKeyBytes(wire.keyBytes);
+    }
+    leg.keying = keying;
+    if (leg.peerId !== null && this.legs.has(leg.peerId)) await this.connect(legId, leg.peerId);
+    this.host.logger.debug({ callId: this.id, legId }, 'leg rekeyed');
   }
 
   /**
@@ -255,14 +277,15 @@ export class RelayCall {
     this.host.callClosed(this);
   }
 
-  private keyingOf(srtp: NonNullable<AddLegOptions['srtp']>): LegKeying {
+  /** Fingerprints of new keys; `self` (a rekeyed leg) is not compared with its own old keys. */
+  private keyingOf(srtp: NonNullable<AddLegOptions['srtp']>, self: string | null = null): LegKeying {
     const fp = this.host.fingerprinter;
     const keying: LegKeying = { inbound: fp.fingerprint(srtp.inbound), outbound: fp.fingerprint(srtp.outbound) };
     if (shareMasterKey(keying.inbound, keying.outbound)) {
       throw new RelayError(RelayErrorCode.KeyReuse, 'a leg must not use the same master key inbound and outbound (RFC 3711 §9.1)');
     }
     for (const other of this.legs.values()) {
-      if (other.keying !== null && shareMasterKey(other.keying.outbound, keying.outbound)) {
+      if (other.id !== self && other.keying !== null && shareMasterKey(other.keying.outbound, keying.outbound)) {
         throw new RelayError(RelayErrorCode.KeyReuse, `leg ${other.id} already protects with this master key (RFC 3711 §9.1)`);
       }
     }

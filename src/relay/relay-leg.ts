@@ -69,7 +69,8 @@ export class RelayLeg {
   readonly local: LegLocal;
   readonly rtcpMux: boolean;
   readonly latching: LatchingPolicy;
-  readonly keying: LegKeying | null;
+  /** Replaced by a rekey (fingerprints only). */
+  keying: LegKeying | null;
   readonly ports: PortAllocation;
   remote: Endpoint | null;
   rtcpRemote: Endpoint | null;

@@ -1,7 +1,7 @@
 /**
  * The small typed messages between the control plane and a media worker. Requests carry a
  * `seq` and get exactly one reply; the worker also sends unsolicited events (latch). Key bytes
- * only ever travel in `AddLegRequest.keyBytes`, a transferred ArrayBuffer.
+ * only ever travel in `AddLegRequest.keyBytes` / `RekeyLegRequest.keyBytes`, transferred ArrayBuffers.
  */
 import type { WireError } from './errors';
 import type { WireContextOptions } from './key-transfer';
@@ -30,6 +30,28 @@ export interface AddLegRequest {
   readonly keyBytes: ArrayBuffer | null;
   /** Shared with the control plane, which reads the counters from it. */
   readonly counters: SharedArrayBuffer;
+}
+
+/**
+ * Replace an SRTP leg's contexts with new keys (rekey). The worker carries each SSRC's ROC from
+ * the old contexts to the new ones (RFC 3711 §3.3.1), applies `rocs` on top, swaps, then closes
+ * (wipes) the old contexts. Key bytes only in the transferred `keyBytes`.
+ */
+export interface RekeyLegRequest {
+  readonly op: 'rekeyLeg';
+  readonly callId: string;
+  readonly legId: string;
+  readonly srtp: { readonly inbound: WireContextOptions; readonly outbound: WireContextOptions };
+  /** Transferred; the worker zero-fills it once its contexts hold the keys. */
+  readonly keyBytes: ArrayBuffer;
+  /** ROCs signaled for SSRCs (override what is carried over). */
+  readonly rocs: readonly SignaledRoc[];
+}
+
+export interface SignaledRoc {
+  readonly ssrc: number;
+  readonly direction: 'inbound' | 'outbound';
+  readonly roc: number;
 }
 
 export interface ConnectRequest {
@@ -71,7 +93,7 @@ export interface ShutdownRequest {
   readonly op: 'shutdown';
 }
 
-export type WorkerRequest = AddLegRequest | ConnectRequest | DisconnectRequest | SetRemoteRequest | RemoveLegRequest | CloseCallRequest | ShutdownRequest;
+export type WorkerRequest = AddLegRequest | RekeyLegRequest | ConnectRequest | DisconnectRequest | SetRemoteRequest | RemoveLegRequest | CloseCallRequest | ShutdownRequest;
 export type SequencedRequest = WorkerRequest & { readonly seq: number };
 
 export type WorkerReply =

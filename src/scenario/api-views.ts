@@ -35,6 +35,8 @@ export interface CallView {
   readonly resources: readonly { readonly id: string; readonly kind: string }[];
   readonly hold: { readonly holdingLegId: string; readonly mohResourceId: string | null } | null;
   readonly pending: string | null;
+  /** The conference bridge, when the call is an ad hoc or meet-me conference. */
+  readonly bridge?: { readonly id: string } | null;
 }
 
 export interface SecurityView {

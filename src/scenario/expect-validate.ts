@@ -75,7 +75,7 @@ export function readExpectation(value: unknown, devices: ReadonlyMap<string, Dev
       for (const f of readFlows(item, mr.at(i))) {
         endpoint(f.from, mr.at(i), ['endpoint', 'moh']);
         endpoint(f.to, mr.at(i));
-        for (const v of f.via) endpoint(v, mr.at(i), ['transcoder', 'mtp']);
+        for (const v of f.via) endpoint(v, mr.at(i), ['transcoder', 'mtp', 'bridge']);
         const dup = flows.find((x) => x.from === f.from && x.to === f.to && x.stream === f.stream);
         if (dup !== undefined) mr.at(i).fail(`${f.from} -> ${f.to} (${f.stream}) is listed twice`);
         flows.push(f);

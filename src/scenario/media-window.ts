@@ -44,7 +44,7 @@ export interface WindowInput {
   readonly senders: readonly SimStream[];
   /** Every stream of the run by sender number (also silent ones), to name flows. */
   readonly streams: ReadonlyMap<number, SimStream>;
-  readonly resources: readonly SimInlineResource[];
+  readonly resources: readonly Pick<SimInlineResource, 'name' | 'bit' | 'counters' | 'resetCounters'>[];
   readonly log: ReceptionLog;
   readonly expected: readonly FlowExpectation[];
   readonly media: MediaSettings;

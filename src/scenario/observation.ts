@@ -8,6 +8,7 @@ import { measureWindow, type WindowResult } from './media-window';
 import { RelayApiError } from './relay-client';
 import type { ScenarioSession } from './scenario-session';
 import type { Step } from './scenario-types';
+import type { BridgePortView } from './sim-bridge';
 import { stopMoh } from './step-executor';
 
 export interface Observation {
@@ -32,6 +33,7 @@ export async function observe(session: ScenarioSession, step: Step, error: Relay
     security = null;
   }
   follow(session, call);
+  await followBridges(session, call);
   let window: WindowResult | null = null;
   if (step.expect.media !== undefined) {
     session.window += 1;
@@ -39,13 +41,24 @@ export async function observe(session: ScenarioSession, step: Step, error: Relay
       window: session.window,
       senders: session.senders(),
       streams: session.streams,
-      resources: [...session.resources.values()],
+      resources: [...session.resources.values(), ...session.bridges.values()],
       log: session.log,
       expected: step.expect.media,
       media: session.scenario.media,
     });
   }
   return { ended: call === null, call, security, window, error };
+}
+
+/** The bridge in the call learns its participant ports (and keys, for a secure bridge). */
+async function followBridges(session: ScenarioSession, call: CallView | null): Promise<void> {
+  const current = call?.bridge?.id ?? null;
+  for (const b of session.bridges.values()) if (b.name !== current) b.use([]);
+  if (current === null) return;
+  const bridge = session.bridges.get(current);
+  if (bridge === undefined) return;
+  const keys = await session.client.request<{ ports: BridgePortView[] }>('GET', `${session.base}/conference/keys`);
+  bridge.use(keys.ports);
 }
 
 function follow(session: ScenarioSession, call: CallView | null): void {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ReceptionLog } from './reception-log';
 import type { RelayClient } from './relay-client';
 import type { Scenario } from './scenario-types';
+import { SimBridge } from './sim-bridge';
 import { SimEndpoint } from './sim-endpoint';
 import { SimInlineResource } from './sim-inline-resource';
 import type { SimContext, SimStream } from './sim-stream';
@@ -18,6 +19,7 @@ export class ScenarioSession {
   readonly log = new ReceptionLog();
   readonly endpoints = new Map<string, SimEndpoint>();
   readonly resources = new Map<string, SimInlineResource>();
+  readonly bridges = new Map<string, SimBridge>();
   /** Every stream by sender number. */
   readonly streams = new Map<number, SimStream>();
   readonly bindAddress: string;
@@ -41,9 +43,10 @@ export class ScenarioSession {
     let bit = 0;
     try {
       for (const def of scenario.devices.values()) {
-        if (def.role === 'transcoder' || def.role === 'mtp') {
-          if (bit > 15) throw new Error('at most 16 transcoders and MTPs per scenario');
-          session.resources.set(def.name, await SimInlineResource.open(def.name, bit++, ctx.runId, bindAddress));
+        if (def.role === 'transcoder' || def.role === 'mtp' || def.role === 'bridge') {
+          if (bit > 15) throw new Error('at most 16 transcoders, MTPs and bridges per scenario');
+          if (def.role === 'bridge') session.bridges.set(def.name, await SimBridge.open(def.name, bit++, ctx.runId, bindAddress));
+          else session.resources.set(def.name, await SimInlineResource.open(def.name, bit++, ctx.runId, bindAddress));
         } else {
           const ep = await SimEndpoint.open(def, ctx, () => ++sender);
           session.endpoints.set(def.name, ep);
@@ -69,6 +72,12 @@ export class ScenarioSession {
     return r;
   }
 
+  bridge(name: string): SimBridge {
+    const b = this.bridges.get(name);
+    if (b === undefined) throw new Error(`no simulated bridge ${name}`);
+    return b;
+  }
+
   get base(): string {
     return `/v1/calls/${encodeURIComponent(this.callId)}`;
   }
@@ -82,5 +91,6 @@ export class ScenarioSession {
     this.closed = true;
     for (const e of this.endpoints.values()) e.close();
     for (const r of this.resources.values()) r.close();
+    for (const b of this.bridges.values()) b.close();
   }
 }

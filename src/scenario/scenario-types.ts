@@ -14,11 +14,11 @@ export type FallbackPolicy = 'bridge' | 'rtp';
 export type TransitionKind = 'hold' | 'resume' | 'forward' | 'transfer';
 
 /** What a scenario device is in the media path. */
-export type DeviceRole = 'endpoint' | 'moh' | 'transcoder' | 'mtp';
+export type DeviceRole = 'endpoint' | 'moh' | 'transcoder' | 'mtp' | 'bridge';
 
 /** For messages: "an endpoint", "a MOH source", ... */
 export const ROLE_NAMES: Readonly<Record<DeviceRole, string>> = Object.freeze({
-  endpoint: 'an endpoint (phone, gateway, trunk)', moh: 'a MOH source (moh_server)', transcoder: 'a transcoder', mtp: 'an MTP',
+  endpoint: 'an endpoint (phone, gateway, trunk)', moh: 'a MOH source (moh_server)', transcoder: 'a transcoder', mtp: 'an MTP', bridge: 'a conference bridge (conference_bridge)',
 });
 
 export interface DeviceDef {
@@ -31,6 +31,10 @@ export interface DeviceDef {
   /** Managed keying: suites the endpoint supports; SDES: suites it offers (in order). */
   readonly suites: readonly string[] | null;
   readonly streams: readonly MediaKind[];
+  /** Streams negotiated without SRTP on a keyed leg (`{ kind: video, srtp: false }`; seed 003 Table 4 row 2). */
+  readonly rtpStreams: readonly MediaKind[];
+  /** Streams the device joins with (default all of `streams`); `video-on` adds the others mid-call. */
+  readonly startStreams: readonly MediaKind[];
   readonly rtcpMux: boolean;
 }
 
@@ -46,6 +50,15 @@ export type StepAction =
   | { readonly action: 'set-policy'; readonly policy: FallbackPolicy }
   | { readonly action: 'ssrc-change'; readonly device: string; readonly stream: MediaKind }
   | { readonly action: 'hangup'; readonly leg: string }
+  | { readonly action: 'conference'; readonly initiator: string; readonly bridges: readonly string[] }
+  | { readonly action: 'meet-me'; readonly initiator: string; readonly minimumLevel: SecurityStatus; readonly bridges: readonly string[] }
+  | { readonly action: 'conference-add' | 'conference-remove'; readonly leg: string }
+  /** `bridge`: a conference_bridge device standing for the target phone's built-in bridge. */
+  | { readonly action: 'barge'; readonly initiator: string; readonly target: string; readonly bridge: string | null }
+  | { readonly action: 'barge-tone-end' }
+  | { readonly action: 'video-on' | 'video-off'; readonly device: string }
+  /** New keys for a managed leg (all its SRTP streams, or one). */
+  | { readonly action: 'rekey'; readonly device: string; readonly stream: MediaKind | null }
   | { readonly action: 'end' };
 
 export type ActionName = StepAction['action'];

@@ -60,11 +60,13 @@ function readMedia(value: unknown, r: FieldReader): MediaSettings {
 /** What can be checked without a relay: the call comes first, the answer after it, once each. */
 function checkSequence(steps: readonly Step[], r: FieldReader): void {
   const first = steps[0] as Step;
-  if (first.action !== 'call') r.at(0).within({ step: 1, action: first.action }).fail('the first step must be "call"');
+  if (first.action !== 'call' && first.action !== 'meet-me') r.at(0).within({ step: 1, action: first.action }).fail('the first step must be "call" or "meet-me"');
   let answered = false;
   steps.forEach((s, i) => {
     const at = r.at(i).within({ step: s.index, action: s.action });
     if (i > 0 && s.action === 'call') at.fail('one call per scenario');
+    // A refused meet-me creates nothing, so another may follow; never after a call.
+    if (s.action === 'meet-me' && first.action === 'call') at.fail('a meet-me creates its own call; not after "call"');
     if (s.action === 'answer') {
       if (answered) at.fail('the call is already answered');
       answered = true;

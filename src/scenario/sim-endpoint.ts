@@ -26,6 +26,8 @@ export interface LegStreamView {
 export class SimEndpoint {
   readonly def: DeviceDef;
   state: EndpointState = 'idle';
+  /** Streams on the leg now (video-on / video-off change it). */
+  private readonly on: Set<MediaKind>;
   private readonly streams: Map<MediaKind, SimStream>;
   /** SDES offers waiting for the answer: per stream, the key set offered under each tag. */
   private readonly offers = new Map<MediaKind, Map<number, MasterKeySet>>();
@@ -33,6 +35,7 @@ export class SimEndpoint {
   private constructor(def: DeviceDef, streams: Map<MediaKind, SimStream>) {
     this.def = def;
     this.streams = streams;
+    this.on = new Set(def.startStreams);
   }
 
   static async open(def: DeviceDef, ctx: SimContext, nextSender: () => number): Promise<SimEndpoint> {
@@ -68,13 +71,29 @@ export class SimEndpoint {
       device: d.device,
       keying: d.keying,
       ...(d.keying === 'managed' && d.suites !== null ? { suites: d.suites } : {}),
-      streams: [...this.streams.values()].map((s) => ({
-        kind: s.kind,
-        remote: s.endpoint,
-        rtcpMux: d.rtcpMux,
-        ...(d.keying === 'sdes' ? { crypto: this.offer(s.kind) } : {}),
-      })),
+      streams: [...this.streams.values()].filter((s) => this.on.has(s.kind)).map((s) => this.streamRequest(s.kind)),
     };
+  }
+
+  /** One stream of the leg request (also the body of POST .../legs/:id/streams). */
+  streamRequest(kind: MediaKind): object {
+    const d = this.def;
+    const s = this.streams.get(kind);
+    if (s === undefined) throw new Error(`${this.name} has no ${kind} stream`);
+    return {
+      kind, remote: s.endpoint, rtcpMux: d.rtcpMux,
+      ...(d.rtpStreams.includes(kind) ? { srtp: false } : d.keying === 'sdes' ? { crypto: this.offer(kind) } : {}),
+    };
+  }
+
+  /** video-on / video-off: the stream joins or leaves the leg (it stops sending when off). */
+  setStream(kind: MediaKind, on: boolean): void {
+    if (on) this.on.add(kind);
+    else {
+      this.on.delete(kind);
+      const s = this.streams.get(kind);
+      if (s !== undefined) s.target = null;
+    }
   }
 
   /** SDES: our send key is the offered set the answer picked (by tag); we receive with the answer's key. */
@@ -137,7 +156,7 @@ export class SimEndpoint {
   /** Senders of the next window: joined devices (and playing MOH sources). */
   senders(): SimStream[] {
     if (this.state !== 'joined') return [];
-    return [...this.streams.values()].filter((s) => s.target !== null);
+    return [...this.streams.values()].filter((s) => s.target !== null && (this.def.role !== 'endpoint' || this.on.has(s.kind)));
   }
 
   close(): void {

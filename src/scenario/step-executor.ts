@@ -6,7 +6,7 @@
  */
 import type { KeysView, LegView, ResourceResult } from './api-views';
 import type { ScenarioSession } from './scenario-session';
-import type { Step } from './scenario-types';
+import type { MediaKind, Step } from './scenario-types';
 import type { SimEndpoint } from './sim-endpoint';
 
 export async function executeStep(session: ScenarioSession, step: Step): Promise<void> {
@@ -80,6 +80,59 @@ export async function executeStep(session: ScenarioSession, step: Step): Promise
       s.newSsrc();
       return;
     }
+    case 'conference':
+      await client.request('POST', `${base}/conference`, { initiator: step.initiator, bridges: bridgeOffers(session, step.bridges) });
+      return;
+    case 'meet-me': {
+      const ep = session.endpoint(step.initiator);
+      const res = await client.request<ResourceResult>('POST', '/v1/meetme', {
+        id: session.callId, policy: session.scenario.policy, minimumLevel: step.minimumLevel, initiator: ep.legRequest(), bridges: bridgeOffers(session, step.bridges),
+      });
+      await takeKeys(session, ep, res.leg);
+      return;
+    }
+    case 'conference-add': {
+      const ep = session.endpoint(step.leg);
+      const res = await client.request<ResourceResult>('POST', `${base}/participants`, { leg: ep.legRequest() });
+      await takeKeys(session, ep, res.leg);
+      return;
+    }
+    case 'barge': {
+      const ep = session.endpoint(step.initiator);
+      const res = await client.request<ResourceResult>('POST', `${base}/barge`, {
+        initiator: ep.legRequest(), target: step.target,
+        ...(step.bridge !== null ? { bridge: { id: step.bridge, remote: session.bridge(step.bridge).endpoint(session.bindAddress) } } : {}),
+      });
+      await takeKeys(session, ep, res.leg);
+      return;
+    }
+    case 'rekey': {
+      const ep = session.endpoint(step.device);
+      await client.request('POST', `${base}/legs/${encodeURIComponent(ep.name)}/rekey`, step.stream === null ? {} : { stream: step.stream });
+      // The endpoint switches to its new keys (the relay already has).
+      const keys = await client.request<KeysView>('GET', `${base}/legs/${encodeURIComponent(ep.name)}/keys`);
+      ep.takeManagedKeys(step.stream === null ? keys.streams : keys.streams.filter((k) => k.kind === step.stream));
+      return;
+    }
+    case 'video-on': {
+      const ep = session.endpoint(step.device);
+      const res = await client.request<ResourceResult>('POST', `${base}/legs/${encodeURIComponent(ep.name)}/streams`, ep.streamRequest('video'));
+      ep.setStream('video', true);
+      // Only the new stream's keys: the audio contexts (ROC, replay window) stay as they are.
+      await takeKeys(session, ep, res.leg, 'video');
+      return;
+    }
+    case 'video-off':
+      await client.request('DELETE', `${base}/legs/${encodeURIComponent(step.device)}/streams/video`);
+      session.endpoint(step.device).setStream('video', false);
+      return;
+    case 'barge-tone-end':
+      await client.request('POST', `${base}/barge/tone-end`);
+      return;
+    case 'conference-remove':
+      await client.request('DELETE', `${base}/participants/${encodeURIComponent(step.leg)}`);
+      session.endpoint(step.leg).state = 'left';
+      return;
     case 'hangup':
       await client.request('DELETE', `${base}/legs/${encodeURIComponent(step.leg)}`);
       session.endpoint(step.leg).state = 'left';
@@ -96,17 +149,22 @@ export async function executeStep(session: ScenarioSession, step: Step): Promise
   }
 }
 
+/** The bridges on offer: each scenario bridge's device and the simulated bridge's port. */
+function bridgeOffers(session: ScenarioSession, names: readonly string[]): object[] {
+  return names.map((n) => ({ id: n, device: session.scenario.devices.get(n)?.device, remote: session.bridge(n).endpoint(session.bindAddress) }));
+}
+
 async function addLeg(session: ScenarioSession, ep: SimEndpoint): Promise<void> {
   const leg = await session.client.request<LegView>('POST', `${session.base}/legs`, ep.legRequest());
   await takeKeys(session, ep, leg);
 }
 
 /** SDES: the answer came with the leg; managed: ask the key delivery endpoint. */
-async function takeKeys(session: ScenarioSession, ep: SimEndpoint, leg: LegView | undefined): Promise<void> {
+async function takeKeys(session: ScenarioSession, ep: SimEndpoint, leg: LegView | undefined, only?: MediaKind): Promise<void> {
   if (ep.def.keying === 'sdes' && leg !== undefined) ep.takeSdesAnswers(leg.streams);
   if (ep.def.keying === 'managed') {
     const keys = await session.client.request<KeysView>('GET', `${session.base}/legs/${encodeURIComponent(ep.name)}/keys`);
-    ep.takeManagedKeys(keys.streams);
+    ep.takeManagedKeys(only === undefined ? keys.streams : keys.streams.filter((k) => k.kind === only));
   }
   ep.state = 'joined';
 }

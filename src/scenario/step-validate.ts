@@ -11,6 +11,7 @@ import { UNSUPPORTED_STEPS } from './unsupported-steps';
 const ACTIONS: readonly ActionName[] = [
   'call', 'answer', 'hold', 'resume', 'transition', 'transfer', 'insert-transcoder', 'insert-mtp',
   'remove-transcoder', 'remove-mtp', 'set-policy', 'ssrc-change', 'hangup', 'end',
+  'conference', 'conference-add', 'conference-remove', 'meet-me', 'barge', 'barge-tone-end', 'video-on', 'video-off', 'rekey',
 ];
 const COMMON = ['name', 'note', 'expect'];
 
@@ -66,6 +67,7 @@ function readAction(action: ActionName, value: unknown, devices: ReadonlyMap<str
     }
     case 'answer':
     case 'resume':
+    case 'barge-tone-end':
     case 'end':
       args([], null);
       return { action };
@@ -105,10 +107,51 @@ function readAction(action: ActionName, value: unknown, devices: ReadonlyMap<str
       const o = args(['device', 'stream'], 'device');
       return { action, device: ref(required(o, 'device'), r.at('device'), 'endpoint'), stream: stream(o) };
     }
-    case 'hangup': {
+    case 'hangup':
+    case 'conference-add':
+    case 'conference-remove': {
       const o = args(['leg'], 'leg');
       return { action, leg: ref(required(o, 'leg'), r.at('leg'), 'endpoint') };
     }
+    case 'video-on':
+    case 'video-off': {
+      const o = args(['device'], 'device');
+      const device = ref(required(o, 'device'), r.at('device'), 'endpoint');
+      if (!(devices.get(device)?.streams.includes('video') ?? false)) r.at('device').fail(`"${device}" has no video stream (add video to its streams, and leave it out of startStreams)`);
+      return { action, device };
+    }
+    case 'rekey': {
+      const o = args(['device', 'stream'], 'device');
+      const device = ref(required(o, 'device'), r.at('device'), 'endpoint');
+      if (devices.get(device)?.keying !== 'managed') r.at('device').fail(`"${device}" is not keyed by the relay (keying managed); only managed legs are rekeyed`);
+      return { action, device, stream: o.stream === undefined ? null : stream(o) };
+    }
+    case 'barge': {
+      const o = args(['initiator', 'target', 'bridge'], null);
+      const initiator = ref(required(o, 'initiator'), r.at('initiator'), 'endpoint');
+      const target = ref(required(o, 'target'), r.at('target'), 'endpoint');
+      if (initiator === target) r.at('target').fail('a device cannot barge itself');
+      return { action, initiator, target, bridge: o.bridge === undefined ? null : ref(o.bridge, r.at('bridge'), 'bridge') };
+    }
+    case 'conference': {
+      const o = args(['initiator', 'bridges'], null);
+      return { action, initiator: ref(required(o, 'initiator'), r.at('initiator'), 'endpoint'), bridges: bridgeList(required(o, 'bridges'), r.at('bridges')) };
+    }
+    case 'meet-me': {
+      const o = args(['initiator', 'minimumLevel', 'bridges'], null);
+      return {
+        action,
+        initiator: ref(required(o, 'initiator'), r.at('initiator'), 'endpoint'),
+        minimumLevel: r.at('minimumLevel').oneOf(required(o, 'minimumLevel'), ['nonsecure', 'authenticated', 'encrypted']),
+        bridges: bridgeList(required(o, 'bridges'), r.at('bridges')),
+      };
+    }
+  }
+
+  function bridgeList(v: unknown, fr: FieldReader): string[] {
+    const list = fr.array(v);
+    if (list.length === 0) fr.fail('at least one bridge');
+    return list.map((b, i) => ref(b, fr.at(i), 'bridge'));
   }
 }
 
@@ -128,5 +171,14 @@ function defaultName(a: StepAction): string {
     case 'ssrc-change': return `${a.device} changes SSRC (${a.stream})`;
     case 'hangup': return `${a.leg} hangs up`;
     case 'end': return 'call ends';
+    case 'conference': return `${a.initiator} starts a conference (${a.bridges.join(', ')} offered)`;
+    case 'meet-me': return `${a.initiator} opens a meet-me (minimum ${a.minimumLevel})`;
+    case 'barge': return `${a.initiator} barges into ${a.target}'s call`;
+    case 'barge-tone-end': return 'barge tone ends';
+    case 'rekey': return `${a.device} is rekeyed${a.stream !== null ? ` (${a.stream})` : ''}`;
+    case 'video-on': return `${a.device} turns video on`;
+    case 'video-off': return `${a.device} turns video off`;
+    case 'conference-add': return `${a.leg} joins the conference`;
+    case 'conference-remove': return `${a.leg} leaves the conference`;
   }
 }

@@ -127,7 +127,7 @@ describe('scenario command verdicts', () => {
     ['unknown reason', GOOD.replace('status: encrypted', 'reasons: [mho_rtp]'), 'SCENARIO_ERR_INVALID', /unknown code "mho_rtp"/],
     ['bad flow', GOOD.replace('[A <-> B]', '[A <=> B]'), 'SCENARIO_ERR_INVALID', /"A <=> B" is not a flow/],
     ['two actions', GOOD.replace('  - answer:\n', '  - answer:\n    resume:\n'), 'SCENARIO_ERR_INVALID', /step 2: field "steps\[1\]": one action per step, found answer, resume/],
-    ['barge', GOOD.replace('  - answer:\n', '  - barge: { from: C, to: A }\n'), 'SCENARIO_ERR_UNSUPPORTED_STEP', /step 2 \(barge\): field "steps\[1\]\.barge": "barge" cannot run yet/],
+    ['unknown action', GOOD.replace('  - answer:\n', '  - rekey-all: A\n'), 'SCENARIO_ERR_INVALID', /step 2 \(rekey-all\): field "steps\[1\]\.rekey-all": unknown action/],
     ['unknown suite', GOOD.replace('srtpCapable: true\n  B', 'srtpCapable: true\n    suites: [AES_999]\n  B'), 'SCENARIO_ERR_INVALID', /field "devices\.A\.suites\[0\]": unknown SRTP protection profile/],
   ])('refuses a file with %s (exit 2)', async (_what, text, code, message) => {
     const file = write('malformed2.yaml', text);
