@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the native SRTP benchmarks into native-bench/build/ with gcc -O2 against Debian's
+# Builds the native SRTP benchmarks and the relay load generator into native-bench/build/ with gcc -O2 against Debian's
 # OpenSSL and libsrtp2. Installs gcc, libssl-dev and libsrtp2-dev with apt-get when missing.
 # Usage: native-bench/build.sh [--quiet]
 set -euo pipefail
@@ -41,4 +41,8 @@ gcc "${cflags[@]}" $ssl_cflags -o "$out/openssl_srtp" \
 # shellcheck disable=SC2086
 gcc "${cflags[@]}" $srtp_cflags -o "$out/libsrtp_bench" \
   "$here/libsrtp_bench.c" "$here/bench_common.c" $srtp_libs
-log "built $out/openssl_srtp and $out/libsrtp_bench"
+# The relay benchmark's load generator (src/bench/relay/native-generator-client.ts runs it).
+# shellcheck disable=SC2086
+gcc "${cflags[@]}" $ssl_cflags -o "$out/relay_loadgen" \
+  "$here/relay_loadgen.c" "$here/loadgen_engine.c" "$here/ossl_srtp.c" "$here/bench_common.c" $ssl_libs
+log "built $out/openssl_srtp, $out/libsrtp_bench and $out/relay_loadgen"

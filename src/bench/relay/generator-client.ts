@@ -15,7 +15,30 @@ export interface MeasuredStep {
   readonly generatorCpu: number;
 }
 
-export class GeneratorClient {
+/** Which load generator drives the benchmark. */
+export type GeneratorKind = 'native' | 'node';
+
+/**
+ * What the ramp needs from a load generator: the Node one (this file, load-generator.ts) or the
+ * native one (native-generator-client.ts, native-bench/relay_loadgen).
+ */
+export interface GeneratorHandle {
+  readonly kind: GeneratorKind;
+  /** The generator process (its CPU is measured over each window). */
+  readonly pid: number;
+  /** Open `count` more calls (two loopback sockets each); their local ports. */
+  open(count: number): Promise<OpenedCall[]>;
+  /** Point calls first.. at their relay legs and key them. */
+  configure(first: number, calls: readonly CallConfig[]): Promise<void>;
+  /** One step: warm-up, measured window, drain; the relay's CPU over exactly the window. */
+  run(options: RunOptions, relayPid: number | null): Promise<MeasuredStep>;
+  /** Close every call (between modes). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class GeneratorClient implements GeneratorHandle {
+  readonly kind = 'node' as const;
   private readonly window = new CpuWindow();
   private pids: number[] = [];
   private cpu: Map<number, number> | null = null;

@@ -57,6 +57,8 @@ export interface StepStats {
   /** First verification failure, e.g. `auth_failed`, for the report. */
   readonly verifyFailureKind: string | null;
   readonly sendErrors: number;
+  /** Native generator: of `received`, packets that reached its sockets in time but were read only after the drain. */
+  readonly readAfterDrain?: number;
   readonly latency: LatencySummary;
   /** How late the generator's send slots ran (its own saturation), ms. */
   readonly slotLag: LatencySummary;

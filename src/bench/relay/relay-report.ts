@@ -89,6 +89,31 @@ function stepTable(m: ModeResult): string {
   ].join('\n');
 }
 
+/** Which generator drove the run, and the most CPU it used in any step (a core is its ceiling). */
+export function generatorText(r: RelayBenchResults): string {
+  const g = r.generator;
+  let peak: { cpu: number; label: string } | null = null;
+  let steps = 0;
+  let saturated = 0;
+  let readLate = 0;
+  for (const m of r.results) {
+    for (const s of m.steps) {
+      steps += 1;
+      if (s.generatorSaturated) saturated += 1;
+      readLate += s.stats.readAfterDrain ?? 0;
+      if (peak === null || s.generatorCpu > peak.cpu) peak = { cpu: s.generatorCpu, label: `${m.relay} ${m.mode}, ${s.calls} calls, ${formatCount(s.offeredPps)} pkt/s offered` };
+    }
+  }
+  return [
+    `Load generator: **${g.kind}**, ${g.description}.`,
+    g.fallback === null ? '' : ` ${g.fallback}.`,
+    peak === null ? '' : ` Its CPU peaked at ${cores(peak.cpu)} cores (${peak.label}); ${saturated} of ${steps} steps found it saturated (it could not keep its send schedule).`,
+    g.kind === 'native'
+      ? ` The native generator counts as saturated only when its schedule slips (window > 110% or send-slot lag p50 > 10 ms), not by its CPU: packets already in its sockets when the drain ends are read then and counted as received (${readLate} in this run), so its own CPU cannot turn into loss charged to a relay.`
+      : ' The Node generator counts as saturated at ≥ 0.9 cores or a window > 110%.',
+  ].join('');
+}
+
 function mappingTable(): string {
   return [
     '| mode | srtp-relay pair modes (A→B / B→A) | rtpengine |',
@@ -168,11 +193,13 @@ export function renderRelayReport(r: RelayBenchResults): string {
     `Run time ${r.durationS} s. Load average at the end: ${r.loadAverage.map((v) => v.toFixed(2)).join(', ')} on ${r.machine.cores} cores.`,
     r.loadAverage[0] > r.machine.cores * 0.5 ? '**The machine was busy with other work during this run: treat the numbers as preliminary.**' : '',
     '',
+    generatorText(r),
+    '',
     machineMarkdown(r.machine),
     '',
     '## Workload',
     '',
-    `Each call has two legs and two G.711 streams (A→B and B→A), 172-byte RTP (12-byte header + 160-byte payload, 182 bytes as SRTP with an 80-bit tag) every 20 ms per stream: **100 packets/s into the relay per call**. One load-generator process (its own core budget is reported) sends all calls' packets in 5 ms timer slots and receives them back on the other leg; one packet in 50 is unprotected with the receiver's keys and checked. Steps: ${r.options.steps.join(', ')} calls, each ${r.options.warmupMs} ms warm-up + ${r.options.measureMs} ms measured + ${r.options.drainMs} ms drain; a lossy step is retried once; a fresh relay process per mode. Both relays use ${r.options.threads} media threads, 127.0.0.1, RTP and RTCP ports per leg (no rtcp-mux). "Zero-loss pkt/s" is the offered rate of the highest step where every measured packet arrived and every sampled packet verified.`,
+    `Each call has two legs and two G.711 streams (A→B and B→A), 172-byte RTP (12-byte header + 160-byte payload, 182 bytes as SRTP with an 80-bit tag) every 20 ms per stream: **100 packets/s into the relay per call**. One load-generator process (${r.generator.kind === 'native' ? 'native C' : 'Node'}; its own CPU is reported per step) sends all calls' packets in 5 ms timer slots and receives them back on the other leg; one packet in 50 is unprotected with the receiver's keys and checked. Steps: ${r.options.steps.join(', ')} calls, each ${r.options.warmupMs} ms warm-up + ${r.options.measureMs} ms measured + ${r.options.drainMs} ms drain; a lossy step is retried once; a fresh relay process per mode. Both relays use ${r.options.threads} media threads, 127.0.0.1, RTP and RTCP ports per leg (no rtcp-mux). "Zero-loss pkt/s" is the offered rate of the highest step where every measured packet arrived and every sampled packet verified.`,
     '',
     '## Ours against rtpengine',
     '',
@@ -248,6 +275,8 @@ export function relaySection(r: RelayBenchResults, runDir: string): string {
     '## Relay (`npm run bench:relay`)',
     '',
     `Latest run: ${r.startedAt}, ${r.options.measureMs} ms per step, steps ${r.options.steps.join(', ')} calls (100 packets/s each), ${r.options.threads} media threads per relay. Full report, JSON and charts: \`${runDir}/\` (not committed; rerun to regenerate).${r.loadAverage[0] > r.machine.cores * 0.5 ? ` Load average ${r.loadAverage[0].toFixed(2)} on ${r.machine.cores} cores during the run: **preliminary, noisy numbers**.` : ''}`,
+    '',
+    generatorText(r),
     '',
     machineMarkdown(r.machine),
     `| rtpengine | ${r.results.find((m) => m.relay === 'rtpengine')?.description ?? 'not run'} |`,

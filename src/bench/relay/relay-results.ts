@@ -15,7 +15,10 @@ export interface StepResult {
   readonly relayCpu: number;
   readonly generatorCpu: number;
   readonly relayRssKiB: number | null;
-  /** The generator used ≥ 90% of a core or took > 110% of the window to send it: it, not the relay, limits the step. */
+  /**
+   * It, not the relay, limits the step. Node generator: it used ≥ 90% of a core or took > 110% of
+   * the window to send it. Native generator: > 110% of the window, or send-slot lag p50 > 10 ms.
+   */
   readonly generatorSaturated: boolean;
   /** The generator's send slots ran late (lag p50 > 10 ms): packets went out in bursts. */
   readonly generatorLate: boolean;
@@ -86,6 +89,13 @@ export interface RelayProfile {
   readonly files: readonly string[];
 }
 
+export interface GeneratorInfo {
+  readonly kind: 'native' | 'node';
+  readonly description: string;
+  /** Why the native generator was not used when it was the default, else null. */
+  readonly fallback: string | null;
+}
+
 export interface RelayBenchResults {
   readonly kind: 'relay-bench';
   readonly startedAt: string;
@@ -101,6 +111,8 @@ export interface RelayBenchResults {
     readonly relays: readonly RelayName[];
   };
   readonly loadAverage: readonly number[];
+  /** Which load generator drove the run (its CPU per step is in each StepResult). */
+  readonly generator: GeneratorInfo;
   /** Generator-to-generator latency without any relay (same step shape), to subtract. */
   readonly directLatency: StepStats | null;
   readonly results: readonly ModeResult[];

@@ -1,8 +1,9 @@
 /**
  * `npm run bench:relay`: our relay against rtpengine on the same workload, per pair mode.
  *
- *   orchestrator (this process) ── IPC ── load generator (dist/bench/relay/load-generator.js)
- *        │  ng over UDP / IPC                 │  RTP/SRTP on 127.0.0.1
+ *   orchestrator (this process) ── stdin/stdout ── load generator (native-bench/relay_loadgen, C;
+ *        │                                          or dist/bench/relay/load-generator.js over IPC)
+ *        │  ng over UDP / IPC                         │  RTP/SRTP on 127.0.0.1
  *        └── relay under test: relay-server.js (ours, worker threads) or rtpengine (userspace)
  *
  * Per mode and relay: a fresh relay process, calls added step by step (50, 100, 200, ...),
@@ -18,14 +19,15 @@ import { ProgressBar } from '../progress-bar';
 import { repoRoot } from '../repo-root';
 import { BENCH_MODES, isBenchMode, MODE_SPECS, type BenchMode } from './bench-modes';
 import { forkEntry, stopProcess } from './child-process';
-import { GeneratorClient } from './generator-client';
+import { GeneratorClient, type GeneratorHandle, type GeneratorKind } from './generator-client';
 import type { StepStats } from './generator-messages';
 import { IpcClient } from './ipc-channel';
+import { NATIVE_GENERATOR_DESCRIPTION, NativeGeneratorClient } from './native-generator-client';
 import { OursRelay } from './ours-relay';
 import { rampMode } from './ramp';
 import { summarizeRelayProfiles } from './relay-profile';
 import { compare } from './relay-comparison';
-import type { ModeResult, RelayBenchResults, RelayProfile } from './relay-results';
+import type { GeneratorInfo, ModeResult, RelayBenchResults, RelayProfile } from './relay-results';
 import { renderRelayReport, updateRelaySection, verdictOf, writeCharts } from './relay-report';
 import type { RelayName, RelayUnderTest } from './relay-under-test';
 import { installRtpengine } from './rtpengine-process';
@@ -55,6 +57,11 @@ export interface RelayBenchOptions {
   /** BENCHMARKS.md to update, or null. */
   readonly benchmarksMd: string | null;
   readonly progress: boolean;
+  /**
+   * Load generator: native (C, native-bench/relay_loadgen; fails when it does not build), node
+   * (load-generator.ts), or auto: native when it builds, else node (the report says so).
+   */
+  readonly generator: GeneratorKind | 'auto';
 }
 
 export function defaultRelayBenchOptions(): RelayBenchOptions {
@@ -75,6 +82,7 @@ export function defaultRelayBenchOptions(): RelayBenchOptions {
     outRoot: join(root, 'bench-results'),
     benchmarksMd: join(root, 'BENCHMARKS.md'),
     progress: true,
+    generator: 'auto',
   };
 }
 
@@ -88,7 +96,24 @@ async function startRelay(name: RelayName, o: RelayBenchOptions, rtpengineBin: s
   return RtpengineRelay.start(rtpengineBin, { threads: o.threads, portRange: o.portRange });
 }
 
-async function directLatency(gen: GeneratorClient, o: RelayBenchOptions): Promise<StepStats> {
+const NODE_GENERATOR_DESCRIPTION = 'dist/bench/relay/load-generator.js (Node): one process, dgram sockets, 1 ms interval timer, SRTP in TypeScript (src/srtp)';
+
+function startGenerator(kind: GeneratorKind | 'auto'): { gen: GeneratorHandle; info: GeneratorInfo } {
+  if (kind !== 'node') {
+    try {
+      const gen = NativeGeneratorClient.start();
+      const nice = gen.nice === null ? 'default scheduling priority (could not raise it)' : `nice ${gen.nice} (relays at 0)`;
+      return { gen, info: { kind: 'native', description: `${NATIVE_GENERATOR_DESCRIPTION}; ${nice}`, fallback: null } };
+    } catch (err) {
+      if (kind === 'native') throw err;
+      const fallback = `native generator unavailable, fell back to the Node one: ${(err as Error).message}`;
+      return { gen: GeneratorClient.start(), info: { kind: 'node', description: NODE_GENERATOR_DESCRIPTION, fallback } };
+    }
+  }
+  return { gen: GeneratorClient.start(), info: { kind: 'node', description: NODE_GENERATOR_DESCRIPTION, fallback: null } };
+}
+
+async function directLatency(gen: GeneratorHandle, o: RelayBenchOptions): Promise<StepStats> {
   const calls = o.steps[0];
   const opened = await gen.open(calls);
   await gen.configure(0, opened.map((e) => ({
@@ -113,7 +138,7 @@ async function webrtcBaseline(durationMs: number): Promise<WebrtcBaseline> {
 }
 
 /** Profile our relay at its best zero-loss step (or the first step) in one mode. */
-async function profileMode(mode: BenchMode, calls: number, gen: GeneratorClient, o: RelayBenchOptions, dir: string): Promise<RelayProfile> {
+async function profileMode(mode: BenchMode, calls: number, gen: GeneratorHandle, o: RelayBenchOptions, dir: string): Promise<RelayProfile> {
   const profDir = join(dir, 'profiles', mode);
   mkdirSync(profDir, { recursive: true });
   const relay = await startRelay('ours', o, null, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200']);
@@ -141,7 +166,11 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
 
   const total = o.modes.length * o.relays.length + (o.directBaseline ? 1 : 0) + (o.webrtcMs > 0 ? 1 : 0);
   const bar = new ProgressBar(total, process.stderr, o.progress);
-  const gen = GeneratorClient.start();
+  const { gen, info: generator } = startGenerator(o.generator);
+  if (generator.fallback !== null) {
+    errors.push(generator.fallback);
+    bar.note(`  ${generator.fallback}`);
+  }
   const results: ModeResult[] = [];
   let direct: StepStats | null = null;
   const profiles: RelayProfile[] = [];
@@ -203,6 +232,7 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
       steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, threads: o.threads, modes: o.modes, relays: o.relays,
     },
     loadAverage: os.loadavg(),
+    generator,
     directLatency: direct,
     results,
     comparisons: compare(results, o.modes),
@@ -242,6 +272,12 @@ function parseArgs(argv: readonly string[]): Partial<RelayBenchOptions> {
       case '--no-progress': o.progress = false; break;
       case '--no-direct': o.directBaseline = false; break;
       case '--no-retry': o.retryLossyStep = false; break;
+      case '--generator': {
+        const g = value();
+        if (g !== 'native' && g !== 'node' && g !== 'auto') throw new Error('--generator: native, node or auto');
+        o.generator = g;
+        break;
+      }
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -250,7 +286,7 @@ function parseArgs(argv: readonly string[]): Partial<RelayBenchOptions> {
 
 /** The few lines printed at the end of a run. */
 export function formatSummary(results: RelayBenchResults, dir: string): string {
-  const lines = [`report: ${dir}/report.md`];
+  const lines = [`report: ${dir}/report.md`, `load generator: ${results.generator.kind}${results.generator.fallback === null ? '' : ` (${results.generator.fallback})`}`];
   for (const c of results.comparisons) {
     lines.push(`${c.mode.padEnd(12)} ours ${String(Math.round(c.ours ?? 0)).padStart(7)} pkt/s  rtpengine ${String(Math.round(c.rtpengine ?? 0)).padStart(7)} pkt/s  ratio ${c.ratio === null ? 'n/a' : c.ratio.toFixed(2)} (${c.ratioKind})  cpu µs/pkt at ${c.commonCalls ?? '-'} calls: ours ${c.oursCpuUsPerPacket?.toFixed(1) ?? 'n/a'}, rtpengine ${c.rtpengineCpuUsPerPacket?.toFixed(1) ?? 'n/a'}`);
   }

@@ -1,6 +1,7 @@
 /**
  * Smoke run of the relay benchmark: 2 calls for 1 s in every pair mode through our relay and
- * through rtpengine (installed by scripts/install-rtpengine.sh, which fails loudly), plus the
+ * through rtpengine (installed by scripts/install-rtpengine.sh, which fails loudly), driven by the
+ * native load generator (native-bench/relay_loadgen, built on demand), plus the
  * node-datachannel baseline. It measures nothing (no timing assertions: the machine is shared);
  * it checks that every path carries packets that verify at the receiver and that the report,
  * JSON and charts are written. `npm run bench:relay` measures.
@@ -51,7 +52,7 @@ describe('bench relay: pieces', () => {
     try {
       const file = join(dir, 'BENCHMARKS.md');
       writeFileSync(file, '# Benchmarks\n\n<!-- bench:srtp:start -->\nSRTP TABLE\n<!-- bench:srtp:end -->\n');
-      const fake = { results: [], comparisons: [], options: { measureMs: 1, steps: [1], threads: 1 }, loadAverage: [0], machine: { cores: 1, cryptoFlags: [] }, webrtc: null } as unknown as RelayBenchResults;
+      const fake = { results: [], comparisons: [], options: { measureMs: 1, steps: [1], threads: 1 }, loadAverage: [0], machine: { cores: 1, cryptoFlags: [] }, webrtc: null, generator: { kind: 'native', description: 'x', fallback: null } } as unknown as RelayBenchResults;
       updateRelaySection(file, fake, 'bench-results/x');
       updateRelaySection(file, fake, 'bench-results/y');
       const text = readFileSync(file, 'utf8');
@@ -77,7 +78,7 @@ describe('bench relay: smoke run', () => {
     out = mkdtempSync(join(tmpdir(), 'relay-bench-'));
     ({ results, dir } = await runRelayBench({
       steps: [2], warmupMs: 200, measureMs: 1000, drainMs: 200, threads: 2,
-      directBaseline: false, webrtcMs: 500, profile: 'never', outRoot: out, benchmarksMd: null, progress: false,
+      directBaseline: false, webrtcMs: 500, profile: 'never', outRoot: out, benchmarksMd: null, progress: false, generator: 'native',
     }));
   });
 
@@ -95,6 +96,18 @@ describe('bench relay: smoke run', () => {
         expect(r?.steps).toHaveLength(1);
       }
     }
+  });
+
+  it('the native load generator drove the run and reported its own CPU', () => {
+    expect(results.generator).toMatchObject({ kind: 'native', fallback: null });
+    for (const r of results.results) {
+      const s = r.steps[0];
+      expect(s.generatorCpu).toBeGreaterThanOrEqual(0);
+      expect(s.generatorCpu).toBeLessThan(1.5);
+      expect(s.stats.sent).toBe(2 * 2 * 50); // 2 calls × 2 streams × 50 pkt/s × 1 s
+      expect(s.stats.sendErrors).toBe(0);
+    }
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('Load generator: **native**');
   });
 
   it('packets arrive on the other leg and sampled packets verify with the receiver keys', () => {

@@ -1,0 +1,86 @@
+/*
+ * relay_loadgen: the relay benchmark's load generator in C (see relay_loadgen.c for the command
+ * protocol). Shared between the command loop (relay_loadgen.c) and the packet engine
+ * (loadgen_engine.c): stream state, counters, histograms.
+ */
+#ifndef SRTP_RELAY_LOADGEN_H
+#define SRTP_RELAY_LOADGEN_H
+
+#include <stdint.h>
+
+#include "ossl_srtp.h"
+
+#define LG_RTP_HEADER 12
+#define LG_RTP_PACKET 172 /* 12-byte header + 160-byte G.711 payload, every 20 ms */
+#define LG_TIME_OFFSET 12 /* payload: uint64 BE send time (CLOCK_MONOTONIC ns) */
+#define LG_STREAM_OFFSET 20 /* payload: uint32 BE sending stream id, then 0xff (mu-law silence) */
+#define LG_RING 1024 /* send-time ring per stream: 20 s of packets, far longer than any drain */
+#define LG_VERIFY_EVERY 50 /* 1 received packet in 50 (by sequence number) fully checked */
+
+/* One phone of a call: a loopback UDP socket that sends its stream to a relay leg and receives
+ * the other phone's stream back from it. Stream 2c is call c's A, 2c+1 its B (peers). */
+typedef struct {
+    int fd;
+    uint16_t port;
+    uint32_t id;
+    int configured;
+    uint16_t seq;
+    uint32_t rtp_ts;
+    const bench_suite_t *send_suite; /* NULL: plain RTP */
+    const bench_suite_t *recv_suite;
+    ossl_srtp_ctx_t send_ctx;
+    ossl_srtp_ctx_t recv_ctx;
+    uint8_t pkt[LG_RTP_PACKET]; /* plaintext packet, rewritten in place per send */
+    /* µs after the run's start + 1 of each measured send, by seq % LG_RING; 0 = not measured or
+     * already received */
+    uint32_t sent_us[LG_RING];
+} lg_stream_t;
+
+/* Fixed 10 µs bins up to 200 ms plus one overflow bin (as src/bench/relay/latency-histogram.ts). */
+#define LG_BIN_US 10
+#define LG_BINS 20000
+typedef struct {
+    uint32_t bins[LG_BINS + 1];
+    uint64_t count;
+    uint64_t max_us;
+} lg_hist_t;
+
+typedef struct {
+    uint64_t sent, received, unmatched, verified, verify_failures, send_errors;
+    const char *verify_failure_kind; /* first failure, static string */
+    char kind_buf[32];
+    lg_hist_t latency;
+    lg_hist_t slot_lag;
+    uint64_t read_after_drain; /* of received: still unread in our sockets when the drain ended */
+    double window_ms;   /* wall time the measured slots took to send */
+    double cpu_s;       /* getrusage user+sys of this process over the window */
+    double cpu_wall_s;  /* wall time of the same window */
+} lg_totals_t;
+
+typedef struct {
+    long warmup_ms, measure_ms, drain_ms;
+} lg_run_opts_t;
+
+typedef struct {
+    lg_stream_t **streams;
+    int count; /* streams opened (2 per call) */
+    int cap;
+    int epfd;
+    int timerfd;
+    lg_totals_t totals;
+} lg_state_t;
+
+uint64_t lg_now_ns(void);
+void lg_hist_record(lg_hist_t *h, uint64_t us);
+/* Upper edge of the bin holding quantile q, ms; negative when empty. */
+double lg_hist_quantile(const lg_hist_t *h, double q);
+
+/* Sends all configured calls at 50 packets/s per stream for warm-up + measure, receives through
+ * the drain, and fills st->totals. on_window(phase) is called at the window's start and end.
+ * Returns the number of calls that sent, or -1. */
+int lg_run(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char *phase));
+
+/* Drains every socket without counting (before a run: late packets of the previous one). */
+void lg_drain_sockets(lg_state_t *st);
+
+#endif

@@ -1,0 +1,173 @@
+/**
+ * The native load generator (native-bench/relay_loadgen, C) behind the same GeneratorHandle as
+ * the Node one: one child process, one command per line on its stdin, one JSON reply line per
+ * command on its stdout (plus the window start/end events of a run). See relay_loadgen.c for the
+ * protocol. Its own CPU over each window comes from its getrusage (µs resolution); the relay's
+ * from /proc over the same window, started and ended on the generator's events.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { repoRoot } from '../repo-root';
+import { stopProcess } from './child-process';
+import type { GeneratorHandle, MeasuredStep } from './generator-client';
+import type { CallConfig, EndpointConfig, OpenedCall, RunOptions, StepStats } from './generator-messages';
+import { CpuWindow } from './proc-stats';
+import type { SdesKey } from './sdes-key';
+
+export const NATIVE_GENERATOR_DESCRIPTION =
+  'native-bench/relay_loadgen (C, gcc -O2): one thread, epoll over every stream socket + a 5 ms timerfd, non-blocking send(2) per packet, recvmmsg(2) per ready socket, SRTP protect/verify on OpenSSL (native-bench/ossl_srtp.c)';
+
+const GENERATOR_NICE = -10;
+
+type Reply = { readonly ok: true; readonly result?: unknown } | { readonly ok: false; readonly error: string };
+type Line = Reply | { readonly event: 'window'; readonly phase: 'start' | 'end' };
+
+interface NativeStepStats extends StepStats {
+  /** getrusage user + system seconds of the generator over the window, and that ÷ window wall time. */
+  readonly cpuSeconds: number;
+  readonly cpuCores: number;
+}
+
+export function nativeLoadgenPath(): string {
+  return join(repoRoot(), 'native-bench', 'build', 'relay_loadgen');
+}
+
+/**
+ * Builds native-bench/build/relay_loadgen (build.sh) when it is missing or older than its
+ * sources. Returns the binary, or throws build.sh's complaint.
+ */
+export function ensureNativeLoadgen(): string {
+  const bin = nativeLoadgenPath();
+  const src = join(repoRoot(), 'native-bench');
+  const newest = Math.max(...readdirSync(src).filter((f) => /\.(c|h|sh)$/.test(f)).map((f) => statSync(join(src, f)).mtimeMs));
+  if (existsSync(bin) && statSync(bin).mtimeMs >= newest) return bin;
+  try {
+    execFileSync('bash', [join(src, 'build.sh'), '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`native load generator did not build (native-bench/build.sh): ${(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ')}`);
+  }
+  if (!existsSync(bin)) throw new Error(`native-bench/build.sh did not produce ${bin}`);
+  return bin;
+}
+
+function keyArgs(k: SdesKey | null): string {
+  if (k === null) return '- -';
+  if (!/^[A-Za-z0-9_]+$/.test(k.suite) || !/^[A-Za-z0-9+/=]+$/.test(k.inline)) throw new Error(`unusable SDES key for the native generator: ${k.suite}`);
+  return `${k.suite} ${k.inline}`;
+}
+
+function epLine(stream: number, e: EndpointConfig): string {
+  if (!/^[0-9.]+$/.test(e.relayAddress)) throw new Error(`native generator: IPv4 relay address expected, got ${e.relayAddress}`);
+  return `ep ${stream} ${e.relayAddress} ${e.relayPort} ${keyArgs(e.send)} ${keyArgs(e.recv)}\n`;
+}
+
+export class NativeGeneratorClient implements GeneratorHandle {
+  readonly kind = 'native' as const;
+  private readonly pending: { resolve(r: unknown): void; reject(e: Error): void }[] = [];
+  private readonly window = new CpuWindow();
+  private relayPid: number | null = null;
+  private relayCpu: number | null = null;
+  private exited: Error | null = null;
+
+  private constructor(private readonly child: ChildProcess) {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (text) => this.onLine(text));
+    child.on('exit', (code, signal) => {
+      this.exited = new Error(`relay_loadgen exited (code ${String(code)}, signal ${String(signal)})`);
+      for (const p of this.pending.splice(0)) p.reject(this.exited);
+    });
+    child.stdin?.on('error', () => undefined); // EPIPE after an exit is reported by 'exit'
+  }
+
+  /** Scheduling priority the generator got (nice value), or null when it could not be raised. */
+  nice: number | null = null;
+
+  /**
+   * Builds the binary if needed (throws when it cannot) and starts it at nice GENERATOR_NICE when
+   * allowed: on a machine shared with the relay, overload should show as the relay's loss, not as
+   * the generator falling behind its schedule (a step the ramp then discards).
+   */
+  static start(): NativeGeneratorClient {
+    const bin = ensureNativeLoadgen();
+    const gen = new NativeGeneratorClient(spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    try {
+      os.setPriority(gen.pid, GENERATOR_NICE);
+      gen.nice = GENERATOR_NICE;
+    } catch {
+      gen.nice = null; // not root / no CAP_SYS_NICE: default priority
+    }
+    return gen;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  async open(count: number): Promise<OpenedCall[]> {
+    return (await this.command(`open ${count}\n`)) as OpenedCall[];
+  }
+
+  async configure(first: number, calls: readonly CallConfig[]): Promise<void> {
+    // Pipelined: every line goes out at once, then each reply is awaited (in order).
+    const replies = calls.flatMap((c, i) => [this.command(epLine(2 * (first + i), c.a)), this.command(epLine(2 * (first + i) + 1, c.b))]);
+    await Promise.all(replies);
+  }
+
+  async run(options: RunOptions, relayPid: number | null): Promise<MeasuredStep> {
+    this.relayPid = relayPid;
+    this.relayCpu = null;
+    const timeout = options.warmupMs + options.measureMs + options.drainMs + 60_000;
+    const s = (await this.command(`run ${options.warmupMs} ${options.measureMs} ${options.drainMs}\n`, timeout)) as NativeStepStats;
+    const stats: StepStats = {
+      calls: s.calls, streams: s.streams, sent: s.sent, received: s.received, lost: s.lost, unmatched: s.unmatched,
+      verified: s.verified, verifyFailures: s.verifyFailures, verifyFailureKind: s.verifyFailureKind, sendErrors: s.sendErrors, readAfterDrain: s.readAfterDrain,
+      latency: s.latency, slotLag: s.slotLag, measuredMs: s.measuredMs, windowMs: s.windowMs,
+    };
+    return { stats, relayCpu: relayPid === null ? null : this.relayCpu ?? 0, generatorCpu: s.cpuCores };
+  }
+
+  async reset(): Promise<void> {
+    await this.command('reset\n');
+  }
+
+  stop(): Promise<void> {
+    if (this.exited === null) this.child.stdin?.end('quit\n');
+    return stopProcess(this.child, 5000);
+  }
+
+  private command(line: string, timeoutMs = 120_000): Promise<unknown> {
+    if (this.exited !== null) return Promise.reject(this.exited);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`relay_loadgen: no reply to "${line.split(' ')[0]}" in ${timeoutMs} ms`)), timeoutMs);
+      this.pending.push({
+        resolve: (r) => { clearTimeout(timer); resolve(r); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      this.child.stdin?.write(line);
+    });
+  }
+
+  private onLine(text: string): void {
+    let m: Line;
+    try {
+      m = JSON.parse(text) as Line;
+    } catch {
+      process.stderr.write(`relay_loadgen: unexpected output: ${text}\n`);
+      return;
+    }
+    if ('event' in m) {
+      if (this.relayPid === null) return;
+      if (m.phase === 'start') this.window.begin([this.relayPid]);
+      else this.relayCpu = this.window.end().get(this.relayPid) ?? 0;
+      return;
+    }
+    const p = this.pending.shift();
+    if (p === undefined) return;
+    if (m.ok) p.resolve(m.result ?? null);
+    else p.reject(new Error(`relay_loadgen: ${m.error}`));
+  }
+}
