@@ -168,11 +168,7 @@ export class SrtcpTransform {
     }
 
     if (!known) {
-      state = new StreamState(ssrc, 0, s.srtcpReplayWindow);
-      state.kdrCrypto = this.scratch.kdrCrypto;
-      state.kdrKeyIndex = this.scratch.kdrKeyIndex;
-      state.kdrR = this.scratch.kdrR;
-      this.scratch.kdrCrypto = null;
+      state = StreamState.promote(this.scratch, s.srtcpReplayWindow);
       this.inbound.set(ssrc, state);
     }
     state.replay.commit(index);

@@ -146,13 +146,8 @@ export class SrtpTransform {
     }
 
     if (!known) {
-      state = new StreamState(ssrc, 0, s.replayWindow);
-      state.kdrCrypto = this.scratch.kdrCrypto;
-      state.kdrKeyIndex = this.scratch.kdrKeyIndex;
-      state.kdrR = this.scratch.kdrR;
-      this.scratch.kdrCrypto = null;
+      state = StreamState.promote(this.scratch, s.replayWindow);
       this.inbound.set(ssrc, state);
-      state.rollover.set(this.scratch.rollover.roc);
     }
     state.rollover.commit(index);
     state.replay.commit(index);

@@ -15,13 +15,29 @@ export class StreamState {
   kdrCrypto: SessionCrypto | null = null;
   kdrKeyIndex = -1;
   kdrR = -1;
-  /** AES-CM keystream for the next indexes of this stream (SRTP only). */
-  readonly ahead = new KeystreamAhead();
+  /** AES keystream for the next indexes of this stream. */
+  ahead = new KeystreamAhead();
 
   constructor(ssrc: number, roc: number, windowSize: number) {
     this.ssrc = ssrc;
     this.rollover = new RolloverState(roc);
     this.replay = new ReplayWindow(windowSize);
+  }
+
+  /**
+   * A new stream for the scratch state's SSRC, once that SSRC's first packet authenticated:
+   * it takes the scratch's derived keys and computed keystream, so no work is repeated.
+   */
+  static promote(scratch: StreamState, windowSize: number): StreamState {
+    const state = new StreamState(scratch.ssrc, scratch.rollover.roc, windowSize);
+    state.kdrCrypto = scratch.kdrCrypto;
+    state.kdrKeyIndex = scratch.kdrKeyIndex;
+    state.kdrR = scratch.kdrR;
+    scratch.kdrCrypto = null;
+    const ahead = state.ahead;
+    state.ahead = scratch.ahead;
+    scratch.ahead = ahead;
+    return state;
   }
 
   /** Become a fresh stream for `ssrc` (used for the scratch state of unknown SSRCs). */
