@@ -19,43 +19,9 @@ fail() {
   exit 1
 }
 
-is_installed() {
-  # dpkg-query prints "install ok installed" only for fully configured packages.
-  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
-}
-
-command -v dpkg-query >/dev/null 2>&1 || fail "dpkg-query not found: this script supports Debian/Ubuntu only"
-
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  is_installed "$pkg" || missing+=("$pkg")
-done
-
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    SUDO=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO=(sudo -n)
-  else
-    fail "missing packages: ${missing[*]}; run as root (or with passwordless sudo): apt-get install -y ${missing[*]}"
-  fi
-  command -v apt-get >/dev/null 2>&1 || fail "apt-get not found; install manually: ${missing[*]}"
-  echo "install-peers: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  log=$(mktemp)
-  trap 'rm -f "$log"' EXIT
-  if ! "${SUDO[@]}" apt-get update -qq >"$log" 2>&1; then
-    cat "$log" >&2
-    fail "apt-get update failed"
-  fi
-  if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
-    cat "$log" >&2
-    fail "apt-get install ${missing[*]} failed"
-  fi
-  for pkg in "${missing[@]}"; do
-    is_installed "$pkg" || fail "$pkg is still not installed after apt-get install"
-  done
-fi
+# shellcheck source=debian-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
+ensure_debian_packages install-peers "${PACKAGES[@]}"
 
 # The packages being registered is not enough: check that each peer actually runs.
 [ -x "$PYTHON" ] || fail "$PYTHON not found (python3-pylibsrtp installs its binding for the system python only)"

@@ -20,11 +20,6 @@ fail() {
   exit 1
 }
 
-is_installed() {
-  # dpkg-query prints "install ok installed" only for fully configured packages.
-  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
-}
-
 find_binary() {
   for candidate in /usr/bin/rtpengine /usr/sbin/rtpengine "$(command -v rtpengine 2>/dev/null || true)"; do
     if [ -n "$candidate" ] && [ -x "$candidate" ]; then
@@ -35,33 +30,11 @@ find_binary() {
   return 1
 }
 
-command -v dpkg-query >/dev/null 2>&1 || fail "dpkg-query not found: this script supports Debian/Ubuntu only"
-
-if ! is_installed "$PACKAGE"; then
-  if [ "$(id -u)" -eq 0 ]; then
-    SUDO=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO=(sudo -n)
-  else
-    fail "$PACKAGE is missing; run as root (or with passwordless sudo): apt-get install -y $PACKAGE"
-  fi
-  command -v apt-get >/dev/null 2>&1 || fail "apt-get not found; install $PACKAGE manually"
-  echo "install-rtpengine: installing $PACKAGE" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  log=$(mktemp)
-  trap 'rm -f "$log"' EXIT
-  if ! "${SUDO[@]}" apt-get update -qq >"$log" 2>&1; then
-    cat "$log" >&2
-    fail "apt-get update failed"
-  fi
-  # --no-install-recommends: the kernel module (rtpengine-kernel-dkms) and iptables helpers
-  # are recommends we must not pull in; the benchmark measures the userspace relay only.
-  if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "$PACKAGE" >"$log" 2>&1; then
-    cat "$log" >&2
-    fail "apt-get install $PACKAGE failed"
-  fi
-  is_installed "$PACKAGE" || fail "$PACKAGE is still not installed after apt-get install"
-fi
+# shellcheck source=debian-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
+# --no-install-recommends (in ensure_debian_packages): the kernel module (rtpengine-kernel-dkms)
+# and iptables helpers are recommends we must not pull in; the benchmark measures userspace only.
+ensure_debian_packages install-rtpengine "$PACKAGE"
 
 bin=$(find_binary) || fail "$PACKAGE is installed but no rtpengine binary was found in /usr/bin or /usr/sbin"
 
