@@ -24,12 +24,13 @@ export const SERIES_COLORS: Readonly<Record<string, string>> = Object.freeze({
   naive: '#7f7f7f',
 });
 
-function esc(s: string): string {
+/** Escape text for SVG content and attribute values. */
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** 1, 2 or 5 times a power of ten, so that about five ticks cover max. */
-function niceStep(max: number): number {
+export function niceStep(max: number): number {
   const raw = max / 5;
   const p = 10 ** Math.floor(Math.log10(raw));
   const m = raw / p;

@@ -24,21 +24,15 @@ interface WireKey {
   readonly lifetime?: number;
 }
 
+/** The engine's options other than profile and keys: they cross to the worker as they are. */
+type ScalarContextOptions = Omit<SrtpContextOptions, 'profile' | 'keys'>;
+
 /** SrtpContextOptions without key bytes; `keys` point into the transferred buffer. */
-export interface WireContextOptions {
+export interface WireContextOptions extends ScalarContextOptions {
   readonly profile: string;
   readonly keys: readonly WireKey[];
   /** Whether `keys` was given as an array (MKI mode) rather than one key. */
   readonly keyList: boolean;
-  readonly allowNull?: boolean;
-  readonly kdr?: number;
-  readonly replayWindow?: number;
-  readonly srtcpReplayWindow?: number;
-  readonly srtcpTagLength?: number;
-  readonly encryptSrtp?: boolean;
-  readonly encryptSrtcp?: boolean;
-  readonly authenticateSrtp?: boolean;
-  readonly softLimitMargin?: number;
 }
 
 export interface WireLegSrtp {
@@ -50,7 +44,13 @@ export interface WireLegSrtp {
 
 const SCALAR_OPTIONS = [
   'allowNull', 'kdr', 'replayWindow', 'srtcpReplayWindow', 'srtcpTagLength', 'encryptSrtp', 'encryptSrtcp', 'authenticateSrtp', 'softLimitMargin',
-] as const;
+] as const satisfies readonly (keyof ScalarContextOptions)[];
+
+// Compile-time check that the list names every scalar option of the engine: an option added to
+// SrtpContextOptions and forgotten here would otherwise be dropped silently on its way to a worker.
+type MissingScalarOption = Exclude<keyof ScalarContextOptions, (typeof SCALAR_OPTIONS)[number]>;
+const everyScalarOptionListed: MissingScalarOption extends never ? true : MissingScalarOption = true;
+void everyScalarOptionListed;
 
 function keyList(options: SrtpContextOptions): readonly MasterKeyInput[] {
   const keys = options.keys as MasterKeyInput | readonly MasterKeyInput[] | undefined;

@@ -3,6 +3,8 @@
  * ramp doubles), y = a per-step value; one colour per mode, solid for ours and dashed for
  * rtpengine; hollow markers for steps that lost packets.
  */
+import { esc, niceStep } from '../svg-chart';
+
 export interface LinePoint {
   readonly x: number;
   readonly y: number;
@@ -30,17 +32,6 @@ export const MODE_COLORS: Readonly<Record<string, string>> = Object.freeze({
   passthrough: '#2ca02c',
   'rtp-rtp': '#9467bd',
 });
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function niceStep(max: number): number {
-  const raw = max / 5;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / p;
-  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
-}
 
 export function renderLineChart(c: LineChart): string {
   const width = 900;

@@ -4,31 +4,21 @@
  * phone's built-in bridge (SRTP with delivered keys for an encrypted barge). Refusals are 403
  * CALL_ERR_BARGE_REJECTED with the tone, and change nothing.
  */
-import type { RunningApi } from '../../../src/api';
 import { SrtpStatus } from '../../../src/srtp';
-import { contextFromLine, nonsecurePhone, Phone, rtp, securePhone, sleep, startTestApi, UdpPeer, type Client } from './helpers';
+import { contextFromLine, nonsecurePhone, Phone, rtp, securePhone, sleep, useTestApi, UdpPeer } from './helpers';
 
 describe('barge API', () => {
-  let api: RunningApi;
-  let client: Client;
-  const closers: { close(): void }[] = [];
-  beforeAll(async () => {
-    ({ api, client } = await startTestApi([14800, 14949]));
-  });
-  afterAll(async () => {
-    for (const c of closers) c.close();
-    await api.close();
-  });
+  const t = useTestApi([14800, 14949]);
 
   const call = async (id: string, target: object): Promise<{ A: Phone; B: Phone }> => {
-    await client.ok('POST', '/v1/calls', { id });
+    await t.client.ok('POST', '/v1/calls', { id });
     const A = await Phone.open();
     const B = await Phone.open();
-    closers.push(A, B);
+    t.track(A, B);
     for (const [legId, p, device] of [['A', A, securePhone('A')], ['B', B, target]] as const) {
-      const leg = await client.ok('POST', `/v1/calls/${id}/legs`, { id: legId, keying: 'managed', device, streams: [{ kind: 'audio', remote: p.endpoint }] });
+      const leg = await t.client.ok('POST', `/v1/calls/${id}/legs`, { id: legId, keying: 'managed', device, streams: [{ kind: 'audio', remote: p.endpoint }] });
       p.relayPort = leg.streams[0].local.rtpPort;
-      p.useManagedKeys((await client.ok('GET', `/v1/calls/${id}/legs/${legId}/keys`)).streams[0]);
+      p.useManagedKeys((await t.client.ok('GET', `/v1/calls/${id}/legs/${legId}/keys`)).streams[0]);
     }
     return { A, B };
   };
@@ -37,8 +27,8 @@ describe('barge API', () => {
     const { A, B } = await call('bg1', { ...securePhone('B'), protocol: 'sccp' });
     const C = await Phone.open();
     const bib = new UdpPeer(await UdpPeer.bind());
-    closers.push(C, bib);
-    const res = await client.ok('POST', '/v1/calls/bg1/barge', {
+    t.track(C, bib);
+    const res = await t.client.ok('POST', '/v1/calls/bg1/barge', {
       initiator: { id: 'C', keying: 'managed', device: securePhone('C'), streams: [{ kind: 'audio', remote: C.endpoint }] },
       target: 'B', bridge: { remote: bib.endpoint },
     });
@@ -46,8 +36,8 @@ describe('barge API', () => {
     expect(res.call.conference).toMatchObject({ kind: 'barge', initiator: 'C', target: 'B', bargeTone: false });
     expect(res.resource.ports).toMatchObject([{ leg: 'C', stream: 'audio', transport: 'srtp' }]);
     C.relayPort = res.leg.streams[0].local.rtpPort;
-    C.useManagedKeys((await client.ok('GET', '/v1/calls/bg1/legs/C/keys')).streams[0]);
-    const port = (await client.ok('GET', '/v1/calls/bg1/conference/keys')).ports[0];
+    C.useManagedKeys((await t.client.ok('GET', '/v1/calls/bg1/legs/C/keys')).streams[0]);
+    const port = (await t.client.ok('GET', '/v1/calls/bg1/conference/keys')).ports[0];
     // The barger talks: the built-in bridge decrypts with its delivered keys.
     const recv = contextFromLine(port.receive);
     await C.talk('c1', 3);
@@ -65,36 +55,36 @@ describe('barge API', () => {
     await A.talk('a1');
     await B.hear('a1');
     // The barger leaves: the barge ends, its bridge port is closed.
-    const left = await client.ok('DELETE', '/v1/calls/bg1/legs/C');
+    const left = await t.client.ok('DELETE', '/v1/calls/bg1/legs/C');
     expect(left.call.conference).toBeNull();
     expect(left.call.bridge).toBeNull();
   });
 
   it('a phone not configured for encryption cannot barge an encrypted call: reorder tone, nothing created (seed 004)', async () => {
     await call('bg2', securePhone('B'));
-    const r = await client.call('POST', '/v1/calls/bg2/barge', { initiator: { id: 'C', keying: 'none', device: nonsecurePhone('C') }, target: 'B', bridge: { remote: { address: '127.0.0.1', port: 9 } } });
+    const r = await t.client.call('POST', '/v1/calls/bg2/barge', { initiator: { id: 'C', keying: 'none', device: nonsecurePhone('C') }, target: 'B', bridge: { remote: { address: '127.0.0.1', port: 9 } } });
     expect(r.status).toBe(403);
     expect(r.body.error).toMatchObject({ code: 'CALL_ERR_BARGE_REJECTED', tone: 'reorder' });
-    const view = await client.ok('GET', '/v1/calls/bg2');
+    const view = await t.client.ok('GET', '/v1/calls/bg2');
     expect(view.legs).toHaveLength(2);
     expect(view.conference).toBeNull();
   });
 
   it('a 7940G/7960G target refuses an encrypted barge: barge_failed tone (seed 003)', async () => {
     await call('bg3', { ...securePhone('B'), acceptsEncryptedBarge: false });
-    const r = await client.call('POST', '/v1/calls/bg3/barge', { initiator: { id: 'C', keying: 'managed', device: securePhone('C') }, target: 'B' });
+    const r = await t.client.call('POST', '/v1/calls/bg3/barge', { initiator: { id: 'C', keying: 'managed', device: securePhone('C') }, target: 'B' });
     expect(r.status).toBe(403);
     expect(r.body.error).toMatchObject({ code: 'CALL_ERR_BARGE_REJECTED', tone: 'barge_failed' });
   });
 
   it('barging a SIP call: nonsecure during the tone-on-hold, encrypted after tone-end (seed 003)', async () => {
     await call('bg4', { ...securePhone('B'), protocol: 'sip' });
-    const res = await client.ok('POST', '/v1/calls/bg4/barge', { initiator: { id: 'C', keying: 'managed', device: securePhone('C') }, target: 'B' });
+    const res = await t.client.ok('POST', '/v1/calls/bg4/barge', { initiator: { id: 'C', keying: 'managed', device: securePhone('C') }, target: 'B' });
     expect(res.security.status).toBe('nonsecure');
     expect(res.security.reasons.map((x: { code: string }) => x.code)).toContain('barge_tone_sip');
-    const ended = await client.ok('POST', '/v1/calls/bg4/barge/tone-end');
+    const ended = await t.client.ok('POST', '/v1/calls/bg4/barge/tone-end');
     expect(ended.security.status).toBe('encrypted');
-    const again = await client.call('POST', '/v1/calls/bg4/barge/tone-end');
+    const again = await t.client.call('POST', '/v1/calls/bg4/barge/tone-end');
     expect(again.body.error.code).toBe('CALL_ERR_NO_CONFERENCE');
   });
 });

@@ -332,3 +332,46 @@ export function securePhone(id: string): object {
 export function nonsecurePhone(id: string): object {
   return { id, kind: 'ip_phone', trusted: true, securityMode: 'nonsecure' };
 }
+
+/**
+ * One API server per test file: started before the file's tests, closed after them together
+ * with every peer the tests handed to `track`.
+ */
+export interface TestApi {
+  readonly api: RunningApi;
+  readonly client: Client;
+  readonly logs: LogCapture;
+  /** Close these when the file's tests are done; returns the first. */
+  track<T extends { close(): void }>(first: T, ...more: { close(): void }[]): T;
+  /** A tracked phone. */
+  phone(): Promise<Phone>;
+}
+
+export function useTestApi(portRange: [number, number], extra: Partial<ApiServerConfig> = {}): TestApi {
+  let started: { api: RunningApi; client: Client; logs: LogCapture } | null = null;
+  const closers: { close(): void }[] = [];
+  const running = (): { api: RunningApi; client: Client; logs: LogCapture } => {
+    if (started === null) throw new Error('the test API is not started (use it inside tests)');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startTestApi(portRange, extra);
+  });
+  afterAll(async () => {
+    for (const c of closers) c.close();
+    await started?.api.close();
+  });
+  const t: TestApi = {
+    get api() { return running().api; },
+    get client() { return running().client; },
+    get logs() { return running().logs; },
+    track(first, ...more) {
+      closers.push(first, ...more);
+      return first;
+    },
+    async phone() {
+      return t.track(await Phone.open());
+    },
+  };
+  return t;
+}

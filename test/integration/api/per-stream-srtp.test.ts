@@ -4,30 +4,20 @@
  * the call is authenticated (`srtp_not_negotiated`). Real media over loopback: audio SRTP and
  * video RTP, both ways.
  */
-import type { RunningApi } from '../../../src/api';
-import { Phone, securePhone, startTestApi, type Client } from './helpers';
+import { Phone, securePhone, useTestApi } from './helpers';
 
 describe('per-stream srtp', () => {
-  let api: RunningApi;
-  let client: Client;
-  const closers: { close(): void }[] = [];
-  beforeAll(async () => {
-    ({ api, client } = await startTestApi([14600, 14649]));
-  });
-  afterAll(async () => {
-    for (const c of closers) c.close();
-    await api.close();
-  });
+  const t = useTestApi([14600, 14649]);
 
   it('carries SRTP audio and RTP video on one leg; the call is authenticated', async () => {
-    await client.ok('POST', '/v1/calls', { id: 'ps1' });
+    await t.client.ok('POST', '/v1/calls', { id: 'ps1' });
     const phones: Record<string, { audio: Phone; video: Phone }> = {};
     for (const id of ['A', 'B']) {
       const audio = await Phone.open();
       const video = await Phone.open();
-      closers.push(audio, video);
+      t.track(audio, video);
       phones[id] = { audio, video };
-      const leg = await client.ok('POST', '/v1/calls/ps1/legs', {
+      const leg = await t.client.ok('POST', '/v1/calls/ps1/legs', {
         id, keying: 'managed', device: { ...securePhone(id), iconCapability: id === 'A' ? 'shield_and_lock' : 'lock_only' },
         streams: [{ kind: 'audio', remote: audio.endpoint }, { kind: 'video', remote: video.endpoint, srtp: false }],
       });
@@ -37,11 +27,11 @@ describe('per-stream srtp', () => {
       ]);
       audio.relayPort = leg.streams[0].local.rtpPort;
       video.relayPort = leg.streams[1].local.rtpPort;
-      const keys = await client.ok('GET', `/v1/calls/ps1/legs/${id}/keys`);
+      const keys = await t.client.ok('GET', `/v1/calls/ps1/legs/${id}/keys`);
       expect(keys.streams.map((s: { kind: string }) => s.kind)).toEqual(['audio']);
       audio.useManagedKeys(keys.streams[0]);
     }
-    const sec = await client.ok('GET', '/v1/calls/ps1/security');
+    const sec = await t.client.ok('GET', '/v1/calls/ps1/security');
     expect(sec.status).toBe('authenticated');
     expect(sec.reasons).toEqual(expect.arrayContaining([{ code: 'srtp_not_negotiated', legId: 'A', stream: 'video' }]));
     expect(sec.devices.map((d: { icon: string }) => d.icon)).toEqual(['shield', 'none']);
@@ -58,13 +48,13 @@ describe('per-stream srtp', () => {
   });
 
   it('refuses srtp: true on a plain leg and crypto on an RTP stream', async () => {
-    await client.ok('POST', '/v1/calls', { id: 'ps2' });
-    let r = await client.call('POST', '/v1/calls/ps2/legs', { id: 'A', keying: 'none', device: securePhone('A'), streams: [{ kind: 'audio', srtp: true }] });
+    await t.client.ok('POST', '/v1/calls', { id: 'ps2' });
+    let r = await t.client.call('POST', '/v1/calls/ps2/legs', { id: 'A', keying: 'none', device: securePhone('A'), streams: [{ kind: 'audio', srtp: true }] });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'API_ERR_BAD_REQUEST', field: 'streams[0].srtp' });
-    r = await client.call('POST', '/v1/calls/ps2/legs', { id: 'A', keying: 'sdes', device: securePhone('A'), streams: [{ kind: 'audio', srtp: false, crypto: ['x'] }] });
+    r = await t.client.call('POST', '/v1/calls/ps2/legs', { id: 'A', keying: 'sdes', device: securePhone('A'), streams: [{ kind: 'audio', srtp: false, crypto: ['x'] }] });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'API_ERR_CRYPTO_NOT_ALLOWED', field: 'streams[0].crypto' });
-    expect((await client.ok('GET', '/v1/calls/ps2')).legs).toEqual([]);
+    expect((await t.client.ok('GET', '/v1/calls/ps2')).legs).toEqual([]);
   });
 });

@@ -3,42 +3,32 @@
  * delivery changes, no key bytes in the answer), the phone switches, media flows after in both
  * directions with no authentication failure on the relay.
  */
-import type { RunningApi } from '../../../src/api';
-import { Phone, securePhone, startTestApi, type Client } from './helpers';
+import { Phone, securePhone, useTestApi } from './helpers';
 
 describe('rekey API', () => {
-  let api: RunningApi;
-  let client: Client;
-  const closers: { close(): void }[] = [];
-  beforeAll(async () => {
-    ({ api, client } = await startTestApi([15200, 15249]));
-  });
-  afterAll(async () => {
-    for (const c of closers) c.close();
-    await api.close();
-  });
+  const t = useTestApi([15200, 15249]);
 
   it('rekeys a managed leg: new keys delivered, media before and after, no auth failures', async () => {
     const base = '/v1/calls/rk1';
-    await client.ok('POST', '/v1/calls', { id: 'rk1' });
+    await t.client.ok('POST', '/v1/calls', { id: 'rk1' });
     const phones: Record<string, Phone> = {};
     for (const id of ['A', 'B']) {
       const p = await Phone.open();
-      closers.push(p);
+      t.track(p);
       phones[id] = p;
-      const leg = await client.ok('POST', `${base}/legs`, { id, keying: 'managed', device: securePhone(id), streams: [{ kind: 'audio', remote: p.endpoint }] });
+      const leg = await t.client.ok('POST', `${base}/legs`, { id, keying: 'managed', device: securePhone(id), streams: [{ kind: 'audio', remote: p.endpoint }] });
       p.relayPort = leg.streams[0].local.rtpPort;
-      p.useManagedKeys((await client.ok('GET', `${base}/legs/${id}/keys`)).streams[0]);
+      p.useManagedKeys((await t.client.ok('GET', `${base}/legs/${id}/keys`)).streams[0]);
     }
     const A = phones.A as Phone;
     const B = phones.B as Phone;
     await A.talk('a1');
     await B.hear('a1');
-    const before = (await client.ok('GET', `${base}/legs/A/keys`)).streams[0];
-    const res = await client.ok('POST', `${base}/legs/A/rekey`, {});
+    const before = (await t.client.ok('GET', `${base}/legs/A/keys`)).streams[0];
+    const res = await t.client.ok('POST', `${base}/legs/A/rekey`, {});
     expect(JSON.stringify(res)).not.toMatch(/inline:/);
     expect(res.security.status).toBe('encrypted');
-    const after = (await client.ok('GET', `${base}/legs/A/keys`)).streams[0];
+    const after = (await t.client.ok('GET', `${base}/legs/A/keys`)).streams[0];
     expect(after.send).not.toBe(before.send);
     expect(after.receive).not.toBe(before.receive);
     A.useManagedKeys(after);
@@ -46,16 +36,16 @@ describe('rekey API', () => {
     expect((await B.hear('a2')).map((r) => [r.payload, r.status])).toEqual(sent.map((p) => [p, 0]));
     await B.talk('b2');
     expect((await A.hear('b2')).every((r) => r.status === 0)).toBe(true);
-    const legs = (await client.ok('GET', base)).legs;
+    const legs = (await t.client.ok('GET', base)).legs;
     for (const l of legs) expect(l.streams[0].counters.authFailures).toBe(0);
-    const bad = await client.call('POST', `${base}/legs/A/rekey`, { stream: 'video' });
+    const bad = await t.client.call('POST', `${base}/legs/A/rekey`, { stream: 'video' });
     expect(bad.body.error).toMatchObject({ code: 'API_ERR_UNKNOWN_STREAM', field: 'stream' });
   });
 
   it('refuses a leg without managed keys', async () => {
-    await client.ok('POST', '/v1/calls', { id: 'rk2' });
-    await client.ok('POST', '/v1/calls/rk2/legs', { id: 'A', keying: 'none', device: securePhone('A') });
-    const r = await client.call('POST', '/v1/calls/rk2/legs/A/rekey', {});
+    await t.client.ok('POST', '/v1/calls', { id: 'rk2' });
+    await t.client.ok('POST', '/v1/calls/rk2/legs', { id: 'A', keying: 'none', device: securePhone('A') });
+    const r = await t.client.call('POST', '/v1/calls/rk2/legs/A/rekey', {});
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('API_ERR_NO_KEYS');
   });

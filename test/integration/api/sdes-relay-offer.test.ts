@@ -6,10 +6,9 @@
  */
 import dgram from 'node:dgram';
 import { parse } from 'sdp-transform';
-import type { RunningApi } from '../../../src/api';
 import { formatCryptoAttribute, generateKeySet } from '../../../src/keys';
 import { resolveProfile } from '../../../src/srtp';
-import { Phone, phoneOffer, securePhone, startTestApi, type Client } from './helpers';
+import { Phone, phoneOffer, securePhone, useTestApi } from './helpers';
 
 function sdp(port: number, proto: string, crypto: string[] = []): string {
   return [
@@ -36,27 +35,14 @@ async function canBind(port: number): Promise<boolean> {
 }
 
 describe('SDES: the relay offers to a leg that has no keys yet', () => {
-  let api: RunningApi;
-  let client: Client;
-  const closers: { close(): void }[] = [];
-  beforeAll(async () => {
-    ({ api, client } = await startTestApi([14300, 14499]));
-  });
-  afterAll(async () => {
-    for (const c of closers) c.close();
-    await api.close();
-  });
-  const phone = async (): Promise<Phone> => {
-    const p = await Phone.open();
-    closers.push(p);
-    return p;
-  };
-  const available = (): number => api.service.relay.pool.available;
+  const t = useTestApi([14300, 14499]);
+  const phone = (): Promise<Phone> => t.phone();
+  const available = (): number => t.api.service.relay.pool.available;
 
   async function sdesCall(callId: string): Promise<void> {
-    await client.ok('POST', '/v1/calls', { id: callId });
-    await client.ok('POST', `/v1/calls/${callId}/legs`, { id: 'A', device: securePhone('A'), keying: 'sdes' });
-    await client.ok('POST', `/v1/calls/${callId}/legs`, { id: 'B', device: securePhone('B'), keying: 'sdes' });
+    await t.client.ok('POST', '/v1/calls', { id: callId });
+    await t.client.ok('POST', `/v1/calls/${callId}/legs`, { id: 'A', device: securePhone('A'), keying: 'sdes' });
+    await t.client.ok('POST', `/v1/calls/${callId}/legs`, { id: 'B', device: securePhone('B'), keying: 'sdes' });
   }
 
   it('A offers, the relay offers to B, B answers: SRTP both ways with per-leg keys', async () => {
@@ -65,7 +51,7 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     await sdesCall('so1');
     const before = available();
     const aOffer = phoneOffer('AES_256_CM_HMAC_SHA1_80');
-    const toB = await client.ok('POST', '/v1/calls/so1/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [aOffer.line]) });
+    const toB = await t.client.ok('POST', '/v1/calls/so1/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [aOffer.line]) });
     expect(toB).toMatchObject({ type: 'offer', for: 'B' });
     const offerB = parse(toB.sdp);
     const m = offerB.media[0];
@@ -78,13 +64,13 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     expect(offered.some((c) => aOffer.line.includes(c.config))).toBe(false);
     // The offer names reserved ports: held in the pool, not yet a relay leg.
     expect(available()).toBe(before - 4);
-    expect(api.service.relay.getCall('so1')?.stats().legs).toHaveLength(1);
-    const bView = await client.ok('GET', '/v1/calls/so1/legs/B');
+    expect(t.api.service.relay.getCall('so1')?.stats().legs).toHaveLength(1);
+    const bView = await t.client.ok('GET', '/v1/calls/so1/legs/B');
     expect(bView.streams[0]).toMatchObject({ negotiated: false, local: null });
     expect(JSON.stringify(bView)).not.toMatch(/inline:/);
 
     // Posting A's offer again (re-INVITE before the answer) repeats the same offer and ports.
-    const again = parse((await client.ok('POST', '/v1/calls/so1/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [aOffer.line]) })).sdp);
+    const again = parse((await t.client.ok('POST', '/v1/calls/so1/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [aOffer.line]) })).sdp);
     expect(again.media[0].port).toBe(m.port);
     expect(((again.media[0].crypto ?? []) as Crypto[]).map(line)).toEqual(offered.map(line));
     expect(available()).toBe(before - 4);
@@ -93,14 +79,14 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     const chosen = offered.find((c) => c.suite === 'AEAD_AES_256_GCM') as Crypto;
     const bSet = generateKeySet(resolveProfile(chosen.suite));
     const bAnswer = formatCryptoAttribute(chosen.id, bSet);
-    const toA = await client.ok('POST', '/v1/calls/so1/legs/B/sdp', { type: 'answer', sdp: sdp(B.port, 'RTP/SAVP', [bAnswer]) });
+    const toA = await t.client.ok('POST', '/v1/calls/so1/legs/B/sdp', { type: 'answer', sdp: sdp(B.port, 'RTP/SAVP', [bAnswer]) });
     expect(toA).toMatchObject({ type: 'answer', for: 'A' });
     const answerA = parse(toA.sdp).media[0];
     const aCrypto = ((answerA.crypto ?? []) as Crypto[]);
     expect(aCrypto).toHaveLength(1);
     expect(aCrypto[0]).toMatchObject({ id: 1, suite: 'AES_256_CM_HMAC_SHA1_80' });
 
-    const bNow = await client.ok('GET', '/v1/calls/so1/legs/B');
+    const bNow = await t.client.ok('GET', '/v1/calls/so1/legs/B');
     expect(bNow.streams[0]).toMatchObject({ negotiated: true, suite: 'AEAD_AES_256_GCM', local: { rtpPort: m.port }, remote: { port: B.port } });
     expect(available()).toBe(before - 4);
 
@@ -113,10 +99,10 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     const fromB = await B.talk('b1');
     expect((await A.hear('b1')).map((r) => [r.status, r.payload])).toEqual(fromB.map((p) => [0, p]));
     const relayB = bNow.streams[0];
-    expect((await client.ok('GET', '/v1/calls/so1/legs/B')).streams[0].counters).toMatchObject({ authFailures: 0 });
+    expect((await t.client.ok('GET', '/v1/calls/so1/legs/B')).streams[0].counters).toMatchObject({ authFailures: 0 });
     expect(relayB.mode).toBe('recrypt');
-    expect((await client.ok('GET', '/v1/calls/so1/security')).status).toBe('encrypted');
-    await client.ok('DELETE', '/v1/calls/so1');
+    expect((await t.client.ok('GET', '/v1/calls/so1/security')).status).toBe('encrypted');
+    await t.client.ok('DELETE', '/v1/calls/so1');
     expect(available()).toBe(before);
   });
 
@@ -125,13 +111,13 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     const B = await phone();
     await sdesCall('so2');
     const aOffer = phoneOffer();
-    const offerB = parse((await client.ok('POST', '/v1/calls/so2/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [aOffer.line]) })).sdp).media[0];
+    const offerB = parse((await t.client.ok('POST', '/v1/calls/so2/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [aOffer.line]) })).sdp).media[0];
     const offered = (offerB.crypto ?? []) as Crypto[];
     const first = offered[0];
     const held = available();
     const answer = (tag: number, suite: string): string => formatCryptoAttribute(tag, generateKeySet(resolveProfile(suite)));
     const post = (crypto: string[]): Promise<{ status: number; body: { error: { code: string; field?: string } } }> =>
-      client.call('POST', '/v1/calls/so2/legs/B/sdp', { type: 'answer', sdp: sdp(B.port, 'RTP/SAVP', crypto) });
+      t.client.call('POST', '/v1/calls/so2/legs/B/sdp', { type: 'answer', sdp: sdp(B.port, 'RTP/SAVP', crypto) });
 
     const cases: [string[], number, string][] = [
       [[], 400, 'API_ERR_MISSING_CRYPTO'],
@@ -148,11 +134,11 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
       if (code !== '') expect(r.body.error).toMatchObject({ code, field: 'sdp' });
       else expect(r.body.error.code).toMatch(/^KEY_ERR_/);
       expect(available()).toBe(held);
-      expect(api.service.relay.getCall('so2')?.stats().legs).toHaveLength(1);
+      expect(t.api.service.relay.getCall('so2')?.stats().legs).toHaveLength(1);
     }
 
     const bSet = generateKeySet(resolveProfile(first.suite));
-    const toA = parse((await client.ok('POST', '/v1/calls/so2/legs/B/sdp', { type: 'answer', sdp: sdp(B.port, 'RTP/SAVP', [formatCryptoAttribute(first.id, bSet)]) })).sdp).media[0];
+    const toA = parse((await t.client.ok('POST', '/v1/calls/so2/legs/B/sdp', { type: 'answer', sdp: sdp(B.port, 'RTP/SAVP', [formatCryptoAttribute(first.id, bSet)]) })).sdp).media[0];
     A.useSdes(aOffer.set, line(((toA.crypto ?? []) as Crypto[])[0]));
     A.relayPort = toA.port;
     B.useSdes(bSet, line(first));
@@ -169,19 +155,19 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     const A = await phone();
     await sdesCall('so3');
     const before = available();
-    const offerB = parse((await client.ok('POST', '/v1/calls/so3/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [phoneOffer().line]) })).sdp).media[0];
+    const offerB = parse((await t.client.ok('POST', '/v1/calls/so3/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [phoneOffer().line]) })).sdp).media[0];
     expect(available()).toBe(before - 4);
-    await client.ok('DELETE', '/v1/calls/so3');
+    await t.client.ok('DELETE', '/v1/calls/so3');
     expect(available()).toBe(before);
     expect(await canBind(offerB.port)).toBe(true);
 
     await sdesCall('so4');
     const before4 = available();
-    await client.ok('POST', '/v1/calls/so4/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [phoneOffer().line]) });
+    await t.client.ok('POST', '/v1/calls/so4/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [phoneOffer().line]) });
     expect(available()).toBe(before4 - 4);
-    await client.ok('DELETE', '/v1/calls/so4/legs/B');
+    await t.client.ok('DELETE', '/v1/calls/so4/legs/B');
     expect(available()).toBe(before4 - 2);
-    await client.ok('DELETE', '/v1/calls/so4');
+    await t.client.ok('DELETE', '/v1/calls/so4');
     expect(available()).toBe(before4);
   });
 
@@ -189,16 +175,16 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     const A = await phone();
     await sdesCall('so6');
     const before = available();
-    await client.ok('POST', '/v1/calls/so6/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [phoneOffer().line]) });
-    const pending = api.service.findCall('so6')?.legs.get('B')?.streams.get('audio')?.sdesPending;
+    await t.client.ok('POST', '/v1/calls/so6/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [phoneOffer().line]) });
+    const pending = t.api.service.findCall('so6')?.legs.get('B')?.streams.get('audio')?.sdesPending;
     const sets = [...(pending?.offer.sets.values() ?? [])];
     expect(sets.length).toBeGreaterThan(0);
     expect(available()).toBe(before - 4);
-    const r = await client.ok('POST', '/v1/calls/so6/legs/B/sdp', { type: 'answer', sdp: sdp(0, 'RTP/SAVP') });
+    const r = await t.client.ok('POST', '/v1/calls/so6/legs/B/sdp', { type: 'answer', sdp: sdp(0, 'RTP/SAVP') });
     expect(parse(r.sdp).media[0].port).toBe(0);
     expect(available()).toBe(before - 2);
     expect(sets.every((x) => x.released)).toBe(true);
-    await client.ok('DELETE', '/v1/calls/so6');
+    await t.client.ok('DELETE', '/v1/calls/so6');
     expect(available()).toBe(before);
   });
 
@@ -207,12 +193,12 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     const B = await phone();
     await sdesCall('so5');
     const aOffer = phoneOffer();
-    const offerB = parse((await client.ok('POST', '/v1/calls/so5/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [aOffer.line]) })).sdp).media[0];
+    const offerB = parse((await t.client.ok('POST', '/v1/calls/so5/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [aOffer.line]) })).sdp).media[0];
     const held = available();
     const bOffer = phoneOffer('AEAD_AES_128_GCM');
-    const toA = await client.ok('POST', '/v1/calls/so5/legs/B/sdp', { type: 'offer', sdp: sdp(B.port, 'RTP/SAVP', [bOffer.line]) });
+    const toA = await t.client.ok('POST', '/v1/calls/so5/legs/B/sdp', { type: 'offer', sdp: sdp(B.port, 'RTP/SAVP', [bOffer.line]) });
     expect(toA.for).toBe('A');
-    const bView = await client.ok('GET', '/v1/calls/so5/legs/B');
+    const bView = await t.client.ok('GET', '/v1/calls/so5/legs/B');
     expect(bView.streams[0]).toMatchObject({ negotiated: true, suite: 'AEAD_AES_128_GCM', local: { rtpPort: offerB.port } });
     expect(available()).toBe(held);
     bOffer.set.release();

@@ -6,8 +6,7 @@
  * as SDES offerer is in sdes-relay-offer.test.ts.
  */
 import { parse } from 'sdp-transform';
-import type { RunningApi } from '../../../src/api';
-import { Phone, phoneOffer, securePhone, nonsecurePhone, startTestApi, type Client } from './helpers';
+import { Phone, phoneOffer, securePhone, nonsecurePhone, useTestApi } from './helpers';
 
 function sdp(port: number, proto: string, crypto: string[] = [], extra: string[] = []): string {
   return [
@@ -18,51 +17,38 @@ function sdp(port: number, proto: string, crypto: string[] = [], extra: string[]
 }
 
 describe('SDES and SDP', () => {
-  let api: RunningApi;
-  let client: Client;
-  const closers: { close(): void }[] = [];
-  beforeAll(async () => {
-    ({ api, client } = await startTestApi([22400, 22599]));
-  });
-  afterAll(async () => {
-    for (const c of closers) c.close();
-    await api.close();
-  });
-  const phone = async (): Promise<Phone> => {
-    const p = await Phone.open();
-    closers.push(p);
-    return p;
-  };
-  const relayLegCount = (callId: string): number => api.service.relay.getCall(callId)?.stats().legs.length ?? -1;
+  const t = useTestApi([22400, 22599]);
+  const phone = (): Promise<Phone> => t.phone();
+  const relayLegCount = (callId: string): number => t.api.service.relay.getCall(callId)?.stats().legs.length ?? -1;
 
   it('rewrites an SDES offer for a managed leg and the answer back, and media flows with those keys', async () => {
     const A = await phone();
     const B = await phone();
-    await client.ok('POST', '/v1/calls', { id: 'sdp1' });
-    await client.ok('POST', '/v1/calls/sdp1/legs', { id: 'A', device: securePhone('A'), keying: 'sdes' });
-    await client.ok('POST', '/v1/calls/sdp1/legs', { id: 'B', device: securePhone('B'), keying: 'managed' });
+    await t.client.ok('POST', '/v1/calls', { id: 'sdp1' });
+    await t.client.ok('POST', '/v1/calls/sdp1/legs', { id: 'A', device: securePhone('A'), keying: 'sdes' });
+    await t.client.ok('POST', '/v1/calls/sdp1/legs', { id: 'B', device: securePhone('B'), keying: 'managed' });
 
     const offer = phoneOffer('AES_CM_128_HMAC_SHA1_80');
     const ice = ['a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx', 'a=candidate:1 1 UDP 2130706431 10.9.9.9 5000 typ host'];
-    const toB = await client.ok('POST', '/v1/calls/sdp1/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [offer.line], ice) });
+    const toB = await t.client.ok('POST', '/v1/calls/sdp1/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [offer.line], ice) });
     expect(toB).toMatchObject({ type: 'offer', for: 'B' });
-    const bView = await client.ok('GET', '/v1/calls/sdp1/legs/B');
+    const bView = await t.client.ok('GET', '/v1/calls/sdp1/legs/B');
     const offerB = parse(toB.sdp);
     expect(offerB.connection?.ip).toBe('127.0.0.1');
     expect(offerB.media[0]).toMatchObject({ port: bView.streams[0].local.rtpPort, protocol: 'RTP/SAVP', payloads: '0 101' });
     expect(offerB.media[0].rtp.map((r) => r.codec)).toEqual(['PCMU', 'telephone-event']);
     expect(offerB.media[0].candidates).toBeUndefined();
     expect(offerB.media[0].iceUfrag).toBeUndefined();
-    const bKeys = (await client.ok('GET', '/v1/calls/sdp1/legs/B/keys')).streams[0];
+    const bKeys = (await t.client.ok('GET', '/v1/calls/sdp1/legs/B/keys')).streams[0];
     const cryptoB = offerB.media[0].crypto ?? [];
     expect(cryptoB).toHaveLength(1);
     // The SDP carries what the relay sends B with: B's receive set from the key manager.
     expect(`a=crypto:${cryptoB[0].id} ${cryptoB[0].suite} ${cryptoB[0].config}`).toBe(bKeys.receive);
 
-    const toA = await client.ok('POST', '/v1/calls/sdp1/legs/B/sdp', { type: 'answer', sdp: sdp(B.port, 'RTP/SAVP') });
+    const toA = await t.client.ok('POST', '/v1/calls/sdp1/legs/B/sdp', { type: 'answer', sdp: sdp(B.port, 'RTP/SAVP') });
     expect(toA).toMatchObject({ type: 'answer', for: 'A' });
     const answerA = parse(toA.sdp);
-    const aView = await client.ok('GET', '/v1/calls/sdp1/legs/A');
+    const aView = await t.client.ok('GET', '/v1/calls/sdp1/legs/A');
     expect(aView.streams[0]).toMatchObject({ suite: 'AES_CM_128_HMAC_SHA1_80', remote: { address: '127.0.0.1', port: A.port } });
     expect(JSON.stringify(aView)).not.toMatch(/inline:/);
     expect(answerA.media[0]).toMatchObject({ port: aView.streams[0].local.rtpPort, protocol: 'RTP/SAVP' });
@@ -77,27 +63,27 @@ describe('SDES and SDP', () => {
     expect((await B.hear('a1')).map((r) => [r.status, r.payload])).toEqual(sentA.map((p) => [0, p]));
     const sentB = await B.talk('b1');
     expect((await A.hear('b1')).map((r) => [r.status, r.payload])).toEqual(sentB.map((p) => [0, p]));
-    expect((await client.ok('GET', '/v1/calls/sdp1/security')).status).toBe('encrypted');
+    expect((await t.client.ok('GET', '/v1/calls/sdp1/security')).status).toBe('encrypted');
   });
 
   it('answers an SDES offer on leg creation and bridges it to a plain RTP leg (SAVP ↔ AVP)', async () => {
     const S = await phone();
     const N = await phone();
-    await client.ok('POST', '/v1/calls', { id: 'sdp2' });
+    await t.client.ok('POST', '/v1/calls', { id: 'sdp2' });
     const offer = phoneOffer('AEAD_AES_128_GCM');
-    const leg = await client.ok('POST', '/v1/calls/sdp2/legs', { id: 'S', device: securePhone('S'), keying: 'sdes', streams: [{ kind: 'audio', remote: S.endpoint, crypto: [offer.line] }] });
+    const leg = await t.client.ok('POST', '/v1/calls/sdp2/legs', { id: 'S', device: securePhone('S'), keying: 'sdes', streams: [{ kind: 'audio', remote: S.endpoint, crypto: [offer.line] }] });
     expect(leg.streams[0].crypto).toMatch(/^a=crypto:1 AEAD_AES_128_GCM inline:/);
     expect(leg.streams[0].suite).toBe('AEAD_AES_128_GCM');
-    const again = await client.ok('GET', '/v1/calls/sdp2/legs/S');
+    const again = await t.client.ok('GET', '/v1/calls/sdp2/legs/S');
     expect(again.streams[0].crypto).toBeUndefined();
-    await client.ok('POST', '/v1/calls/sdp2/legs', { id: 'N', device: nonsecurePhone('N'), keying: 'none' });
+    await t.client.ok('POST', '/v1/calls/sdp2/legs', { id: 'N', device: nonsecurePhone('N'), keying: 'none' });
 
     // The plain phone offers RTP/AVP; S gets RTP/SAVP with the relay's key (the same one as in the answer).
-    const toS = parse((await client.ok('POST', '/v1/calls/sdp2/legs/N/sdp', { type: 'offer', sdp: sdp(N.port, 'RTP/AVP') })).sdp);
+    const toS = parse((await t.client.ok('POST', '/v1/calls/sdp2/legs/N/sdp', { type: 'offer', sdp: sdp(N.port, 'RTP/AVP') })).sdp);
     expect(toS.media[0].protocol).toBe('RTP/SAVP');
     const cs = (toS.media[0].crypto ?? [])[0];
     expect(`a=crypto:${cs.id} ${cs.suite} ${cs.config}`).toBe(leg.streams[0].crypto);
-    const toN = parse((await client.ok('POST', '/v1/calls/sdp2/legs/S/sdp', { type: 'answer', sdp: sdp(S.port, 'RTP/SAVP', [offer.line]) })).sdp);
+    const toN = parse((await t.client.ok('POST', '/v1/calls/sdp2/legs/S/sdp', { type: 'answer', sdp: sdp(S.port, 'RTP/SAVP', [offer.line]) })).sdp);
     expect(toN.media[0].protocol).toBe('RTP/AVP');
     expect(toN.media[0].crypto).toBeUndefined();
 
@@ -108,13 +94,13 @@ describe('SDES and SDP', () => {
     expect((await N.hear('s1')).map((r) => [r.status, r.payload])).toEqual(fromS.map((p) => ['rtp', p]));
     const fromN = await N.talk('n1');
     expect((await S.hear('n1')).map((r) => [r.status, r.payload])).toEqual(fromN.map((p) => [0, p]));
-    const sec = await client.ok('GET', '/v1/calls/sdp2/security');
+    const sec = await t.client.ok('GET', '/v1/calls/sdp2/security');
     expect(sec.status).toBe('nonsecure');
 
     // Transfer the plain phone's side to an SDES phone: the answer comes back in the transfer result.
     const T = await phone();
     const tOffer = phoneOffer('AES_256_CM_HMAC_SHA1_80');
-    const moved = await client.ok('POST', '/v1/calls/sdp2/transfer', { from: 'N', to: { id: 'T', device: securePhone('T'), keying: 'sdes', streams: [{ kind: 'audio', remote: T.endpoint, crypto: [tOffer.line] }] } });
+    const moved = await t.client.ok('POST', '/v1/calls/sdp2/transfer', { from: 'N', to: { id: 'T', device: securePhone('T'), keying: 'sdes', streams: [{ kind: 'audio', remote: T.endpoint, crypto: [tOffer.line] }] } });
     expect(moved.security.status).toBe('encrypted');
     expect(moved.leg.streams[0].crypto).toMatch(/^a=crypto:1 AES_256_CM_HMAC_SHA1_80 inline:/);
     T.useSdes(tOffer.set, moved.leg.streams[0].crypto);
@@ -123,40 +109,40 @@ describe('SDES and SDP', () => {
     expect((await T.hear('s2')).map((r) => [r.status, r.payload])).toEqual(fromS2.map((p) => [0, p]));
     const fromT = await T.talk('t2');
     expect((await S.hear('t2')).map((r) => [r.status, r.payload])).toEqual(fromT.map((p) => [0, p]));
-    expect(JSON.stringify((await client.ok('GET', '/v1/calls/sdp2')))).not.toMatch(/inline:/);
+    expect(JSON.stringify((await t.client.ok('GET', '/v1/calls/sdp2')))).not.toMatch(/inline:/);
   });
 
   it('refuses what it cannot do and creates nothing half-way', async () => {
     const A = await phone();
-    await client.ok('POST', '/v1/calls', { id: 'sdp3' });
-    await client.ok('POST', '/v1/calls/sdp3/legs', { id: 'A', device: securePhone('A'), keying: 'sdes' });
-    await client.ok('POST', '/v1/calls/sdp3/legs', { id: 'B', device: securePhone('B'), keying: 'sdes' });
+    await t.client.ok('POST', '/v1/calls', { id: 'sdp3' });
+    await t.client.ok('POST', '/v1/calls/sdp3/legs', { id: 'A', device: securePhone('A'), keying: 'sdes' });
+    await t.client.ok('POST', '/v1/calls/sdp3/legs', { id: 'B', device: securePhone('B'), keying: 'sdes' });
     const offer = phoneOffer();
     // An answer cannot carry the relay's SDES offer: answering toward an SDES leg without keys is refused.
-    await client.ok('POST', '/v1/calls', { id: 'sdp5' });
-    await client.ok('POST', '/v1/calls/sdp5/legs', { id: 'P', device: nonsecurePhone('P'), keying: 'none' });
-    await client.ok('POST', '/v1/calls/sdp5/legs', { id: 'S', device: securePhone('S'), keying: 'sdes' });
-    const pending = await client.call('POST', '/v1/calls/sdp5/legs/P/sdp', { type: 'answer', sdp: sdp(A.port, 'RTP/AVP') });
+    await t.client.ok('POST', '/v1/calls', { id: 'sdp5' });
+    await t.client.ok('POST', '/v1/calls/sdp5/legs', { id: 'P', device: nonsecurePhone('P'), keying: 'none' });
+    await t.client.ok('POST', '/v1/calls/sdp5/legs', { id: 'S', device: securePhone('S'), keying: 'sdes' });
+    const pending = await t.client.call('POST', '/v1/calls/sdp5/legs/P/sdp', { type: 'answer', sdp: sdp(A.port, 'RTP/AVP') });
     expect(pending.status).toBe(409);
     expect(pending.body.error).toMatchObject({ code: 'API_ERR_SDES_PENDING', field: 'to' });
     expect(relayLegCount('sdp5')).toBe(1);
     expect(relayLegCount('sdp3')).toBe(0);
 
-    const garbage = await client.call('POST', '/v1/calls/sdp3/legs/A/sdp', { type: 'offer', sdp: 'v=0\r\ns=-\r\nm=audio' });
+    const garbage = await t.client.call('POST', '/v1/calls/sdp3/legs/A/sdp', { type: 'offer', sdp: 'v=0\r\ns=-\r\nm=audio' });
     expect(garbage.status).toBe(400);
     expect(garbage.body.error).toMatchObject({ code: 'API_ERR_BAD_SDP', field: 'sdp' });
 
     // Bad crypto on leg creation: a KEY_ERR_* naming the field, and no leg, no relay socket.
-    await client.ok('POST', '/v1/calls', { id: 'sdp4' });
-    const bad = await client.call('POST', '/v1/calls/sdp4/legs', { id: 'C', device: securePhone('C'), keying: 'sdes', streams: [{ kind: 'audio', crypto: ['a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:c2hvcnQ='] }] });
+    await t.client.ok('POST', '/v1/calls', { id: 'sdp4' });
+    const bad = await t.client.call('POST', '/v1/calls/sdp4/legs', { id: 'C', device: securePhone('C'), keying: 'sdes', streams: [{ kind: 'audio', crypto: ['a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:c2hvcnQ='] }] });
     expect(bad.status).toBe(488);
     expect(bad.body.error).toMatchObject({ code: 'KEY_ERR_NO_ACCEPTABLE_OFFER', field: 'streams[0].crypto' });
-    expect((await client.ok('GET', '/v1/calls/sdp4')).legs).toEqual([]);
+    expect((await t.client.ok('GET', '/v1/calls/sdp4')).legs).toEqual([]);
     expect(relayLegCount('sdp4')).toBe(0);
-    const third = await client.call('POST', '/v1/calls/sdp3/legs', { id: 'C', device: securePhone('C'), keying: 'none' });
+    const third = await t.client.call('POST', '/v1/calls/sdp3/legs', { id: 'C', device: securePhone('C'), keying: 'none' });
     expect(third.body.error).toMatchObject({ code: 'API_ERR_MULTIPARTY_UNSUPPORTED' });
 
-    const answerFirst = await client.call('POST', '/v1/calls/sdp3/legs/B/sdp', { type: 'answer', sdp: sdp(A.port, 'RTP/SAVP', [offer.line]) });
+    const answerFirst = await t.client.call('POST', '/v1/calls/sdp3/legs/B/sdp', { type: 'answer', sdp: sdp(A.port, 'RTP/SAVP', [offer.line]) });
     expect(answerFirst.body.error).toMatchObject({ code: 'API_ERR_NO_PENDING_OFFER', field: 'type' });
     offer.set.release();
   });
