@@ -2,10 +2,18 @@
  * The key manager (seed 003 "Media encryption"): owns every master key set of every call, hands
  * them out only through explicit deliveries, and wipes them when the call ends.
  *
- * Created once through `KeyManager.create()`, which awaits libsodium. A call holds one entry
- * per leg (a pair of endpoints that share keys: the two phones for end-to-end keying, or phone
- * and relay when the relay re-encrypts), each with two sets per stream, one per direction.
+ * Created once through `KeyManager.create()`, which awaits libsodium. Two keying scopes
+ * (docs/keys.md, "Call keying (seed 003) and leg keying"):
+ *
+ * - call-scoped (`createCallStreamKeys`, the seed's model): per call and stream two sets,
+ *   A→B and B→A, that both phones receive; the relay holds them to verify and forwards the
+ *   phones' packets unchanged, protecting only what it originates, with relay-origin keys
+ *   (MKI-separated, direction-keys.ts);
+ * - per leg (`createLegKeys`): one entry per leg, a pair of endpoints that share keys (phone and
+ *   relay, which then re-encrypts between legs), each with two sets per stream.
  */
+import { CallKeyStore } from './call-key-store';
+import type { CallStreamKeys } from './call-stream-keys';
 import { KeyError, KeyErrorCode } from './errors';
 import { generateKeySet, type KeySetOptions } from './key-generator';
 import type { LabelledKeySet } from './key-set-codec';
@@ -41,6 +49,15 @@ export interface LegKeyRequest {
   readonly b: readonly string[];
 }
 
+export interface CallStreamKeyRequest {
+  readonly callId: string;
+  /** Media stream name, e.g. "audio" or "video". */
+  readonly stream: string;
+  /** Suites each phone supports. */
+  readonly a: readonly string[];
+  readonly b: readonly string[];
+}
+
 export class KeyManager {
   readonly policy: SuitePolicy;
   readonly #keyOptions: KeySetOptions;
@@ -49,6 +66,8 @@ export class KeyManager {
   readonly #calls: Map<string, Map<string, StreamKeys[]>>;
   /** Sets replaced by a rekey, per call and leg, kept until the leg or call ends (packets in flight still use them). */
   readonly #retired: Map<string, Map<string, MasterKeySet[]>>;
+  /** Call-scoped keys (seed 003): per call and stream, shared by both phones. */
+  readonly #callKeys: CallKeyStore;
   #closed: boolean;
 
   private constructor(config: KeyManagerConfig) {
@@ -58,12 +77,63 @@ export class KeyManager {
     this.#nodeKey = nodeKeyText !== undefined && nodeKeyText !== '' ? NodeKey.fromBase64(nodeKeyText) : null;
     this.#calls = new Map();
     this.#retired = new Map();
+    this.#callKeys = new CallKeyStore(this.#keyOptions);
     this.#closed = false;
   }
 
   static async create(config: KeyManagerConfig = {}): Promise<KeyManager> {
     await initKeys();
     return new KeyManager(config);
+  }
+
+  /**
+   * Call-scoped keys for one stream (seed 003 steps 1-3): A→B and B→A, each with the sending
+   * phone's endpoint key and a relay-origin key (MKI-separated). Both phones get both sets
+   * (`endpointCallKeys`), the relay's two legs get `relayLegContextOptions`.
+   */
+  createCallStreamKeys(req: CallStreamKeyRequest): CallStreamKeys {
+    this.#checkOpen();
+    const profile = this.policy.choose(req.a, req.b);
+    return this.#callKeys.create(req.callId, req.stream, profile, this.#setsOf(req.callId));
+  }
+
+  /** Current call-scoped keys of a stream; KEY_ERR_UNKNOWN_CALL when there are none. */
+  callStreamKeys(callId: string, stream: string): CallStreamKeys {
+    this.#checkOpen();
+    return this.#callKeys.get(callId, stream);
+  }
+
+  /** Current call-scoped keys of every stream of a call (empty when it has none). */
+  callKeys(callId: string): CallStreamKeys[] {
+    this.#checkOpen();
+    return this.#callKeys.list(callId);
+  }
+
+  /** Phone `side`'s send and receive sets for every call-scoped stream (seed 003 step 3). */
+  endpointCallKeys(callId: string, side: Side): EndpointStreamKeys[] {
+    const streams = this.callKeys(callId);
+    if (streams.length === 0) throw new KeyError(KeyErrorCode.UnknownCall, `no call keys for call ${callId}`);
+    return streams.map((k) => k.endpoint(side));
+  }
+
+  /** Phone `side`'s call-scoped sets sealed to its device public key (crypto_box_seal). */
+  deliverCallSealed(callId: string, side: Side, devicePublicKey: Uint8Array | string): SealedKeySets {
+    return sealForDevice(labelled(this.endpointCallKeys(callId, side)), devicePublicKey);
+  }
+
+  /**
+   * New A→B and B→A sets for a call stream (after `rekeyneeded`/`keysoftlimit`, or on demand).
+   * The old pair stays (secret) until the stream or call is released; the relay carries each
+   * SSRC's ROC into its new contexts (`RelayCall.rekeyLeg`), phones with `handOffRollover`.
+   */
+  rekeyCallStream(callId: string, stream: string): CallStreamKeys {
+    this.#checkOpen();
+    return this.#callKeys.rekey(callId, stream, this.#setsOf(callId));
+  }
+
+  /** A call stream ended (e.g. video removed): wipe its call-scoped keys, all generations. Idempotent. */
+  releaseCallStream(callId: string, stream: string): void {
+    this.#callKeys.releaseStream(callId, stream);
   }
 
   /** Create both directions' sets for every stream of one leg (seed 003 steps 2-3). */
@@ -74,7 +144,15 @@ export class KeyManager {
     if (legs.has(legId)) throw new KeyError(KeyErrorCode.DuplicateCall, `keys for call ${req.callId} leg ${legId} already exist`);
     const profile = this.policy.choose(req.a, req.b);
     const streams = (req.streams ?? ['audio']).map((s) => createStreamKeys(s, profile, this.#keyOptions));
-    assertDistinct(streams.flatMap((s) => [s.aToB, s.bToA]));
+    try {
+      assertDistinct([...streams.flatMap((s) => [s.aToB, s.bToA]), ...this.#setsOf(req.callId)]);
+    } catch (err) {
+      for (const s of streams) {
+        s.aToB.release();
+        s.bToA.release();
+      }
+      throw err;
+    }
     legs.set(legId, streams);
     this.#calls.set(req.callId, legs);
     return streams;
@@ -109,8 +187,10 @@ export class KeyManager {
 
   /** Encrypted record of a call's keys for a store; needs a node key. */
   persist(callId: string): PersistedKeySets {
-    const legs = this.#call(callId);
-    const sets: LabelledKeySet[] = [];
+    this.#checkOpen();
+    if (!this.hasCall(callId)) throw new KeyError(KeyErrorCode.UnknownCall, `no keys for call ${callId}`);
+    const legs = this.#calls.get(callId) ?? new Map<string, StreamKeys[]>();
+    const sets: LabelledKeySet[] = this.#callKeys.labelled(callId);
     for (const [legId, streams] of legs) {
       for (const s of streams) {
         sets.push({ label: `${legId}/${s.stream}/aToB`, set: s.aToB }, { label: `${legId}/${s.stream}/bToA`, set: s.bToA });
@@ -122,8 +202,14 @@ export class KeyManager {
   /** Rebuild a call's keys from `persist()` output (e.g. after failover). */
   restore(callId: string, record: PersistedKeySets): void {
     this.#checkOpen();
-    if (this.#calls.has(callId)) throw new KeyError(KeyErrorCode.DuplicateCall, `keys for call ${callId} already exist`);
+    if (this.hasCall(callId)) throw new KeyError(KeyErrorCode.DuplicateCall, `keys for call ${callId} already exist`);
     const sets = openFromStore(record, this.#requireNodeKey(), { allowNull: this.policy.allowNull });
+    try {
+      this.#callKeys.restore(callId, sets);
+    } catch (err) {
+      for (const s of sets) s.set.release();
+      throw err;
+    }
     const legs = new Map<string, StreamKeys[]>();
     const byName = new Map(sets.map((s) => [s.label, s.set]));
     for (const { label, set } of sets) {
@@ -131,6 +217,7 @@ export class KeyManager {
       if (dir !== 'aToB') continue;
       const bToA = byName.get(`${legId}/${stream}/bToA`);
       if (bToA === undefined) {
+        this.#callKeys.releaseCall(callId);
         for (const s of sets) s.set.release();
         throw new KeyError(KeyErrorCode.BadSealedData, `persisted call ${callId} lacks the B→A set of ${legId}/${stream}`);
       }
@@ -138,7 +225,7 @@ export class KeyManager {
       list.push({ stream, profile: set.profile, aToB: set, bToA });
       legs.set(legId, list);
     }
-    this.#calls.set(callId, legs);
+    if (legs.size > 0) this.#calls.set(callId, legs);
   }
 
   /**
@@ -167,14 +254,16 @@ export class KeyManager {
     return completeSdesOffer(offer, answerLine, this.policy);
   }
 
+  /** Whether the call holds keys of either scope. */
   hasCall(callId: string): boolean {
-    return this.#calls.has(callId);
+    return this.#calls.has(callId) || this.#callKeys.hasCall(callId);
   }
 
   /** The call ended: wipe every key it held. Idempotent. */
   releaseCall(callId: string): void {
     const legIds = new Set([...(this.#calls.get(callId)?.keys() ?? []), ...(this.#retired.get(callId)?.keys() ?? [])]);
     for (const legId of legIds) this.releaseLeg(callId, legId);
+    this.#callKeys.releaseCall(callId);
     this.#calls.delete(callId);
     this.#retired.delete(callId);
   }
@@ -200,13 +289,21 @@ export class KeyManager {
   /** Wipe everything, including the node key. Idempotent; later calls throw KEY_ERR_RELEASED. */
   close(): void {
     if (this.#closed) return;
-    for (const callId of [...this.#calls.keys(), ...this.#retired.keys()]) this.releaseCall(callId);
+    for (const callId of [...this.#calls.keys(), ...this.#retired.keys(), ...this.#callKeys.callIds()]) this.releaseCall(callId);
     this.#nodeKey?.release();
     this.#closed = true;
   }
 
   #checkOpen(): void {
     if (this.#closed) throw new KeyError(KeyErrorCode.Released, 'key manager is closed');
+  }
+
+  /** Every set a call holds, of both scopes, current and retired: new keys must share none. */
+  #setsOf(callId: string): MasterKeySet[] {
+    const sets: MasterKeySet[] = this.#callKeys.sets(callId);
+    for (const streams of this.#calls.get(callId)?.values() ?? []) for (const s of streams) sets.push(s.aToB, s.bToA);
+    for (const retired of this.#retired.get(callId)?.values() ?? []) sets.push(...retired);
+    return sets;
   }
 
   #call(callId: string): Map<string, StreamKeys[]> {
@@ -228,7 +325,7 @@ export class KeyManager {
   }
 
   toJSON(): { calls: number; closed: boolean } {
-    return { calls: this.#calls.size, closed: this.#closed };
+    return { calls: new Set([...this.#calls.keys(), ...this.#callKeys.callIds()]).size, closed: this.#closed };
   }
 }
 
