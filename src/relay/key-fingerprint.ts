@@ -4,6 +4,8 @@
  * (key, SSRC, index) (RFC 3711 §9.1), but must not hold keys after handing them to a worker.
  * It keeps HMAC-SHA256 digests under a random per-relay secret instead: equal inputs give equal
  * digests, and a digest reveals nothing without the secret, which never leaves the process.
+ * Digests are per key, so the relay can tell a shared key set (verified passthrough, even when
+ * the outbound side also holds relay-origin keys) from a shared key used two ways (refused).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { MasterKeyInput, SrtpContextOptions } from '../srtp/srtp-context-options';
@@ -11,10 +13,19 @@ import { resolveProfile } from '../srtp/protection-profile';
 import { RelayError, RelayErrorCode } from './errors';
 
 export interface ContextFingerprint {
-  /** Everything that shapes the packets on the wire: profile, keys, MKIs, KDR, tag and encryption options. */
+  /** Everything that shapes the packets on the wire: profile, keys in order, MKIs, KDR, tag and encryption options. */
   readonly wire: string;
-  /** One digest per master key (key and salt), to detect any shared master key. */
+  /** The wire parameters without the keys (profile, KDR, tag lengths, flags, MKI length). */
+  readonly params: string;
+  /** One digest per master key (key and salt), in the context's order, to detect any shared master key. */
   readonly masterKeys: readonly string[];
+  /** One digest per master key together with its MKI: what a packet under that key carries and verifies with. */
+  readonly keyIds: readonly string[];
+  /**
+   * The master key the context protects with: the first (the engine protects with the first key
+   * until told otherwise, docs/srtp-engine-api.md; the relay never switches an outbound context).
+   */
+  readonly active: string;
   /** Canonical profile name, for stats. */
   readonly profile: string;
 }
@@ -30,7 +41,7 @@ export class KeyFingerprinter {
       throw new RelayError(RelayErrorCode.BadSrtpOptions, (err as Error).message);
     }
     const keys = (Array.isArray(options.keys) ? options.keys : [options.keys]) as readonly MasterKeyInput[];
-    const wire = createHmac('sha256', this.secret);
+    if (keys.length === 0) throw new RelayError(RelayErrorCode.BadSrtpOptions, 'SRTP options need keys');
     const params = [
       profile.name,
       options.kdr ?? 0,
@@ -38,17 +49,26 @@ export class KeyFingerprinter {
       options.encryptSrtp ?? true,
       options.encryptSrtcp ?? true,
       options.authenticateSrtp ?? true,
-      keys.length,
+      keys[0].mki?.length ?? 0,
     ].join('|');
+    const wire = createHmac('sha256', this.secret);
     wire.update(params);
+    wire.update(`|${keys.length}`);
     const masterKeys: string[] = [];
+    const keyIds: string[] = [];
     for (const k of keys) {
       const h = createHmac('sha256', this.secret).update(k.key).update(k.salt).digest('hex');
+      const mki = k.mki !== undefined ? Buffer.from(k.mki.buffer, k.mki.byteOffset, k.mki.byteLength).toString('hex') : '-';
       masterKeys.push(h);
+      keyIds.push(`${h}/${mki}`);
       wire.update(h);
-      wire.update(k.mki !== undefined ? Buffer.from(k.mki.buffer, k.mki.byteOffset, k.mki.byteLength).toString('hex') : '-');
+      wire.update(mki);
     }
-    return { wire: wire.digest('hex'), masterKeys, profile: profile.name };
+    return {
+      wire: wire.digest('hex'),
+      params: createHmac('sha256', this.secret).update(params).digest('hex'),
+      masterKeys, keyIds, active: masterKeys[0], profile: profile.name,
+    };
   }
 
   /** Drop the secret (relay close); later fingerprints are meaningless. */
@@ -59,4 +79,19 @@ export class KeyFingerprinter {
 
 export function shareMasterKey(a: ContextFingerprint, b: ContextFingerprint): boolean {
   return a.masterKeys.some((k) => b.masterKeys.includes(k));
+}
+
+/**
+ * Whether every packet that verifies under `inbound` is accepted as it is under `outbound`: same
+ * wire parameters, and each of inbound's keys present in outbound's under the same MKI. The
+ * outbound context may hold more keys (the relay-origin keys it protects with, seed 003 call
+ * keying); its key order (which key it protects with) does not change what it accepts.
+ */
+export function acceptsAllOf(outbound: ContextFingerprint, inbound: ContextFingerprint): boolean {
+  return outbound.params === inbound.params && inbound.keyIds.every((k) => outbound.keyIds.includes(k));
+}
+
+/** Whether a context accepts packets under the master key `key` (a `masterKeys`/`active` digest). */
+export function acceptsKey(context: ContextFingerprint, key: string): boolean {
+  return context.masterKeys.includes(key);
 }

@@ -6,11 +6,11 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { RelayError, RelayErrorCode } from './errors';
 import type { KeyFingerprinter } from './key-fingerprint';
-import { shareMasterKey } from './key-fingerprint';
+import { acceptsKey, shareMasterKey } from './key-fingerprint';
 import { packLegSrtp, wipeKeyBytes, type LegSrtpOptions } from './key-transfer';
 import { createCounterBuffer } from './leg-counters';
 import { defaultLatching, RTP_LATCHING, SRTP_LATCHING } from './latching';
-import { choosePairMode, pairModeName, type LegKeying, type PairModeName } from './pair-mode';
+import { choosePairMode, pairModeName, protectsInto, type LegKeying, type PairModeName } from './pair-mode';
 import type { PortAllocation, PortPool } from './port-pool';
 import { RelayLeg, type AddLegOptions, type LegLocal, type LegStats, type PortReservation } from './relay-leg';
 import type { WorkerHandle } from './worker-handle';
@@ -130,6 +130,13 @@ export class RelayCall {
     const leg = this.mustLeg(legId);
     if (leg.keying === null) throw new RelayError(RelayErrorCode.BadOption, `leg ${legId} is plain RTP: nothing to rekey`);
     const keying = this.keyingOf(srtp, legId);
+    // Check the pairing the new keys will get before the worker switches to them.
+    const peer = leg.peerId === null ? undefined : this.legs.get(leg.peerId);
+    if (peer !== undefined) {
+      const changed = { id: legId, keying };
+      if (protectsInto(choosePairMode(peer.keying, keying))) this.assertRelayOnlyKey(legId, keying, changed);
+      if (protectsInto(choosePairMode(keying, peer.keying)) && peer.keying !== null) this.assertRelayOnlyKey(peer.id, peer.keying, changed);
+    }
     const wire = packLegSrtp(srtp);
     try {
       await this.worker.request({ op: 'rekeyLeg', callId: this.id, legId, srtp: { inbound: wire.inbound, outbound: wire.outbound }, keyBytes: wire.keyBytes, rocs }, [wire.keyBytes]);
@@ -194,6 +201,8 @@ export class RelayCall {
     const legB = this.mustLeg(b);
     const modeAB = choosePairMode(legA.keying, legB.keying);
     const modeBA = choosePairMode(legB.keying, legA.keying);
+    if (protectsInto(modeAB) && legB.keying !== null) this.assertRelayOnlyKey(b, legB.keying);
+    if (protectsInto(modeBA) && legA.keying !== null) this.assertRelayOnlyKey(a, legA.keying);
     await this.worker.request({ op: 'connect', callId: this.id, a, b, modeAB, modeBA });
     for (const leg of [legA, legB]) {
       const old = leg.peerId === null ? undefined : this.legs.get(leg.peerId);
@@ -285,11 +294,42 @@ export class RelayCall {
       throw new RelayError(RelayErrorCode.KeyReuse, 'a leg must not use the same master key inbound and outbound (RFC 3711 §9.1)');
     }
     for (const other of this.legs.values()) {
-      if (other.id !== self && other.keying !== null && shareMasterKey(other.keying.outbound, keying.outbound)) {
+      if (other.id === self || other.keying === null) continue;
+      if (shareMasterKey(other.keying.outbound, keying.outbound)) {
         throw new RelayError(RelayErrorCode.KeyReuse, `leg ${other.id} already protects with this master key (RFC 3711 §9.1)`);
+      }
+      // A remote must never be given the key the relay is protecting with right now.
+      if (this.protectedInto(other) && acceptsKey(keying.inbound, other.keying.outbound.active)) {
+        throw new RelayError(RelayErrorCode.KeyReuse, `the relay protects toward leg ${other.id} with a master key this leg's remote would protect with (RFC 3711 §9.1)`);
       }
     }
     return keying;
+  }
+
+  /** Whether the relay currently protects packets going into `leg` (its peer's mode is recrypt or encrypt). */
+  private protectedInto(leg: RelayLeg): boolean {
+    const from = leg.peerId === null ? undefined : this.legs.get(leg.peerId);
+    return from !== undefined && from.peerId === leg.id && protectsInto(from.mode);
+  }
+
+  /**
+   * The relay is about to protect into leg `toId` with `to.outbound`'s active key. Refuse when any
+   * leg's inbound accepts that key: its remote protects with it too, so the two could protect the
+   * same (key, SSRC, index) (RFC 3711 §9.1). Key-identical end-to-end sets hit this when a
+   * fallback needs the relay to protect; seed 003 call keys do not (the relay protects with
+   * relay-origin keys that no remote holds to send with, src/keys/direction-keys.ts).
+   * `changed` stands for a leg whose keys are being replaced.
+   */
+  private assertRelayOnlyKey(toId: string, to: LegKeying, changed?: { id: string; keying: LegKeying }): void {
+    for (const leg of this.legs.values()) {
+      const k = changed !== undefined && leg.id === changed.id ? changed.keying : leg.keying;
+      if (k !== null && acceptsKey(k.inbound, to.outbound.active)) {
+        throw new RelayError(
+          RelayErrorCode.KeyReuse,
+          `the relay would protect toward leg ${toId} with a master key that leg ${leg.id}'s remote protects with (RFC 3711 §9.1); give the relay its own key (seed 003 call keys) or separate keys per leg`,
+        );
+      }
+    }
   }
 
   private mustLeg(id: string): RelayLeg {

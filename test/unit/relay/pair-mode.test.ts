@@ -43,6 +43,29 @@ describe('choosePairMode (DESIGN.md media paths)', () => {
     expect(() => choosePairMode(a, b)).toThrow(expect.objectContaining({ code: RelayErrorCode.KeyReuse }));
   });
 
+  it('passthrough when the receiver accepts every key the sender uses, under the same MKI (seed 003 call keys)', () => {
+    const mk = (mki: number) => ({ key: randomBytes(16), salt: randomBytes(14), mki: Uint8Array.of(mki) });
+    const profile = 'AES_CM_128_HMAC_SHA1_80';
+    const endpointAB = mk(1);
+    const relayAB = mk(2);
+    const endpointBA = mk(1);
+    const relayBA = mk(2);
+    // Leg toward A verifies A's endpoint key; leg toward B protects with the relay-origin key first.
+    const a = leg({ profile, keys: [endpointAB] }, { profile, keys: [relayBA, endpointBA] });
+    const b = leg({ profile, keys: [endpointBA] }, { profile, keys: [relayAB, endpointAB] });
+    expect(choosePairMode(a, b)).toBe(PairMode.Passthrough);
+    expect(choosePairMode(b, a)).toBe(PairMode.Passthrough);
+    expect(a.outbound.active).toBe(fp.fingerprint({ profile, keys: relayBA }).masterKeys[0]);
+    // The sender's key under another MKI on the receiving side would not verify there: refused.
+    const renumbered = leg({ profile, keys: [mk(1)] }, { profile, keys: [relayAB, { ...endpointAB, mki: Uint8Array.of(7) }] });
+    expect(() => choosePairMode(a, renumbered)).toThrow(expect.objectContaining({ code: RelayErrorCode.KeyReuse }));
+    // A receiver lacking one of the sender's keys: not passthrough, and sharing another is reuse.
+    const twoKeys = leg({ profile, keys: [endpointAB, mk(3)] }, { profile, keys: [mk(2)] });
+    expect(() => choosePairMode(twoKeys, b)).toThrow(expect.objectContaining({ code: RelayErrorCode.KeyReuse }));
+    // Unrelated keys: recrypt.
+    expect(choosePairMode(leg({ profile, keys: [mk(1)] }, { profile, keys: [mk(2)] }), b)).toBe(PairMode.Recrypt);
+  });
+
   it('fingerprints reveal no key bytes and differ per relay', () => {
     const k = key();
     const one = fp.fingerprint(k);
