@@ -225,7 +225,8 @@ describe.each([['AES_CM_128_HMAC_SHA1_80', 1], ['AEAD_AES_128_GCM', 0]] as const
     expect(aSend.getRoc(SSRC_A, 'outbound')).toBe(1);
     const next = km.rekeyCallStream('seed', 'audio');
     expect(next.generation).toBe(2);
-    // The relay: new contexts for both legs; the worker carries each SSRC's ROC.
+    // The relay: new contexts for both legs; the worker carries each SSRC's ROC. Between the
+    // two rekeys the sets differ, so the relay recrypts, protecting only with relay-origin keys.
     for (const [id, side] of [['a', 'A'], ['b', 'B']] as const) {
       const srtp = relayLegContextOptions(next, side);
       try {
@@ -233,6 +234,7 @@ describe.each([['AES_CM_128_HMAC_SHA1_80', 1], ['AEAD_AES_128_GCM', 0]] as const
       } finally {
         wipeRelayLegOptions(srtp);
       }
+      if (id === 'a') expect(call.stats().legs.filter((l) => l.id !== 'moh').map((l) => l.mode)).toEqual(['recrypt', 'recrypt']);
     }
     expect(call.stats().legs.filter((l) => l.id !== 'moh').map((l) => l.mode)).toEqual(['passthrough', 'passthrough']);
     // The phones: new contexts from their new sets, ROC handed off (RFC 3711 §3.3.1).
