@@ -13,7 +13,8 @@
  *   relay, which then re-encrypts between legs), each with two sets per stream.
  */
 import { CallKeyStore } from './call-key-store';
-import type { CallStreamKeys } from './call-stream-keys';
+import { isDeepStrictEqual } from 'node:util';
+import type { CallStreamKeyReference, CallStreamKeys } from './call-stream-keys';
 import { KeyError, KeyErrorCode } from './errors';
 import { generateKeySet, type KeySetOptions } from './key-generator';
 import type { LabelledKeySet } from './key-set-codec';
@@ -101,6 +102,19 @@ export class KeyManager {
   callStreamKeys(callId: string, stream: string): CallStreamKeys {
     this.#checkOpen();
     return this.#callKeys.get(callId, stream);
+  }
+
+  /**
+   * The keys a snapshot's reference names (after `restore` on a standby): the current
+   * generation of that call stream, with the same suite and MKIs. KEY_ERR_UNKNOWN_CALL when the
+   * stream is absent or its keys are not the ones referenced (another generation).
+   */
+  resolveCallKeys(ref: CallStreamKeyReference): CallStreamKeys {
+    const keys = this.callStreamKeys(ref.callId, ref.stream);
+    if (!isDeepStrictEqual(keys.reference(), ref)) {
+      throw new KeyError(KeyErrorCode.UnknownCall, `call ${ref.callId} stream ${ref.stream} holds generation ${keys.generation}, not the referenced ${ref.generation}`);
+    }
+    return keys;
   }
 
   /** Current call-scoped keys of every stream of a call (empty when it has none). */

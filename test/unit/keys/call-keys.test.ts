@@ -5,8 +5,9 @@
  * (master key, SSRC, index) is ever protected by both a phone and the relay (RFC 3711 §9.1).
  */
 import { inspect } from 'node:util';
+import sodium from 'libsodium-wrappers';
 import {
-  formatCryptoAttribute, handOffRollover, KeyErrorCode, KeyManager, parseCryptoAttribute, relayLegContextOptions,
+  formatCryptoAttribute, handOffRollover, KeyErrorCode, KeyManager, openSealed, parseCryptoAttribute, relayLegContextOptions,
   toSrtpContextOptions, wipeContextOptions, wipeRelayLegOptions, type MasterKeySet,
 } from '../../../src/keys';
 import { SrtpContext, SrtpStatus, type ProtectionProfile, type SrtpContextOptions } from '../../../src/srtp';
@@ -265,6 +266,18 @@ describe('KeyManager call-scoped keying (seed 003)', () => {
     expect(() => km.callKeys('d')).toThrow(expect.objectContaining({ code: KeyErrorCode.Released }));
   });
 
+  it('sealed delivery to a phone carries its send set (MKI 1) and its receive set (MKIs 1 and 2)', () => {
+    const k = km.createCallStreamKeys({ callId: 'c', stream: 'audio', ...phones });
+    const device = sodium.crypto_box_keypair();
+    const sealed = km.deliverCallSealed('c', 'B', device.publicKey);
+    for (const m of [k.aToB, k.bToA].flatMap((d) => material(d.receive))) expect(sealed.sealed).not.toContain(m);
+    const opened = openSealed(sealed, device.publicKey, device.privateKey);
+    expect(opened.map((o) => [o.label, o.set.keys.map((x) => x.mkiHex)])).toEqual([['audio/send', ['01']], ['audio/receive', ['01', '02']]]);
+    expect(opened[0].set.keys[0].sameMaterialAs(k.bToA.endpoint.keys[0])).toBe(true);
+    expect(opened[1].set.keys[1].sameMaterialAs(k.aToB.relayOrigin.keys[0])).toBe(true);
+    for (const o of opened) o.set.release();
+  });
+
   it('persist → restore gives the same keys, MKIs and generation (failover)', async () => {
     const nodeKey = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff)).toString('base64');
     const primary = await KeyManager.create({ env: {}, nodeKey });
@@ -274,9 +287,11 @@ describe('KeyManager call-scoped keying (seed 003)', () => {
     primary.createLegKeys({ callId: 'c', legId: 'trunk', streams: ['audio'], ...phones });
     const record = primary.persist('c');
     expect(JSON.stringify(record)).not.toContain(hex(k.aToB.endpoint.deliver().keys[0].key));
+    const ref = JSON.parse(JSON.stringify(k.reference())) as ReturnType<typeof k.reference>; // as a snapshot stores it
     standby.restore('c', record);
-    const r = standby.callStreamKeys('c', 'audio');
+    const r = standby.resolveCallKeys(ref);
     expect(r.reference()).toEqual(k.reference());
+    expect(() => standby.resolveCallKeys({ ...ref, generation: 1 })).toThrow(expect.objectContaining({ code: KeyErrorCode.UnknownCall }));
     expect(standby.endpointKeys('c', 'A', 'trunk')).toHaveLength(1);
     // The standby's receive set decrypts what the primary's phone A protects.
     const aSend = context(k.endpoint('A').send);
