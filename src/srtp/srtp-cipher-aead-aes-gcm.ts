@@ -7,7 +7,7 @@
  * header (§8.2); the SRTCP header and E||index word, or the whole packet and E||index when
  * E = 0 (§9.2, §17). The tag is checked before anything is decrypted (§8.3, §10.2).
  */
-import { AesGcmAead, GCM_TAG_LENGTH } from './aes-gcm-aead';
+import { AesGcmAead } from './aes-gcm-aead';
 import type { AesCounterModeKeystream } from './aes-cm-keystream';
 import type { SessionKeyMaterial } from './key-derivation';
 import type { KeystreamAhead } from './keystream-ahead';
@@ -17,7 +17,6 @@ import type { SrtpCipher } from './srtp-cipher';
 const SEQ_MOD = 0x10000;
 
 export class AeadAesGcmCipher implements SrtpCipher {
-  readonly aeadTagLength = GCM_TAG_LENGTH;
   /** E(K, J0), which masks the tag, comes before the payload's keystream. */
   readonly leadingBlocks = 1;
   readonly aes: AesCounterModeKeystream;

@@ -13,7 +13,6 @@ import type { ProtectionProfile } from './protection-profile';
 import type { SrtpCipher } from './srtp-cipher';
 
 export class AesCmHmacSha1Cipher implements SrtpCipher {
-  readonly aeadTagLength = 0;
   readonly leadingBlocks = 0;
   /** Null for the NULL cipher (RFC 3711 §4.1.3): the context never asks it to encrypt. */
   readonly aes: AesCounterModeKeystream | null;

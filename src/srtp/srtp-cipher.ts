@@ -10,16 +10,14 @@
  *   SRTP:   header | payload | AEAD tag | MKI | HMAC tag
  *   SRTCP:  header | body    | AEAD tag | E||index | MKI | HMAC tag
  *
- * where one of the two tags is empty (`aeadTagLength` is the cipher's; the HMAC tag length is
- * the context's, as UNAUTHENTICATED_SRTP and the 32-bit SRTCP tag change it).
+ * where one of the two tags is empty: the AEAD tag is 16 bytes for GCM (RFC 7714 §8) and empty
+ * otherwise; the HMAC tag's length is the context's (UNAUTHENTICATED_SRTP and the 32-bit SRTCP
+ * tag change it) and empty for GCM. The context computes both once (`TransformSettings`).
  */
 import type { CounterModeLayout, KeystreamAhead } from './keystream-ahead';
 import type { PacketFrame } from './packet-frame';
 
 export interface SrtpCipher extends CounterModeLayout {
-  /** Tag bytes between the body and the MKI: 16 for AEAD (RFC 7714 §8), 0 when an HMAC tag follows the MKI. */
-  readonly aeadTagLength: number;
-
   /**
    * Encrypt the frame's body in place in `buf` (when `frame.encrypt`) and write the tag.
    * The E||index word and the MKI are already in place.
