@@ -109,8 +109,9 @@ export class KeystreamAhead {
       fillCounterBlocks(cb, cbWords, p * blocks * BLOCK, first, blocks);
     }
     const computed = aes.encryptBlocks(cb);
-    cb.fill(0); // the blocks carry the session salt
-    spent?.fill(0);
+    // The counter blocks carry the session salt, the spent buffer's tail old keystream.
+    if (spent !== null) spent.fill(0);
+    if (cb.buffer !== spent?.buffer) cb.fill(0);
     this.computed = computed;
     this.computedWords = (computed.byteOffset & 3) === 0 ? new Int32Array(computed.buffer, 0, computed.buffer.byteLength >>> 2) : null;
     this.layout = layout;
