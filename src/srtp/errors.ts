@@ -1,5 +1,5 @@
 /**
- * Typed errors for the control side of the SRTP engine (STYLE habit 6: control plane throws,
+ * Typed errors for the control side of the SRTP engine (the control plane throws,
  * data plane counts). Packet-path failures are never thrown; see `SrtpStatus`.
  * Messages never carry key material.
  */
