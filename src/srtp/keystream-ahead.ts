@@ -22,6 +22,8 @@ const BLOCK = 16;
 const AHEAD_BYTES = 4096;
 /** Large (video) packets still get several packets' keystream per node:crypto call. */
 const MIN_AHEAD_PACKETS = 8;
+/** What `buffer` points at when nothing is located (zero length: holds nothing). */
+const EMPTY = new Uint8Array(0);
 
 /** What the keystream computer needs from a cipher: its block function and counter layout. */
 export interface CounterModeLayout {
@@ -46,7 +48,7 @@ export class KeystreamAhead {
   private computedWords: Int32Array | null = null;
   private readonly first = new Uint8Array(BLOCK);
   /** After `locate`: the buffer and offset holding the packet's keystream (leading blocks first). */
-  buffer: Uint8Array = new Uint8Array(0);
+  buffer: Uint8Array = EMPTY;
   offset = 0;
   /** After `locate`: an Int32Array over all of `buffer`'s memory, or null (then use bytes). */
   words: Int32Array | null = null;
@@ -121,6 +123,21 @@ export class KeystreamAhead {
     this.blocks = blocks;
   }
 
+  /**
+   * Forget the computed range but keep its (zeroed) buffer for the next refill's counter blocks:
+   * the scratch stream of unknown SSRCs is reset for every such packet, and a flood of forged
+   * ones must not cost an allocation each.
+   */
+  reset(): void {
+    this.computed?.fill(0);
+    this.layout = null;
+    this.base = -1;
+    this.count = 0;
+    this.blocks = 0;
+    this.words = null;
+    this.buffer = EMPTY;
+  }
+
   wipe(): void {
     this.computed?.fill(0);
     this.computed = null;
@@ -131,6 +148,6 @@ export class KeystreamAhead {
     this.count = 0;
     this.blocks = 0;
     this.first.fill(0);
-    this.buffer = new Uint8Array(0);
+    this.buffer = EMPTY;
   }
 }

@@ -48,7 +48,7 @@ export class StreamState {
     this.rollover.set(roc);
     this.replay.reset();
     this.srtcpIndex = 0;
-    this.ahead.wipe();
+    this.ahead.reset();
   }
 
   wipe(): void {
