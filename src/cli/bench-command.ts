@@ -11,6 +11,7 @@ import type { SrtpBenchResults } from '../bench/bench-results';
 import { renderReport } from '../bench/report-writer';
 import { summarizeProfileFile } from '../bench/profile-summary';
 import { registerRelayBenchCommand } from '../bench/relay/relay-bench-command';
+import { registerMicroBenchCommand } from '../bench/micro/micro-bench-command';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -57,6 +58,7 @@ function opList(v: string): BenchOp[] {
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('benchmarks (never part of npm test)');
   registerRelayBenchCommand(bench);
+  registerMicroBenchCommand(bench);
   bench
     .command('srtp')
     .description('SRTP protect/unprotect packets per second per suite and payload size; writes bench-results/<timestamp>/ and BENCHMARKS.md')

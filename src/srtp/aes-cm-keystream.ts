@@ -1,13 +1,18 @@
 /**
- * AES counter mode keystream for SRTP (RFC 3711 §4.1.1; RFC 6188 for AES-192/256).
+ * The AES block function of one session key, used as a counter-mode keystream generator for
+ * SRTP (RFC 3711 §4.1.1; RFC 6188 for AES-192/256), for AES-GCM (RFC 7714) and for the key
+ * derivation PRF (RFC 3711 §4.3.3).
  *
  * node:crypto cannot restart a CTR cipher at a new IV without creating a new cipher object
  * (~3.5 us). Instead one AES-ECB cipher object per session key is kept and fed the counter
  * blocks directly: ECB of (IV + i) is exactly the CTR keystream.
  */
 import { createCipheriv, type Cipher } from 'node:crypto';
+import { fillCounterBlocks } from './counter-blocks';
 
 const BLOCK = 16;
+/** Counter blocks kept for one-packet keystreams: a 1500-byte packet's worth. */
+const INITIAL_BLOCKS = 96;
 
 function ecbAlgorithm(keyLength: number): string {
   switch (keyLength) {
@@ -20,29 +25,19 @@ function ecbAlgorithm(keyLength: number): string {
 
 export class AesCounterModeKeystream {
   private ecb: Cipher | null;
+  /** This key's counter-block scratch for one-packet keystreams; zeroed after each use. */
   private counterBlocks: Buffer;
+  private counterWords: Int32Array;
   /** Views of `counterBlocks` by block count, so feeding n blocks creates no new view. */
-  private views: Buffer[];
-  /** The 16-byte initial counter block; callers fill it before each `xor`. */
+  private views: Buffer[] = [];
+  /** The 16-byte initial counter block of `keystream` (RFC 3711 §4.1.1 IV; the KDF's x). */
   readonly iv = new Uint8Array(BLOCK);
 
   constructor(key: Uint8Array) {
     this.ecb = createCipheriv(ecbAlgorithm(key.length), key, null);
     this.ecb.setAutoPadding(false);
-    this.counterBlocks = Buffer.alloc(BLOCK * 96);
-    this.views = [];
-  }
-
-  /**
-   * XOR `data[start..end)` in place with the keystream starting at `iv`. The counter is the
-   * low 16 bits of the block (RFC 3711 §4.1.1: at most 2^16 blocks per packet).
-   */
-  xor(data: Uint8Array, start: number, end: number): void {
-    const length = end - start;
-    if (length <= 0 || this.ecb === null) return;
-    const blocks = (length + BLOCK - 1) >>> 4;
-    const keystream = this.ecb.update(this.fillCounterBlocks(blocks));
-    for (let i = 0; i < length; i++) data[start + i] ^= keystream[i];
+    this.counterBlocks = Buffer.alloc(BLOCK * INITIAL_BLOCKS);
+    this.counterWords = new Int32Array(this.counterBlocks.buffer, 0, this.counterBlocks.buffer.byteLength >>> 2);
   }
 
   /** AES-ECB of prepared counter blocks (a multiple of 16 bytes): their keystream, in one call. */
@@ -51,33 +46,30 @@ export class AesCounterModeKeystream {
     return this.ecb.update(counterBlocks);
   }
 
-  /** Write the keystream for `length` bytes into `out` (used by the KDF and tests). */
-  keystream(out: Uint8Array, length: number): void {
-    out.fill(0, 0, length);
-    this.xor(out, 0, length);
-  }
-
-  private fillCounterBlocks(blocks: number): Buffer {
+  /** Keystream of `blocks` blocks from the counter block `first` (a new buffer from node:crypto). */
+  keystreamFrom(first: Uint8Array, blocks: number): Buffer {
     if (blocks * BLOCK > this.counterBlocks.length) {
       this.counterBlocks = Buffer.alloc(blocks * BLOCK);
+      this.counterWords = new Int32Array(this.counterBlocks.buffer, 0, this.counterBlocks.buffer.byteLength >>> 2);
       this.views = [];
-    }
-    const cb = this.counterBlocks;
-    const iv = this.iv;
-    const base = (iv[14] << 8) | iv[15];
-    for (let b = 0; b < blocks; b++) {
-      const o = b * BLOCK;
-      for (let i = 0; i < 14; i++) cb[o + i] = iv[i];
-      const counter = (base + b) & 0xffff;
-      cb[o + 14] = counter >>> 8;
-      cb[o + 15] = counter & 0xff;
     }
     let view = this.views[blocks];
     if (view === undefined) {
-      view = cb.subarray(0, blocks * BLOCK);
+      view = this.counterBlocks.subarray(0, blocks * BLOCK);
       this.views[blocks] = view;
     }
-    return view;
+    fillCounterBlocks(view, this.counterWords, 0, first, blocks);
+    const ks = this.encryptBlocks(view);
+    view.fill(0); // the blocks carry the session salt
+    return ks;
+  }
+
+  /** Write the keystream from `iv` for `length` bytes into `out` (the KDF and tests use it). */
+  keystream(out: Uint8Array, length: number): void {
+    if (length <= 0) return;
+    const ks = this.keystreamFrom(this.iv, (length + BLOCK - 1) >>> 4);
+    for (let i = 0; i < length; i++) out[i] = ks[i];
+    ks.fill(0);
   }
 
   wipe(): void {

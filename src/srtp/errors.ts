@@ -1,5 +1,5 @@
 /**
- * Typed errors for the control side of the SRTP engine (STYLE habit 6: control plane throws,
+ * Typed errors for the control side of the SRTP engine (the control plane throws,
  * data plane counts). Packet-path failures are never thrown; see `SrtpStatus`.
  * Messages never carry key material.
  */
@@ -18,7 +18,11 @@ export enum SrtpErrorCode {
   BadOption = 'SRTP_ERR_BAD_OPTION',
   NoKeys = 'SRTP_ERR_NO_KEYS',
   Closed = 'SRTP_ERR_CLOSED',
-  /** Raised only by the throwing convenience wrappers, carrying the packet status. */
+  /**
+   * Never thrown by the engine: its packet methods return an SrtpStatus instead. Reserved for a
+   * caller that turns a rejected packet into a control-plane error (the HTTP layer maps it to
+   * 400); today no caller does.
+   */
   PacketRejected = 'SRTP_ERR_PACKET_REJECTED',
 }
 

@@ -1,11 +1,12 @@
 /**
  * One master key of a context with its usage counters (RFC 3711 §9.2) and, when the key
- * derivation rate is 0, its session crypto derived once (RFC 3711 §4.3).
+ * derivation rate is 0, its SRTP and SRTCP ciphers with session keys derived once (RFC 3711 §4.3).
  */
 import { checkMasterKeyLengths, deriveSessionKeys } from './key-derivation';
 import { SrtpError, SrtpErrorCode } from './errors';
 import type { ProtectionProfile } from './protection-profile';
-import { SessionCrypto } from './session-crypto';
+import type { SrtpCipher } from './srtp-cipher';
+import { createSrtpCipher } from './srtp-cipher-factory';
 import type { MasterKeyInput } from './srtp-context-options';
 
 /** RFC 3711 §9.2: at most 2^48 SRTP packets and 2^31 SRTCP packets per master key. */
@@ -25,9 +26,9 @@ export class MasterKey {
   srtcpUsed = 0;
   private key: Uint8Array;
   private salt: Uint8Array;
-  /** Session crypto for kdr = 0; null when keys are derived per packet index. */
-  srtp: SessionCrypto | null = null;
-  srtcp: SessionCrypto | null = null;
+  /** Ciphers for kdr = 0; null when session keys are derived per packet index. */
+  srtp: SrtpCipher | null = null;
+  srtcp: SrtpCipher | null = null;
 
   constructor(profile: ProtectionProfile, input: MasterKeyInput, keyIndex: number, mkiLength: number, kdr: number, softLimitMargin: number | undefined) {
     checkMasterKeyLengths(profile, input.key, input.salt);
@@ -54,19 +55,19 @@ export class MasterKey {
     this.salt = Uint8Array.from(input.salt);
     if (kdr === 0) {
       const derived = deriveSessionKeys(profile, this.key, this.salt);
-      this.srtp = new SessionCrypto(profile, derived.srtp);
-      this.srtcp = new SessionCrypto(profile, derived.srtcp);
+      this.srtp = createSrtpCipher(profile, derived.srtp);
+      this.srtcp = createSrtpCipher(profile, derived.srtcp);
     }
   }
 
-  /** Session crypto for a key derivation rate != 0, at an SRTP index and SRTCP index. */
-  deriveAt(profile: ProtectionProfile, kdr: number, srtpIndex: number, srtcpIndex: number, rtcp: boolean): SessionCrypto {
+  /** The cipher for a key derivation rate != 0, at an SRTP index or SRTCP index. */
+  deriveAt(profile: ProtectionProfile, kdr: number, srtpIndex: number, srtcpIndex: number, rtcp: boolean): SrtpCipher {
     const derived = deriveSessionKeys(profile, this.key, this.salt, kdr, srtpIndex, srtcpIndex);
     const other = rtcp ? derived.srtp : derived.srtcp;
     other.encryptionKey.fill(0);
     other.authenticationKey.fill(0);
     other.salt.fill(0);
-    return new SessionCrypto(profile, rtcp ? derived.srtcp : derived.srtp);
+    return createSrtpCipher(profile, rtcp ? derived.srtcp : derived.srtp);
   }
 
   /** True when `buf[offset..offset+mki.length)` is this key's MKI. */

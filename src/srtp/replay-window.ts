@@ -1,9 +1,34 @@
 /**
  * Sliding replay window over packet indexes (RFC 3711 §3.3.2). Bit k of the mask stands for
- * index `highest - k`. `check` never changes state; `commit` is called only after the packet's
- * tag verified (check -> authenticate -> commit), so a forged packet moves nothing.
+ * index `highest - k`.
+ *
+ * Check -> authenticate -> accept, in the types (as pion/transport's replay detector returns
+ * its accept step): `check` never changes state and returns a verdict; only an accepted
+ * verdict (`AcceptedIndex`) can be passed to `accept`, which the transforms call after the
+ * packet's tag verified, so a forged packet moves nothing. Verdicts are branded numbers, not
+ * objects: checking a packet allocates nothing.
  */
 import { SrtpStatus } from './srtp-status';
+
+declare const acceptedBrand: unique symbol;
+declare const rejectedBrand: unique symbol;
+/** A packet index that `check` found new (>= 0); the only thing `accept` and ROC commits take. */
+export type AcceptedIndex = number & { readonly [acceptedBrand]: true };
+/** A refused index: the negated SrtpStatus (Replayed or TooOld). */
+export type ReplayRejection = number & { readonly [rejectedBrand]: true };
+export type ReplayVerdict = AcceptedIndex | ReplayRejection;
+
+export function isAccepted(verdict: ReplayVerdict): verdict is AcceptedIndex {
+  return verdict >= 0;
+}
+
+/** The status a rejected verdict stands for. */
+export function rejectionStatus(verdict: ReplayRejection): SrtpStatus {
+  return -verdict as SrtpStatus;
+}
+
+const REPLAYED = -SrtpStatus.Replayed as ReplayRejection;
+const TOO_OLD = -SrtpStatus.TooOld as ReplayRejection;
 
 export const DEFAULT_REPLAY_WINDOW = 128;
 export const MIN_REPLAY_WINDOW = 64;
@@ -24,14 +49,16 @@ export class ReplayWindow {
     return this.highestIndex;
   }
 
-  check(index: number): SrtpStatus {
-    if (index > this.highestIndex) return SrtpStatus.Ok;
+  /** Whether `index` (>= 0) is new: accepted, or rejected as replayed or behind the window. */
+  check(index: number): ReplayVerdict {
+    if (index > this.highestIndex) return index as AcceptedIndex;
     const delta = this.highestIndex - index;
-    if (delta >= this.size) return SrtpStatus.TooOld;
-    return (this.mask[delta >>> 5] & (1 << (delta & 31))) !== 0 ? SrtpStatus.Replayed : SrtpStatus.Ok;
+    if (delta >= this.size) return TOO_OLD;
+    return (this.mask[delta >>> 5] & (1 << (delta & 31))) !== 0 ? REPLAYED : index as AcceptedIndex;
   }
 
-  commit(index: number): void {
+  /** Mark an accepted index seen; call only once its packet authenticated (or was protected). */
+  accept(index: AcceptedIndex): void {
     if (index > this.highestIndex) {
       const shift = this.highestIndex < 0 ? this.size : index - this.highestIndex;
       this.shiftUp(shift);

@@ -6,6 +6,7 @@
  * is impossible (it would be negative), so the guess is ROC 0, as libsrtp does; this keeps
  * a stream that starts high in the sequence space from rejecting its own first packets.
  */
+import type { AcceptedIndex } from './replay-window';
 
 const SEQ_MOD = 0x10000;
 const SEQ_HALF = 0x8000;
@@ -41,8 +42,11 @@ export class RolloverState {
     return v * SEQ_MOD + seq;
   }
 
-  /** Commit an authenticated packet's index: advance ROC/s_l only forwards (Appendix A). */
-  commit(index: number): void {
+  /**
+   * Commit an authenticated packet's index: advance ROC/s_l only forwards (Appendix A). Takes
+   * the replay window's verdict, so an index is committed only after it was checked.
+   */
+  commit(index: AcceptedIndex): void {
     const roc = Math.floor(index / SEQ_MOD);
     const seq = index - roc * SEQ_MOD;
     if (!this.started) {

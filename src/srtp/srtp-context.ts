@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
+import { GCM_TAG_LENGTH } from './aes-gcm-aead';
 import { SrtpError, SrtpErrorCode } from './errors';
 import { KeyRing } from './key-ring';
 import { validateKdr } from './key-derivation';
@@ -17,6 +18,7 @@ import type { KeyLimitEvent, KeyUsage, MasterKeyInput, SrtpContextOptions } from
 import { SrtpStatus } from './srtp-status';
 import { SrtpTransform } from './srtp-transform';
 import { PacketResult, type TransformSettings } from './transform-common';
+import { WordViews } from './word-xor';
 
 export interface SrtpContextEvents {
   keysoftlimit: [KeyLimitEvent];
@@ -45,6 +47,8 @@ export class SrtpContext extends EventEmitter {
   readonly profile: ProtectionProfile;
   private readonly ring: KeyRing;
   private readonly result = new PacketResult();
+  /** Word views over this context's output buffers (word-xor.ts); no state is shared between contexts. */
+  private readonly views = new WordViews();
   private readonly rtp: SrtpTransform;
   private readonly rtcp: SrtcpTransform;
   private closed = false;
@@ -59,15 +63,20 @@ export class SrtpContext extends EventEmitter {
     if (this.profile.aead && (!encryptSrtp || !authenticateSrtp)) {
       throw new SrtpError(SrtpErrorCode.BadOption, `${this.profile.name} always encrypts and authenticates RTP (RFC 7714); UNENCRYPTED_SRTP / UNAUTHENTICATED_SRTP do not apply`);
     }
+    const aead = this.profile.aead;
+    const encrypts = this.profile.cipher !== 'null';
+    const srtcpTag = srtcpTagLength(this.profile, options.srtcpTagLength);
     const settings: TransformSettings = {
       profile: this.profile,
       ring: null as unknown as KeyRing,
       kdr,
       result: this.result,
-      srtpTagLength: authenticateSrtp ? this.profile.srtpTagLength : 0,
-      srtcpTagLength: srtcpTagLength(this.profile, options.srtcpTagLength),
-      encryptSrtp,
-      encryptSrtcp: options.encryptSrtcp ?? true,
+      views: this.views,
+      aeadTagLength: aead ? GCM_TAG_LENGTH : 0,
+      srtpTagLength: aead || !authenticateSrtp ? 0 : this.profile.srtpTagLength,
+      srtcpTagLength: aead ? 0 : srtcpTag,
+      encryptSrtp: encryptSrtp && encrypts,
+      encryptSrtcp: (options.encryptSrtcp ?? true) && encrypts,
       replayWindow: windowSize(options.replayWindow, 'replayWindow'),
       srtcpReplayWindow: windowSize(options.srtcpReplayWindow, 'srtcpReplayWindow'),
     };
@@ -143,7 +152,8 @@ export class SrtpContext extends EventEmitter {
 
   /**
    * Set the ROC of an SSRC (RFC 3711 §3.3.1: late joiners and rekeys carry it in signaling).
-   * The next packet of that SSRC sets s_l. Applies to the inbound stream unless told otherwise.
+   * The next packet of that SSRC sets s_l, and the stream's replay window starts afresh.
+   * Applies to both the inbound and the outbound stream unless `direction` names one.
    */
   setRoc(ssrc: number, roc: number, direction: 'inbound' | 'outbound' | 'both' = 'both'): void {
     this.assertOpen();
@@ -173,10 +183,11 @@ export class SrtpContext extends EventEmitter {
     this.rtp.wipe();
     this.rtcp.wipe();
     this.ring.wipe();
+    this.views.clear();
     this.removeAllListeners();
   }
 
-  /** Never expose key material through JSON or inspection (STYLE habit 7). */
+  /** Never expose key material through JSON or inspection: keys are secrets (docs/keys.md). */
   toJSON(): Record<string, unknown> {
     return { profile: this.profile.name, keys: this.ring.keys.length, mkiLength: this.ring.mkiLength, closed: this.closed };
   }

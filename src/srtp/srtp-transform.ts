@@ -1,19 +1,22 @@
 /**
  * SRTP (RTP) protect, unprotect and verify for one context (RFC 3711 §3.3, §4; RFC 7714 §8).
  *
- * Every path is check -> authenticate -> commit: the replay window, ROC and key usage change
- * only after the tag verified (or, when protecting, after the packet was built). Results are
- * SrtpStatus codes; nothing here throws or allocates in steady state when the caller gives an
- * output buffer (GCM aside: node:crypto's AEAD needs a cipher object per packet).
+ * Every path is check -> authenticate -> commit: the replay window hands out an accepted index
+ * (replay-window.ts) that only `commit` takes, after the tag verified (or, when protecting,
+ * after the packet was built); ROC, replay window and key usage move there and nowhere else.
+ * The cipher family (srtp-cipher.ts) does the cryptography; this file lays packets out.
+ * Results are SrtpStatus codes; nothing here throws, and with a caller-supplied output buffer
+ * nothing allocates per packet, for every profile (AES-GCM too: it is built from the reused
+ * AES object and GHASH tables, not a node:crypto cipher per packet).
  */
 import { rtpHeaderLength, rtpSequenceNumber, rtpSsrc, RTP_FIXED_HEADER_LENGTH } from '../rtp/rtp-header';
 import { copyBytes, copyPacketPrefix } from './byte-copy';
-import { GCM_TAG_LENGTH } from './aes-gcm-aead';
-import { constantTimeEqual } from './hmac-sha1';
+import type { MasterKey } from './master-key';
+import { PacketFrame } from './packet-frame';
+import { isAccepted, rejectionStatus, type AcceptedIndex } from './replay-window';
 import { SrtpStatus } from './srtp-status';
 import { StreamState } from './stream-state';
-import { sessionCryptoFor, writeTagPrefix, type TransformSettings } from './transform-common';
-import { xorInPlace } from './word-xor';
+import { cipherFor, type TransformSettings } from './transform-common';
 
 const SEQ_MOD = 0x10000;
 
@@ -23,15 +26,16 @@ export class SrtpTransform {
   private readonly inbound = new Map<number, StreamState>();
   /** Stands in for an inbound SSRC not seen yet, so a rejected packet creates no state. */
   private readonly scratch: StreamState;
+  private readonly frame = new PacketFrame();
 
   constructor(settings: TransformSettings) {
     this.s = settings;
-    this.scratch = new StreamState(0, 0, settings.replayWindow);
+    this.scratch = new StreamState(0, 0, settings.replayWindow, settings.views);
   }
 
-  /** Bytes protect adds to a packet: the tag (AEAD tag for GCM) and the MKI. */
+  /** Bytes protect adds to a packet: the AEAD or HMAC tag, and the MKI. */
   get overhead(): number {
-    return this.s.srtpTagLength + this.s.ring.mkiLength;
+    return this.s.aeadTagLength + this.s.ring.mkiLength + this.s.srtpTagLength;
   }
 
   protect(input: Uint8Array, length: number, out: Uint8Array | undefined): SrtpStatus {
@@ -43,43 +47,27 @@ export class SrtpTransform {
     const ssrc = rtpSsrc(input);
     let state = this.outbound.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, 0, s.replayWindow);
+      state = new StreamState(ssrc, 0, s.replayWindow, s.views);
       this.outbound.set(ssrc, state);
     }
     const index = state.rollover.estimate(rtpSequenceNumber(input));
     if (index < 0) return SrtpStatus.KeyExpired;
     // Never reuse (key, SSRC, index): a repeated or stale index is refused on the way out too.
-    const replay = state.replay.check(index);
-    if (replay !== SrtpStatus.Ok) return replay;
+    const verdict = state.replay.check(index);
+    if (!isAccepted(verdict)) return rejectionStatus(verdict);
 
     const mkiLength = s.ring.mkiLength;
-    const total = length + s.srtpTagLength + mkiLength;
+    const mkiAt = length + s.aeadTagLength;
+    const total = mkiAt + mkiLength + s.srtpTagLength;
     const dst = out ?? Buffer.allocUnsafe(total);
     if (dst.length < total) return SrtpStatus.OutputTooSmall;
-    const crypto = sessionCryptoFor(s, state, key, index, false);
+    const cipher = cipherFor(s, state, key, index, false);
+    copyPacketPrefix(input, dst, length);
+    if (key.mki !== null) copyBytes(key.mki, 0, dst, mkiAt, mkiLength);
     const roc = Math.floor(index / SEQ_MOD);
-
-    const ahead = state.ahead;
-    if (crypto.gcm !== null) {
-      copyPacketPrefix(input, dst, length);
-      ahead.locate(crypto, ssrc, index, length - headerLength);
-      crypto.gcm.seal(dst, headerLength, length, dst, 0, headerLength, null, ahead.buffer, ahead.offset, ahead.words);
-      if (key.mki !== null) copyBytes(key.mki, 0, dst, length + GCM_TAG_LENGTH, mkiLength);
-    } else {
-      copyPacketPrefix(input, dst, length);
-      if (crypto.keystream !== null && s.encryptSrtp) {
-        ahead.locate(crypto, ssrc, index, length - headerLength);
-        xorInPlace(dst, headerLength, length - headerLength, ahead.buffer, ahead.offset, ahead.words);
-      }
-      if (key.mki !== null) copyBytes(key.mki, 0, dst, length, mkiLength);
-      if (s.srtpTagLength > 0 && crypto.hmac !== null) {
-        // RFC 3711 §4.2: the tag covers header and encrypted payload, then the ROC; not the MKI.
-        writeTagPrefix(crypto.hmac.compute(dst, 0, length, true, roc), dst, length + mkiLength, s.srtpTagLength);
-      }
-    }
-    state.rollover.commit(index);
-    state.replay.commit(index);
-    s.ring.countSrtp(key);
+    this.frame.rtp(ssrc, index, roc, headerLength, length, s.encryptSrtp, mkiAt + mkiLength, s.srtpTagLength);
+    cipher.protect(dst, this.frame, state.ahead);
+    this.commit(state, key, verdict);
     s.result.output = dst;
     s.result.length = total;
     return SrtpStatus.Ok;
@@ -92,11 +80,10 @@ export class SrtpTransform {
     if (headerLength < 0) return length < RTP_FIXED_HEADER_LENGTH ? SrtpStatus.TooShort : SrtpStatus.Malformed;
     const mkiLength = s.ring.mkiLength;
     const tagLength = s.srtpTagLength;
-    const payloadEnd = length - tagLength - mkiLength;
+    const mkiAt = length - tagLength - mkiLength;
+    const payloadEnd = mkiAt - s.aeadTagLength;
     if (payloadEnd < headerLength) return SrtpStatus.TooShort;
-    const isGcm = s.profile.aead;
-    // MKI position: before the HMAC tag (RFC 3711 §3.1), after the AEAD tag (RFC 7714 §8).
-    const key = s.ring.find(input, isGcm ? length - mkiLength : payloadEnd);
+    const key = s.ring.find(input, mkiAt);
     if (key === null) return SrtpStatus.UnknownMki;
     if (key.srtpUsed >= key.srtpLifetime) return SrtpStatus.KeyExpired;
 
@@ -109,56 +96,27 @@ export class SrtpTransform {
     }
     const index = state.rollover.estimate(rtpSequenceNumber(input));
     if (index < 0) return SrtpStatus.TooOld;
-    const replay = state.replay.check(index);
-    if (replay !== SrtpStatus.Ok) return replay;
-    const crypto = sessionCryptoFor(s, state, key, index, false);
-    const roc = Math.floor(index / SEQ_MOD);
-    const plainLength = payloadEnd;
+    const verdict = state.replay.check(index);
+    if (!isAccepted(verdict)) return rejectionStatus(verdict);
+    const cipher = cipherFor(s, state, key, index, false);
 
-    let dst: Uint8Array = input;
+    let dst: Uint8Array | null = null;
     if (!verifyOnly) {
-      dst = out ?? Buffer.allocUnsafe(plainLength);
-      if (dst.length < plainLength) return SrtpStatus.OutputTooSmall;
+      dst = out ?? Buffer.allocUnsafe(payloadEnd);
+      if (dst.length < payloadEnd) return SrtpStatus.OutputTooSmall;
+      copyPacketPrefix(input, dst, payloadEnd);
     }
-
-    const ahead = state.ahead;
-    if (crypto.gcm !== null) {
-      // RFC 7714 §8: the tag is checked before anything is decrypted.
-      ahead.locate(crypto, ssrc, index, payloadEnd - headerLength);
-      // Decrypt in the output: copy first (one native copy), then verify and decrypt in place.
-      const buf = verifyOnly ? input : dst;
-      if (!verifyOnly) copyPacketPrefix(input, dst, payloadEnd);
-      if (!crypto.gcm.open(buf, headerLength, payloadEnd, input, payloadEnd, buf, 0, headerLength, null, !verifyOnly, ahead.buffer, ahead.offset, ahead.words)) {
-        return SrtpStatus.AuthFailed;
-      }
-    } else {
-      if (tagLength > 0 && crypto.hmac !== null) {
-        const digest = crypto.hmac.compute(input, 0, payloadEnd, true, roc);
-        if (!constantTimeEqual(digest, 0, input, length - tagLength, tagLength)) return SrtpStatus.AuthFailed;
-      }
-      if (!verifyOnly) {
-        copyPacketPrefix(input, dst, payloadEnd);
-        if (crypto.keystream !== null && s.encryptSrtp) {
-          ahead.locate(crypto, ssrc, index, payloadEnd - headerLength);
-          xorInPlace(dst, headerLength, payloadEnd - headerLength, ahead.buffer, ahead.offset, ahead.words);
-        }
-      }
-    }
+    const roc = Math.floor(index / SEQ_MOD);
+    this.frame.rtp(ssrc, index, roc, headerLength, payloadEnd, s.encryptSrtp, length - tagLength, tagLength);
+    if (!cipher.unprotect(input, dst, this.frame, state.ahead)) return SrtpStatus.AuthFailed;
 
     if (!known) {
-      state = StreamState.promote(this.scratch, s.replayWindow);
+      state = StreamState.promote(this.scratch, s.replayWindow, s.views);
       this.inbound.set(ssrc, state);
     }
-    state.rollover.commit(index);
-    state.replay.commit(index);
-    s.ring.countSrtp(key);
-    if (!verifyOnly) {
-      s.result.output = dst;
-      s.result.length = plainLength;
-    } else {
-      s.result.output = input;
-      s.result.length = length;
-    }
+    this.commit(state, key, verdict);
+    s.result.output = dst ?? input;
+    s.result.length = dst === null ? length : payloadEnd;
     return SrtpStatus.Ok;
   }
 
@@ -171,7 +129,7 @@ export class SrtpTransform {
     const map = direction === 'inbound' ? this.inbound : this.outbound;
     let state = map.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, roc, this.s.replayWindow);
+      state = new StreamState(ssrc, roc, this.s.replayWindow, this.s.views);
       map.set(ssrc, state);
     }
     state.rollover.set(roc);
@@ -190,4 +148,10 @@ export class SrtpTransform {
     this.outbound.clear();
   }
 
+  /** The commit step: ROC, replay window and key usage, for a packet that authenticated (or was built). */
+  private commit(state: StreamState, key: MasterKey, index: AcceptedIndex): void {
+    state.rollover.commit(index);
+    state.replay.accept(index);
+    this.s.ring.countSrtp(key);
+  }
 }

@@ -2,7 +2,8 @@
 import { KeystreamAhead } from './keystream-ahead';
 import { ReplayWindow } from './replay-window';
 import { RolloverState } from './rollover-counter';
-import type { SessionCrypto } from './session-crypto';
+import type { SrtpCipher } from './srtp-cipher';
+import type { WordViews } from './word-xor';
 
 export class StreamState {
   readonly ssrc: number;
@@ -11,29 +12,30 @@ export class StreamState {
   readonly replay: ReplayWindow;
   /** SRTCP sender only: last SRTCP index used (RFC 3711 §3.4; libsrtp's first packet is 1). */
   srtcpIndex = 0;
-  /** Key derivation rate != 0: session crypto cached for (keyIndex, r). */
-  kdrCrypto: SessionCrypto | null = null;
+  /** Key derivation rate != 0: cipher derived for (keyIndex, r), cached here. */
+  kdrCipher: SrtpCipher | null = null;
   kdrKeyIndex = -1;
   kdrR = -1;
   /** AES keystream for the next indexes of this stream. */
-  ahead = new KeystreamAhead();
+  ahead: KeystreamAhead;
 
-  constructor(ssrc: number, roc: number, windowSize: number) {
+  constructor(ssrc: number, roc: number, windowSize: number, views: WordViews) {
     this.ssrc = ssrc;
     this.rollover = new RolloverState(roc);
     this.replay = new ReplayWindow(windowSize);
+    this.ahead = new KeystreamAhead(views);
   }
 
   /**
    * A new stream for the scratch state's SSRC, once that SSRC's first packet authenticated:
-   * it takes the scratch's derived keys and computed keystream, so no work is repeated.
+   * it takes the scratch's derived cipher and computed keystream, so no work is repeated.
    */
-  static promote(scratch: StreamState, windowSize: number): StreamState {
-    const state = new StreamState(scratch.ssrc, scratch.rollover.roc, windowSize);
-    state.kdrCrypto = scratch.kdrCrypto;
+  static promote(scratch: StreamState, windowSize: number, views: WordViews): StreamState {
+    const state = new StreamState(scratch.ssrc, scratch.rollover.roc, windowSize, views);
+    state.kdrCipher = scratch.kdrCipher;
     state.kdrKeyIndex = scratch.kdrKeyIndex;
     state.kdrR = scratch.kdrR;
-    scratch.kdrCrypto = null;
+    scratch.kdrCipher = null;
     const ahead = state.ahead;
     state.ahead = scratch.ahead;
     scratch.ahead = ahead;
@@ -46,12 +48,12 @@ export class StreamState {
     this.rollover.set(roc);
     this.replay.reset();
     this.srtcpIndex = 0;
-    this.ahead.wipe();
+    this.ahead.reset();
   }
 
   wipe(): void {
     this.ahead.wipe();
-    this.kdrCrypto?.wipe();
-    this.kdrCrypto = null;
+    this.kdrCipher?.wipe();
+    this.kdrCipher = null;
   }
 }

@@ -7,39 +7,56 @@
  * packet (a caller's `out`, the relay's scratch buffers, Buffer's shared pool). A buffer gets a
  * view only when it is seen twice in a row, so a fresh buffer per packet never allocates one;
  * until then, and for unaligned data, bytes are used.
+ *
+ * The cache belongs to one SRTP context (`WordViews`), never to the module: contexts share
+ * no state, and a closed context's cache goes with it.
  */
 
 const CACHE = 4;
 
-const buffers: (ArrayBufferLike | null)[] = [null, null, null, null];
-const views: Int32Array[] = [new Int32Array(0), new Int32Array(0), new Int32Array(0), new Int32Array(0)];
-let nextSlot = 0;
-let lastMiss: ArrayBufferLike | null = null;
+export class WordViews {
+  private readonly buffers: (ArrayBufferLike | null)[] = [null, null, null, null];
+  private readonly views: Int32Array[] = [new Int32Array(0), new Int32Array(0), new Int32Array(0), new Int32Array(0)];
+  private nextSlot = 0;
+  private lastMiss: ArrayBufferLike | null = null;
 
-function cachedView(buffer: ArrayBufferLike): Int32Array | null {
-  for (let i = 0; i < CACHE; i++) if (buffers[i] === buffer) return views[i];
-  if (lastMiss !== buffer) {
-    lastMiss = buffer;
-    return null;
+  /** An Int32Array over all of `buffer`, or null the first time a buffer is seen. */
+  viewOf(buffer: ArrayBufferLike): Int32Array | null {
+    const buffers = this.buffers;
+    for (let i = 0; i < CACHE; i++) if (buffers[i] === buffer) return this.views[i];
+    if (this.lastMiss !== buffer) {
+      this.lastMiss = buffer;
+      return null;
+    }
+    const view = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    buffers[this.nextSlot] = buffer;
+    this.views[this.nextSlot] = view;
+    this.nextSlot = (this.nextSlot + 1) % CACHE;
+    this.lastMiss = null;
+    return view;
   }
-  const view = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
-  buffers[nextSlot] = buffer;
-  views[nextSlot] = view;
-  nextSlot = (nextSlot + 1) % CACHE;
-  lastMiss = null;
-  return view;
+
+  /** Forget every buffer (the context closed). */
+  clear(): void {
+    this.buffers.fill(null);
+    this.views.fill(new Int32Array(0));
+    this.lastMiss = null;
+  }
 }
 
 /**
  * buf[start + i] ^= ks[ksOffset + i] for i < length. `ksWords`, when given, is an Int32Array
  * over all of `ks.buffer` (the keystream computed ahead keeps one).
  */
-export function xorInPlace(buf: Uint8Array, start: number, length: number, ks: Uint8Array, ksOffset: number, ksWords: Int32Array | null): void {
+export function xorInPlace(
+  buf: Uint8Array, start: number, length: number,
+  ks: Uint8Array, ksOffset: number, ksWords: Int32Array | null, views: WordViews,
+): void {
   let i = 0;
   const b = buf.byteOffset + start;
   const k = ks.byteOffset + ksOffset;
   if (ksWords !== null && length >= 16 && ((b | k) & 3) === 0) {
-    const bv = cachedView(buf.buffer);
+    const bv = views.viewOf(buf.buffer);
     if (bv !== null) {
       const words = length >>> 2;
       const bo = b >>> 2;
