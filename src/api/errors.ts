@@ -1,5 +1,5 @@
 /**
- * Error catalog of the control API (STYLE habit 7; fastify core's `errors.js` is the model),
+ * Error catalog of the control API (fastify core's `errors.js` is the model),
  * built with the project's one error factory (src/errors): every `API_ERR_*` code once, with its
  * HTTP status and a fixed message. Messages and details never carry key material; `field` names
  * the offending request field (JSON-pointer-like path). `test/integration/api/errors.test.ts`
@@ -47,15 +47,6 @@ export class ApiError extends createErrorClass('ApiError', API_ERRORS) {
 export function withField<T>(field: string, fn: () => T): T {
   try {
     return fn();
-  } catch (err) {
-    markField(err, field);
-    throw err;
-  }
-}
-
-export async function withFieldAsync<T>(field: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
   } catch (err) {
     markField(err, field);
     throw err;

@@ -1,5 +1,5 @@
 /**
- * Error catalog for the call model (STYLE habit 7: control plane throws, with the HTTP status a
+ * Error catalog for the call model (control plane throws, with the HTTP status a
  * front end answers with), built with the project's one error factory (src/errors). One table,
  * kept consistent by `test/unit/call/catalogs.test.ts`: every code is `CALL_ERR_*`, every entry
  * has a status and a message, and every code is raised somewhere under `src/call`.

@@ -1,5 +1,5 @@
 /**
- * The one error type of the control plane (STYLE habit 7; fastify core's `createError` is the
+ * The one error type of the control plane (fastify core's `createError` is the
  * model): every error a layer throws carries a catalog `code`, the HTTP `statusCode` a front end
  * answers with, a message, and optionally the request `field` at fault and a free-text `detail`.
  * Layers never subclass this directly: `createErrorClass` (create-error.ts) builds each layer's

@@ -1,5 +1,5 @@
 /**
- * Error catalog of the key manager (STYLE habit 7: control plane throws, data plane counts),
+ * Error catalog of the key manager (control plane throws, data plane counts),
  * built with the project's one error factory (src/errors).
  *
  * Every code is listed once, with the HTTP status a front end answers with and a short

@@ -1,5 +1,5 @@
 /**
- * Typed errors of the media relay's control side (STYLE habit 7: control plane throws, data
+ * Typed errors of the media relay's control side (control plane throws, data
  * plane counts), built with the project's one error factory (src/errors). Bad packets are never
  * errors: they increment a per-leg counter. Messages never carry key material.
  */

@@ -1,5 +1,5 @@
 /**
- * Typed errors for the control side of the SRTP engine (STYLE habit 7: control plane throws,
+ * Typed errors for the control side of the SRTP engine (control plane throws,
  * data plane counts), built with the project's one error factory (src/errors). Packet-path
  * failures are never thrown; see `SrtpStatus`. Messages never carry key material.
  */

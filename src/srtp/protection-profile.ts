@@ -1,5 +1,6 @@
 /**
- * SRTP protection profiles as one frozen data table (STYLE habit 2: suites are data).
+ * SRTP protection profiles as one frozen data table: suites are data, and behaviour
+ * differences come from the table, not from branches on a suite.
  *
  * Sources: RFC 3711 §8.2 (AES_CM_128_HMAC_SHA1_80/_32 defaults), RFC 4568 §6.2 (SDES names),
  * RFC 6188 §3-5 (AES-192/256 counter mode), RFC 7714 §12 (AEAD_AES_128/256_GCM),

@@ -176,7 +176,7 @@ export class SrtpContext extends EventEmitter {
     this.removeAllListeners();
   }
 
-  /** Never expose key material through JSON or inspection (STYLE habit 7). */
+  /** Never expose key material through JSON or inspection: keys stay out of logs and snapshots. */
   toJSON(): Record<string, unknown> {
     return { profile: this.profile.name, keys: this.ring.keys.length, mkiLength: this.ring.mkiLength, closed: this.closed };
   }

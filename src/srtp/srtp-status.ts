@@ -1,5 +1,5 @@
 /**
- * Result of a packet operation. The packet path never throws (STYLE habit 6): protect and
+ * Result of a packet operation. The packet path never throws (control plane throws, data plane counts): protect and
  * unprotect return one of these small integers and callers count them per leg.
  */
 export enum SrtpStatus {

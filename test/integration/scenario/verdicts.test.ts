@@ -160,7 +160,7 @@ describe('scenario command verdicts', () => {
       api = await startApiServer({
         listen: { host: '127.0.0.1', port: 0 }, token: 'remote-test-token',
         relay: { portRange: [25500, 25599], bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' },
-        cluster: { securityMode: 'mixed' }, logLevel: 'silent', keyWatchIntervalMs: 0,
+        cluster: { securityMode: 'mixed' }, logLevel: 'silent',
       });
     });
     afterAll(() => api.close());
