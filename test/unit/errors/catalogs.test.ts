@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_ERRORS, ApiError, CONFIG_ERRORS, ConfigError } from '../../../src/api';
+import { BENCH_ERRORS, BenchError, type BenchErrorCode } from '../../../src/bench/bench-errors';
 import { CALL_ERRORS, CallError, type CallErrorCode } from '../../../src/call';
 import { createErrorClass, defineErrorCatalog, type ErrorCatalog, TypedError } from '../../../src/errors';
 import { KEY_ERROR_CATALOG, KeyError, type KeyErrorCode } from '../../../src/keys';
@@ -30,11 +31,12 @@ const LAYERS: readonly Layer[] = [
   { prefix: 'API_ERR_', catalog: API_ERRORS, make: (c) => new ApiError(c as keyof typeof API_ERRORS) },
   { prefix: 'CONFIG_ERR_', catalog: CONFIG_ERRORS, make: () => new ConfigError('m') },
   { prefix: 'SCENARIO_ERR_', catalog: SCENARIO_ERRORS, make: (c) => new ScenarioError(c as ScenarioErrorCode, 'm') },
+  { prefix: 'BENCH_ERR_', catalog: BENCH_ERRORS, make: (c) => new BenchError(c as BenchErrorCode, 'm') },
 ];
 
 const allCodes = new Map<string, number>(LAYERS.flatMap((l) => Object.entries(l.catalog).map(([code, e]) => [code, e.statusCode] as const)));
 /** A code names our layer prefix and ends in a word (not a bare `KEY_ERR_` prefix in prose). */
-const CODE = /\b(?:SRTP|KEY|RELAY|CALL|API|CONFIG|SCENARIO)_ERR_[A-Z0-9_]*[A-Z0-9]\b/g;
+const CODE = /\b(?:SRTP|KEY|RELAY|CALL|API|CONFIG|SCENARIO|BENCH)_ERR_[A-Z0-9_]*[A-Z0-9]\b/g;
 
 function filesUnder(dir: string, ext: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -83,7 +85,7 @@ describe('one error model', () => {
   it('every error code string in src/ is in a catalog', () => {
     const sources = filesUnder(join(ROOT, 'src'), '.ts');
     expect(sources.length).toBeGreaterThan(50);
-    const written = sources.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/['"`]((?:SRTP|KEY|RELAY|CALL|API|CONFIG|SCENARIO)_ERR_[A-Z0-9_]+)['"`]/g)].map((m) => ({ f, code: m[1] })));
+    const written = sources.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/['"`]((?:SRTP|KEY|RELAY|CALL|API|CONFIG|SCENARIO|BENCH)_ERR_[A-Z0-9_]+)['"`]/g)].map((m) => ({ f, code: m[1] })));
     expect(written.length).toBeGreaterThan(100);
     expect(written.filter((w) => !allCodes.has(w.code)).map((w) => `${w.f}: ${w.code}`)).toEqual([]);
   });
