@@ -11,6 +11,8 @@ import { KEY_ERROR_CATALOG, KeyError, KeyErrorCode } from '../../../src/keys';
 import { RELAY_ERRORS, RelayError, RelayErrorCode } from '../../../src/relay';
 import { fromWireError, toWireError } from '../../../src/relay/errors';
 import { SRTP_ERRORS, SrtpError, SrtpErrorCode } from '../../../src/srtp';
+import { relayPortRange } from '../../helpers/port-ranges';
+import { startTestApi } from './helpers';
 
 const apiDir = path.join(__dirname, '../../../src/api');
 const sources = readdirSync(apiDir).filter((f) => f !== 'errors.ts' && f.endsWith('.ts')).map((f) => readFileSync(path.join(apiDir, f), 'utf8')).join('\n');
@@ -71,5 +73,22 @@ describe('API error catalog', () => {
   it('never echoes an untyped error', () => {
     const mapped = toHttpError(new Error('inline:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo='));
     expect(mapped).toEqual({ status: 500, body: { error: { code: 'API_ERR_INTERNAL', message: API_ERRORS.API_ERR_INTERNAL.message } }, internal: true });
+  });
+
+  it('logs an internal error with pino\'s err serializer (type, message, stack) and answers with the fixed message', async () => {
+    const { api, client, logs } = await startTestApi(relayPortRange(10));
+    try {
+      (api.service as unknown as { callCount: () => number }).callCount = () => {
+        throw new TypeError('callCount exploded');
+      };
+      const r = await client.call('GET', '/healthz');
+      expect(r.status).toBe(500);
+      expect(r.body).toEqual({ error: { code: 'API_ERR_INTERNAL', message: API_ERRORS.API_ERR_INTERNAL.message } });
+      const line = logs.lines.map((l) => JSON.parse(l) as { msg?: string; err?: { type?: string; message?: string; stack?: string } }).find((l) => l.msg === 'internal error');
+      expect(line?.err).toMatchObject({ type: 'TypeError', message: 'callCount exploded' });
+      expect(line?.err?.stack).toContain('callCount exploded');
+    } finally {
+      await api.close();
+    }
   });
 });
