@@ -1,5 +1,10 @@
-// Two projects: `unit` (pure functions, vectors, loopback integration) and `interop`
-// (independent implementations: libsrtp, ffmpeg, werift). Both run in `npm test`.
+// Two projects, both run in `npm test`:
+// - `unit`: pure functions, vectors, loopback integration. It installs nothing and builds
+//   nothing (no dist/, no C, no Debian packages), so `jest --selectProjects unit` runs anywhere.
+// - `interop`: independent implementations (libsrtp, ffmpeg, werift), the built CLI and library
+//   (dist/), and the benchmark smoke runs (native-bench C programs, rtpengine). It needs
+//   `npm run build` and `npm run peers` first (`npm test` and `npm run test:interop` do both).
+// Relay port ranges in tests come from test/helpers/port-ranges.ts (one block per jest worker).
 // isolatedModules (set in tsconfig.json) makes ts-jest transpile each file alone: fast, and
 // type errors are the job of `npm run typecheck`, which runs first in `npm test`.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];

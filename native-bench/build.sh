@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the native SRTP benchmarks and the relay load generator into native-bench/build/ with gcc -O2 against Debian's
-# OpenSSL and libsrtp2. Installs gcc, libssl-dev and libsrtp2-dev with apt-get when missing.
+# OpenSSL and libsrtp2. It installs nothing: when gcc, pkg-config, libssl-dev or libsrtp2-dev is
+# missing it says so and names the installer (scripts/install-bench-deps.sh), then exits 1.
 # Usage: native-bench/build.sh [--quiet]
 set -euo pipefail
 
@@ -15,17 +16,8 @@ command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 [[ -f /usr/include/srtp2/srtp.h ]] || missing+=(libsrtp2-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  sudo=""
-  if [[ "$(id -u)" != 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || { echo "native-bench: need root or sudo to install ${missing[*]}" >&2; exit 1; }
-    sudo="sudo"
-  fi
-  if ! $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2; then
-    $sudo apt-get update >&2 || { echo "native-bench: apt-get update failed" >&2; exit 1; }
-    $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
-      || { echo "native-bench: apt-get install ${missing[*]} failed" >&2; exit 1; }
-  fi
+  echo "native-bench: missing ${missing[*]}; install them with: bash scripts/install-bench-deps.sh (as root or with passwordless sudo)" >&2
+  exit 1
 fi
 
 mkdir -p "$out"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs rtpengine (Debian package `rtpengine-daemon`, userspace media relay) for the relay
-# benchmark (`npm run bench:relay`, src/bench/relay/) and its smoke test. The benchmark starts
+# benchmark (`npm run bench:relay`, src/bench/relay/) and its smoke test (through `npm run peers`;
+# the benchmark itself only looks for the binary and names this script when it is missing). The benchmark starts
 # its own rtpengine process in the foreground, userspace only (no kernel module), on loopback;
 # this script never starts or enables the packaged system service.
 #

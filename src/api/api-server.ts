@@ -27,11 +27,6 @@ export interface ApiServerConfig {
   readonly logLevel?: string;
   /** Where pino writes (default stdout). */
   readonly logDestination?: DestinationStream;
-  /**
-   * @deprecated No effect: `keyexpiring` / `keyexpired` now come from the relay's `keylimit`
-   * events, not from polling counters. Still accepted so existing callers keep compiling.
-   */
-  readonly keyWatchIntervalMs?: number;
   readonly version?: string;
   readonly onRoute?: (route: { method: string; url: string }) => void;
 }

@@ -8,6 +8,9 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { ConfigError } from './config-error';
+
+export { ConfigError } from './config-error';
 
 export interface ServeConfig {
   readonly listen: { readonly host: string; readonly port: number };
@@ -36,9 +39,6 @@ export interface ServeFlags {
   readonly logLevel?: string;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'API_ERR_BAD_CONFIG';
-}
 
 function defaultDataDir(): string {
   const home = os.homedir();

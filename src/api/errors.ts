@@ -1,10 +1,13 @@
 /**
- * Error catalog of the control API (STYLE habit 6; fastify core's `errors.js` is the model):
- * every `API_ERR_*` code once, with its HTTP status and a fixed message. Messages and details
- * never carry key material; `field` names the offending request field (JSON-pointer-like path).
- * `test/integration/api/errors.test.ts` keeps the catalog consistent.
+ * Error catalog of the control API (fastify core's `errors.js` is the model),
+ * built with the project's one error factory (src/errors): every `API_ERR_*` code once, with its
+ * HTTP status and a fixed message. Messages and details never carry key material; `field` names
+ * the offending request field (JSON-pointer-like path). `test/integration/api/errors.test.ts`
+ * keeps the catalog consistent.
  */
-export const API_ERRORS = Object.freeze({
+import { createErrorClass, defineErrorCatalog, TypedError } from '../errors';
+
+const API_ERROR_TABLE = {
   API_ERR_UNAUTHORIZED: { statusCode: 401, message: 'missing or wrong bearer token' },
   API_ERR_BAD_REQUEST: { statusCode: 400, message: 'the request does not match the schema' },
   API_ERR_BAD_JSON: { statusCode: 400, message: 'the request body is not valid JSON' },
@@ -28,22 +31,15 @@ export const API_ERRORS = Object.freeze({
   API_ERR_NO_CONFERENCE: { statusCode: 409, message: 'the call has no conference bridge (start an ad hoc conference or create a meet-me first)' },
   API_ERR_SHUTTING_DOWN: { statusCode: 503, message: 'the server is shutting down' },
   API_ERR_INTERNAL: { statusCode: 500, message: 'internal error' },
-} as const);
+} as const;
 
-export type ApiErrorCode = keyof typeof API_ERRORS;
+export type ApiErrorCode = keyof typeof API_ERROR_TABLE;
 
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
-  readonly statusCode: number;
-  readonly field: string | undefined;
+export const API_ERRORS = defineErrorCatalog<ApiErrorCode>('API_ERR_', API_ERROR_TABLE);
 
+export class ApiError extends createErrorClass('ApiError', API_ERRORS) {
   constructor(code: ApiErrorCode, options: { field?: string; detail?: string } = {}) {
-    const entry = API_ERRORS[code];
-    super(options.detail === undefined ? entry.message : `${entry.message}: ${options.detail}`);
-    this.name = 'ApiError';
-    this.code = code;
-    this.statusCode = entry.statusCode;
-    this.field = options.field;
+    super(code, options);
   }
 }
 
@@ -51,15 +47,6 @@ export class ApiError extends Error {
 export function withField<T>(field: string, fn: () => T): T {
   try {
     return fn();
-  } catch (err) {
-    markField(err, field);
-    throw err;
-  }
-}
-
-export async function withFieldAsync<T>(field: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
   } catch (err) {
     markField(err, field);
     throw err;
@@ -80,11 +67,15 @@ function markField(err: unknown, field: string): void {
   }
 }
 
+/**
+ * The request field to name in the reply: an ApiError's own field, else the field a caller marked
+ * (withField, fieldError), else the field a lower layer's error derived itself (a CallError's leg).
+ */
 export function fieldOf(err: unknown): string | undefined {
   if (err instanceof ApiError && err.field !== undefined) return err.field;
   if (err !== null && typeof err === 'object') {
     const f = (err as Record<symbol, unknown>)[FIELD];
     if (typeof f === 'string') return f;
   }
-  return undefined;
+  return err instanceof TypedError ? err.field : undefined;
 }

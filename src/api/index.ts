@@ -5,10 +5,11 @@ export { CallService, type CallServiceOptions, type OperationResult, type HoldRe
 export { type LegRequest, type StreamRequest } from './leg-setup';
 export { EventHub, API_EVENT_TYPES, type ApiEvent, type ApiEventMap, type ApiEventType } from './event-hub';
 export { API_ERRORS, ApiError, type ApiErrorCode } from './errors';
-export { toHttpError, RELAY_ERROR_STATUS, SRTP_ERROR_STATUS, type ErrorBody } from './error-mapping';
+export { toHttpError, type ErrorBody } from './error-mapping';
 export { buildOpenApi, openApiPath } from './openapi';
 export { ROUTES, type RouteSpec } from './routes';
-export { loadConfig, defaultConfig, parseListen, parsePortRange, ConfigError, type ServeConfig, type ServeFlags } from './config';
+export { loadConfig, defaultConfig, parseListen, parsePortRange, type ServeConfig, type ServeFlags } from './config';
+export { CONFIG_ERRORS, ConfigError } from './config-error';
 export { resolveToken, type TokenSource } from './token-store';
 export { planPairs, type Plumbing, type PlumbingView } from './media-plumbing';
 export { parseEndpointSdp, writeSdpFor, type ParsedSdp, type SdpMedia, type SdpTarget } from './sdp-rewrite';

@@ -19,7 +19,7 @@ export async function closeRelayLeg(call: CallRecord, relayId: string, logger: L
   try {
     await call.relay.removeLeg(relayId);
   } catch (err) {
-    logger.warn({ callId: call.id, relayLeg: relayId, err: (err as Error).message }, 'relay leg removal failed');
+    logger.warn({ callId: call.id, relayLeg: relayId, err }, 'relay leg removal failed');
   }
 }
 

@@ -160,7 +160,7 @@ export async function buildServer(options: ApiServerOptions): Promise<FastifyIns
       const mapped = toHttpError(err);
       status = mapped.status;
       body = mapped.body;
-      if (mapped.internal) req.log.error({ errName: err.name, errCode: (err as { code?: unknown }).code, msg: err.message, stack: err.stack }, 'internal error');
+      if (mapped.internal) req.log.error({ err }, 'internal error');
     }
     const code = (body as { error: { code: string } }).error.code;
     if (status < 500) req.log.info({ status, code }, 'request refused');

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ConfigError } from './config-error';
 
 export interface TokenSource {
   readonly token: string;
@@ -36,6 +37,6 @@ export async function resolveToken(options: { env: NodeJS.ProcessEnv; configToke
 }
 
 function checked(token: string, where: string): string {
-  if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) throw new Error(`${where}: the API token needs at least ${MIN_TOKEN_LENGTH} characters and no spaces`);
+  if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) throw new ConfigError(`${where}: the API token needs at least ${MIN_TOKEN_LENGTH} characters and no spaces`);
   return token;
 }

@@ -5,7 +5,7 @@ import type { MachineInfo } from './machine-info';
 import type { ProfileSummary } from './profile-summary';
 import { median, spread } from './stats';
 
-/** DESIGN.md performance targets. */
+/** The SRTP engine's performance targets (BENCHMARKS.md, "Targets"): per suite and size. */
 export const TARGET_VS_OPENSSL = 1 / 3;
 export const TARGET_VS_WERIFT = 5;
 

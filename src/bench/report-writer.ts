@@ -105,7 +105,7 @@ export function renderReport(r: SrtpBenchResults, analysis?: string): string {
   lines.push('- **libsrtp2 (C)**: `native-bench/libsrtp_bench.c` driving Debian\'s libsrtp2 (`srtp_protect`/`srtp_unprotect`, in place; protect includes copying the plaintext into the send buffer).');
   lines.push('- **werift**: werift-rtp `SrtpSession` (only AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM; other suites n/a). Protect reuses one parsed header object; werift has no replay window.');
   lines.push('- **naive node:crypto**: `src/bench/naive-srtp.ts`, a cipher and an HMAC object created per packet, output via `Buffer.concat`.', '');
-  lines.push('## Targets (DESIGN.md)', '');
+  lines.push('## Targets', '');
   lines.push(`srtp-relay must reach at least ${fmtRatio(TARGET_VS_OPENSSL)} of native OpenSSL's packets per second and at least ${TARGET_VS_WERIFT}x werift's, for every suite at both sizes.`, '');
   lines.push(r.targets.allMet ? '**All targets met.**' : `**${r.targets.missed.length} target(s) missed:**`, '');
   for (const m of r.targets.missed) lines.push(`- ${m}`);

@@ -3,6 +3,7 @@
  * native-bench/build.sh and run as child processes. They inherit this process's CPU affinity, so
  * the driver's pinning applies to them too.
  */
+import { BenchError } from './bench-errors';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,10 +25,18 @@ export function nativeProgram(impl: 'openssl' | 'libsrtp'): string {
   return join(nativeBenchDir(), 'build', PROGRAMS[impl]);
 }
 
-/** Runs native-bench/build.sh unless both programs exist (force: always). Throws on failure. */
+/**
+ * Runs native-bench/build.sh unless both programs exist (force: always). It installs nothing;
+ * a missing toolchain is BENCH_ERR_NATIVE_BUILD with build.sh's message (which names the installer).
+ */
 export function buildNative(force = false): void {
   if (!force && existsSync(nativeProgram('openssl')) && existsSync(nativeProgram('libsrtp'))) return;
-  execFileSync('bash', [join(nativeBenchDir(), 'build.sh'), '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    execFileSync('bash', [join(nativeBenchDir(), 'build.sh'), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new BenchError('BENCH_ERR_NATIVE_BUILD', `native-bench/build.sh failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ')}`);
+  }
 }
 
 /** Runs a program's --selftest (known-answer vectors); returns its report, throws on failure. */

@@ -7,7 +7,8 @@
  * Unprotect passes raw bytes, as a relay receives them (werift parses internally). werift
  * keeps no replay window, so it does less work than the other implementations on unprotect.
  */
-import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtpHeader, SrtpSession } from 'werift-rtp';
+import type { SrtpSession } from 'werift-rtp';
+import { loadOptionalPeer } from './optional-peer';
 import { resolveProfile } from '../srtp/protection-profile';
 import type { ProfileName } from '../srtp/protection-profile';
 import { packageVersion } from './package-version';
@@ -15,16 +16,32 @@ import { benchMasterKey, makeRtpPacket, RTP_HEADER_BYTES, setSequence } from './
 import { sample, UNPROTECT_RING, warmupCount } from './bench-types';
 import type { BenchCase, BenchRunner, BenchSample, ProfileHooks } from './bench-types';
 
-const WERIFT_PROFILES: Partial<Record<ProfileName, number>> = {
-  AES_CM_128_HMAC_SHA1_80: ProtectionProfileAes128CmHmacSha1_80,
-  AEAD_AES_128_GCM: ProtectionProfileAeadAes128Gcm,
-};
+type Werift = typeof import('werift-rtp');
+
+/** werift-rtp, loaded on first use (a devDependency: see optional-peer.ts). */
+function werift(): Werift {
+  return loadOptionalPeer<Werift>('werift-rtp', 'the werift comparison of `bench srtp`');
+}
+
+/** werift's profile ids for the suites it offers (its constants, read once it is loaded). */
+function weriftProfile(suite: ProfileName): number | undefined {
+  const w = werift();
+  const ids: Partial<Record<ProfileName, number>> = {
+    AES_CM_128_HMAC_SHA1_80: w.ProtectionProfileAes128CmHmacSha1_80,
+    AEAD_AES_128_GCM: w.ProtectionProfileAeadAes128Gcm,
+  };
+  return ids[suite];
+}
+
+/** The suites werift offers, without loading it (supports() is asked before any run). */
+const WERIFT_SUITES: readonly ProfileName[] = ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM'];
 
 const LIBRARY = `werift-rtp ${packageVersion('werift-rtp')}`;
 
 function sessions(suite: ProfileName): { tx: SrtpSession; rx: SrtpSession } {
-  const id = WERIFT_PROFILES[suite];
+  const id = weriftProfile(suite);
   if (id === undefined) throw new Error(`werift has no ${suite}`);
+  const { SrtpSession } = werift();
   const { key, salt } = benchMasterKey(resolveProfile(suite));
   const keys = { localMasterKey: key, localMasterSalt: salt, remoteMasterKey: key, remoteMasterSalt: salt };
   return { tx: new SrtpSession({ keys, profile: id }), rx: new SrtpSession({ keys, profile: id }) };
@@ -33,7 +50,7 @@ function sessions(suite: ProfileName): { tx: SrtpSession; rx: SrtpSession } {
 async function protect(c: BenchCase, hooks?: ProfileHooks): Promise<number> {
   const { tx, rx } = sessions(c.suite);
   const pkt = makeRtpPacket(c.payload);
-  const header = RtpHeader.deSerialize(pkt);
+  const header = werift().RtpHeader.deSerialize(pkt);
   const payload = pkt.subarray(RTP_HEADER_BYTES);
   const warm = warmupCount(c.count);
   let seq = 0;
@@ -61,7 +78,7 @@ async function protect(c: BenchCase, hooks?: ProfileHooks): Promise<number> {
 async function unprotect(c: BenchCase, hooks?: ProfileHooks): Promise<number> {
   const { tx, rx } = sessions(c.suite);
   const pkt = makeRtpPacket(c.payload);
-  const header = RtpHeader.deSerialize(pkt);
+  const header = werift().RtpHeader.deSerialize(pkt);
   const payload = pkt.subarray(RTP_HEADER_BYTES);
   const warm = warmupCount(c.count);
   const ring: Buffer[] = new Array<Buffer>(UNPROTECT_RING);
@@ -93,7 +110,7 @@ async function unprotect(c: BenchCase, hooks?: ProfileHooks): Promise<number> {
 
 export const weriftRunner: BenchRunner = {
   impl: 'werift',
-  supports: (suite: ProfileName) => WERIFT_PROFILES[suite] !== undefined,
+  supports: (suite: ProfileName) => WERIFT_SUITES.includes(suite),
   async run(c: BenchCase, hooks?: ProfileHooks): Promise<BenchSample> {
     const seconds = c.op === 'protect' ? await protect(c, hooks) : await unprotect(c, hooks);
     return sample('werift', c, seconds, LIBRARY);

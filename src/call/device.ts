@@ -93,7 +93,7 @@ const ALL_KINDS = new Set<string>([...ENDPOINT_KINDS, ...RESOURCE_KINDS]);
 const MODES = new Set<string>(['nonsecure', 'authenticated', 'encrypted']);
 
 /**
- * Validate and freeze a device. Defaults describe a nonsecure device (STYLE habit 8: nothing is
+ * Validate and freeze a device. Defaults describe a nonsecure device (secure by default: nothing is
  * assumed secure unless the controller says so).
  */
 export function defineDevice(spec: DeviceSpec): Device {

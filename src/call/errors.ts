@@ -1,10 +1,12 @@
 /**
- * Error catalog for the call model (STYLE habit 6: control plane throws, with a code that the
- * API maps to an HTTP status). One table, kept consistent by `test/unit/call/errors.test.ts`:
- * every code is `CALL_ERR_*`, every entry has a status and a message, and every code is raised
- * somewhere under `src/call`.
+ * Error catalog for the call model (control plane throws, with the HTTP status a
+ * front end answers with), built with the project's one error factory (src/errors). One table,
+ * kept consistent by `test/unit/call/catalogs.test.ts`: every code is `CALL_ERR_*`, every entry
+ * has a status and a message, and every code is raised somewhere under `src/call`.
  */
-export const CALL_ERRORS = Object.freeze({
+import { createErrorClass, defineErrorCatalog } from '../errors';
+
+const CALL_ERROR_TABLE = {
   CALL_ERR_CLOSED: { statusCode: 409, message: 'the call is closed' },
   CALL_ERR_BAD_DEVICE: { statusCode: 400, message: 'invalid device description' },
   CALL_ERR_BAD_DEVICE_KIND: { statusCode: 400, message: 'device kind not allowed in this role' },
@@ -23,22 +25,30 @@ export const CALL_ERRORS = Object.freeze({
   CALL_ERR_BELOW_MINIMUM_SECURITY: { statusCode: 403, message: 'Does not meet Security Level, call rejected' },
   CALL_ERR_BARGE_REJECTED: { statusCode: 403, message: 'barge rejected by the security rules' },
   CALL_ERR_FEATURE_UNAVAILABLE: { statusCode: 403, message: 'feature not available for a protected device' },
-} as const);
+} as const;
 
-export type CallErrorCode = keyof typeof CALL_ERRORS;
+export type CallErrorCode = keyof typeof CALL_ERROR_TABLE;
 
-export class CallError extends Error {
-  readonly code: CallErrorCode;
-  readonly statusCode: number;
+export const CALL_ERRORS = defineErrorCatalog<CallErrorCode>('CALL_ERR_', CALL_ERROR_TABLE);
+
+export class CallError extends createErrorClass('CallError', CALL_ERRORS) {
   /** Machine-readable context (ids, levels, the tone the initiator hears); never key material. */
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: CallErrorCode, detail?: string, details: Record<string, unknown> = {}) {
-    const entry = CALL_ERRORS[code];
-    super(detail === undefined ? entry.message : `${entry.message}: ${detail}`);
-    this.name = 'CallError';
-    this.code = code;
-    this.statusCode = entry.statusCode;
+    super(code, { ...(detail === undefined ? {} : { detail }), field: fieldOfDetails(details) });
     this.details = Object.freeze({ ...details });
   }
+
+  /** The tone the initiator of a refused barge hears (reorder, barge_failed), when one was named. */
+  get tone(): string | undefined {
+    return typeof this.details.tone === 'string' ? this.details.tone : undefined;
+  }
+}
+
+/** The request field a call error points at: the leg (`leg`) or the media resource (`id`) it names. */
+function fieldOfDetails(details: Record<string, unknown>): string | undefined {
+  if (typeof details.legId === 'string') return 'leg';
+  if (typeof details.resourceId === 'string') return 'id';
+  return undefined;
 }

@@ -3,7 +3,7 @@
  *
  * The bytes live in private fields. `toJSON`, `util.inspect`, `toString` and primitive
  * conversion show only lengths, the MKI and the lifetime, so a key object passed to a logger,
- * a template string or `JSON.stringify` prints nothing secret (STYLE habit 7). Key bytes leave
+ * a template string or `JSON.stringify` prints nothing secret (keys never reach logs, errors or snapshots). Key bytes leave
  * only through `deliver()`, which returns copies the caller owns and must wipe. `release()`
  * wipes the bytes with libsodium `memzero`; later deliveries throw KEY_ERR_RELEASED.
  */

@@ -1,6 +1,6 @@
 /**
  * The node key: the secretbox key under which this node encrypts any key state it persists
- * (DESIGN "encrypted at rest in any store"). It comes from configuration or the environment
+ * (key state is sealed in any store). It comes from configuration or the environment
  * and is never written next to the data it protects; persisted records carry only a nonce and
  * ciphertext. It redacts itself like a master key.
  */

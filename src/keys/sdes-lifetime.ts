@@ -5,7 +5,7 @@
 import { KeyError, KeyErrorCode } from './errors';
 import { printable } from './suite-resolution';
 
-/** 2^48 fits a double exactly (STYLE habit 5: a 48-bit count is a number, never BigInt). */
+/** 2^48 fits a double exactly (a 48-bit count is a number, never a BigInt on the packet path). */
 export const MAX_SRTP_LIFETIME = 2 ** 48;
 
 const DECIMAL = /^[0-9]+$/;

@@ -2,7 +2,7 @@
 export { MediaRelay, type MediaRelayOptions, type MediaRelayEvents, type WorkerDiedEvent } from './media-relay';
 export { RelayCall, type CallStats } from './relay-call';
 export { RelayLeg, type AddLegOptions, type LegStats, type LegLocal, type Endpoint, type PortReservation } from './relay-leg';
-export { RelayError, RelayErrorCode } from './errors';
+export { RELAY_ERRORS, RelayError, RelayErrorCode } from './errors';
 export { PairMode, pairModeName, type PairModeName } from './pair-mode';
 export { type LatchingPolicy } from './latching';
 export { type LegSrtpOptions } from './key-transfer';

@@ -160,7 +160,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
 
   private onWorkerDied(w: WorkerHandle, error: Error, callIds: string[]): void {
     for (const id of callIds) this.calls.get(id)?.workerDied();
-    this.logger.error({ worker: w.index, err: error.message, calls: callIds.length }, 'media worker died');
+    this.logger.error({ worker: w.index, err: error, calls: callIds.length }, 'media worker died');
     this.emit('workerDied', { index: w.index, error, callIds });
     if (this.closing !== null) return;
     // Replace the worker so the relay keeps its capacity for new calls.
@@ -169,7 +169,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
         if (this.closing !== null) void fresh.terminate();
         else this.adopt(fresh);
       },
-      (err: unknown) => this.logger.error({ worker: w.index, err: (err as Error).message }, 'media worker restart failed'),
+      (err: unknown) => this.logger.error({ worker: w.index, err }, 'media worker restart failed'),
     );
   }
 

@@ -1,5 +1,5 @@
 /**
- * What the relay does with packets going from one leg to its peer (DESIGN.md, media paths).
+ * What the relay does with packets going from one leg to its peer (docs/relay.md, "Pair modes").
  * Chosen once per direction when two legs are connected; the packet path only switches on it.
  */
 import { RelayError, RelayErrorCode } from './errors';

@@ -1,5 +1,5 @@
 /**
- * Bad-packet logging at a bounded rate (STYLE habit 6): a flood of forged packets must not
+ * Bad-packet logging at a bounded rate (the data plane counts and drops): a flood of forged packets must not
  * become a flood of log lines. Allows `burst` lines per `intervalMs`, then counts what it
  * suppressed and reports the count with the next line it lets through.
  */

@@ -26,10 +26,6 @@ export function rtpSsrc(buf: Uint8Array): number {
   return readUint32(buf, 8);
 }
 
-export function rtpPayloadType(buf: Uint8Array): number {
-  return buf[1] & 0x7f;
-}
-
 /**
  * Length of the RTP header including CSRCs (RFC 3550 §5.1) and the header extension
  * (RFC 3550 §5.3.1, RFC 8285), or -1 when the packet is not a well-formed RTP header of at most
@@ -43,14 +39,4 @@ export function rtpHeaderLength(buf: Uint8Array, length: number): number {
     headerLength += 4 + ((buf[headerLength + 2] << 8) | buf[headerLength + 3]) * 4;
   }
   return headerLength <= length ? headerLength : -1;
-}
-
-/**
- * RFC 5761 §4: on a muxed port, RTCP packet types 192-223 land on RTP payload types 64-95;
- * RTCP's SR..APP (200-204) and RTPFB/PSFB/XR (205-207) are what we see in practice.
- */
-export function isRtcpPacket(buf: Uint8Array, length: number): boolean {
-  if (length < 2) return false;
-  const packetType = buf[1];
-  return packetType >= 192 && packetType <= 223;
 }

@@ -33,7 +33,6 @@ export async function startInProcessRelay(options: InProcessOptions): Promise<Re
       relay: { portRange: [options.portRange[0], options.portRange[1]], bindAddress: '127.0.0.1', workers: options.workers, logLevel: 'silent' },
       cluster: { securityMode: 'mixed', ...(options.cluster ?? {}) },
       logLevel: 'silent',
-      keyWatchIntervalMs: 0,
     });
   } catch (err) {
     throw new ScenarioError('SCENARIO_ERR_RELAY', `cannot start the in-process relay: ${(err as Error).message}`);

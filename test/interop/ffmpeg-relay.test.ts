@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MediaRelay } from '../../src/relay';
 import { Endpoint, keysFor, rtpPacket } from '../integration/relay/helpers';
+import { relayPortRange } from '../helpers/port-ranges';
 
 const SUITES = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const;
 const SINE = 'sine=frequency=440:sample_rate=8000:duration=2';
@@ -78,7 +79,7 @@ beforeAll(async () => {
     throw new Error('ffmpeg with the srtp protocol is required for interop tests: run scripts/install-peers.sh');
   }
   workDir = mkdtempSync(path.join(tmpdir(), 'relay-ffmpeg-'));
-  relay = await MediaRelay.create({ portRange: [21700, 21779], bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
+  relay = await MediaRelay.create({ portRange: relayPortRange(80), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
 });
 
 afterAll(async () => {
@@ -134,7 +135,8 @@ describe.each(SUITES)('ffmpeg %s', (suite) => {
   it('plain RTP -> relay -> SRTP -> ffmpeg decrypts byte-identical payloads', async () => {
     const masterKey = randomBytes(16);
     const masterSalt = randomBytes(14);
-    const ffmpegPort = suite.endsWith('_32') ? 21792 : 21790;
+    // ffmpeg listens on a port named in its SDP file: an RTP/RTCP pair from this worker's block.
+    const [ffmpegPort] = relayPortRange(2);
     const sender = await Endpoint.open();
     const outFile = path.join(workDir, `out-${suite}.raw`);
     const sdpFile = path.join(workDir, `in-${suite}.sdp`);

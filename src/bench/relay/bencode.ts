@@ -3,11 +3,13 @@
  * `4:spam`, lists `l...e` and dictionaries `d...e` with keys sorted as raw byte strings.
  * Strings decode as UTF-8 text: ng messages carry SDP and flags, never binary.
  */
+import { BenchError } from '../bench-errors';
+
 export type BValue = string | number | BValue[] | { [key: string]: BValue };
 
-export class BencodeError extends Error {
+export class BencodeError extends BenchError {
   constructor(message: string) {
-    super(`bencode: ${message}`);
+    super('BENCH_ERR_BENCODE', `bencode: ${message}`);
     this.name = 'BencodeError';
   }
 }

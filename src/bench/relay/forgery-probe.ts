@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import { SrtpContext, SrtpStatus } from '../../srtp';
+import { SrtpStatus } from '../../srtp';
 import type { ModeSpec } from './bench-modes';
 import type { RelayUnderTest } from './relay-under-test';
-import { sdesContextOptions } from './sdes-key';
+import { sdesContext } from './sdes-key';
 
 export interface ForgeryResult {
   readonly forgedSent: number;
@@ -56,7 +56,7 @@ export async function probeForgery(relay: RelayUnderTest, spec: ModeSpec): Promi
     const [cfg] = await relay.addCalls(PROBE_CALL_INDEX, [{ a: a.address().port, b: b.address().port }], spec);
     const send = (p: Buffer): void => a.send(p, cfg.a.relayPort, cfg.a.relayAddress);
     if (cfg.a.send === null) return null;
-    const ctx = new SrtpContext(sdesContextOptions(cfg.a.send));
+    const ctx = sdesContext(cfg.a.send);
     const ssrc = 0x0f0f0f0f;
     try {
       // One authentic packet first, so a relay that learns or latches has seen the stream.

@@ -10,9 +10,9 @@
  */
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { SrtpContext, SrtpStatus, srtpStatusName } from '../../srtp';
+import { type SrtpContext, SrtpStatus, srtpStatusName } from '../../srtp';
 import type { LatencyHistogram } from './latency-histogram';
-import { sdesContextOptions, type SdesKey } from './sdes-key';
+import { sdesContext, type SdesKey } from './sdes-key';
 
 export const RTP_HEADER = 12;
 export const G711_PAYLOAD = 160;
@@ -103,8 +103,8 @@ export class GeneratorEndpoint {
   /** Connect to the relay leg (sends then need no address lookup) and set keys. */
   async configure(address: string, port: number, send: SdesKey | null, recv: SdesKey | null): Promise<void> {
     if (this.configured) throw new Error(`endpoint ${this.streamId} is already configured`);
-    this.sendCtx = send === null ? null : new SrtpContext(sdesContextOptions(send));
-    this.recvCtx = recv === null ? null : new SrtpContext(sdesContextOptions(recv));
+    this.sendCtx = send === null ? null : sdesContext(send);
+    this.recvCtx = recv === null ? null : sdesContext(recv);
     if (this.sendCtx !== null) this.out = Buffer.alloc(RTP_PACKET + this.sendCtx.protectOverhead);
     await new Promise<void>((resolve) => this.socket.connect(port, address, resolve));
     this.configured = true;

@@ -15,7 +15,9 @@ import { stopProcess } from './child-process';
 import type { GeneratorHandle, MeasuredStep } from './generator-client';
 import type { CallConfig, EndpointConfig, OpenedCall, RunOptions, StepStats } from './generator-messages';
 import { CpuWindow } from './proc-stats';
-import type { SdesKey } from './sdes-key';
+import { BenchError } from '../bench-errors';
+import { parseSdesKey, type SdesKey } from './sdes-key';
+import { wipeDelivered } from '../../keys/master-key-set';
 
 export const NATIVE_GENERATOR_DESCRIPTION =
   'native-bench/relay_loadgen (C, gcc -O2): one thread, epoll over every stream socket + a 5 ms timerfd, non-blocking send(2) per packet, recvmmsg(2) per ready socket, SRTP protect/verify on OpenSSL (native-bench/ossl_srtp.c)';
@@ -48,16 +50,28 @@ export function ensureNativeLoadgen(): string {
     execFileSync('bash', [join(src, 'build.sh'), '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`native load generator did not build (native-bench/build.sh): ${(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ')}`);
+    throw new BenchError('BENCH_ERR_NATIVE_BUILD', `native load generator did not build (native-bench/build.sh): ${(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ')}`);
   }
   if (!existsSync(bin)) throw new Error(`native-bench/build.sh did not produce ${bin}`);
   return bin;
 }
 
+/**
+ * `<suite> <base64 key‖salt>` for the C generator's command line, from the key as the relay's own
+ * SDES parser reads it. The generator takes one master key without MKI or lifetime parameters.
+ */
 function keyArgs(k: SdesKey | null): string {
   if (k === null) return '- -';
-  if (!/^[A-Za-z0-9_]+$/.test(k.suite) || !/^[A-Za-z0-9+/=]+$/.test(k.inline)) throw new Error(`unusable SDES key for the native generator: ${k.suite}`);
-  return `${k.suite} ${k.inline}`;
+  const { keySet } = parseSdesKey(k);
+  const delivered = keySet.deliver();
+  try {
+    const [key] = delivered.keys;
+    if (delivered.keys.length !== 1 || key.mki !== undefined) throw new Error(`the native generator takes one master key without MKI, not ${k.suite} with ${delivered.keys.length} key(s)`);
+    return `${delivered.profile} ${Buffer.concat([key.key, key.salt]).toString('base64')}`;
+  } finally {
+    wipeDelivered(delivered);
+    keySet.release();
+  }
 }
 
 function epLine(stream: number, e: EndpointConfig): string {

@@ -5,13 +5,14 @@
  * loses, but rtpengine drops requests it is too busy to read).
  */
 import dgram from 'node:dgram';
+import { BenchError } from '../bench-errors';
 import { bdecode, bencode, type BValue } from './bencode';
 
 export type NgDict = { [key: string]: BValue };
 
-export class NgError extends Error {
+export class NgError extends BenchError {
   constructor(message: string) {
-    super(`rtpengine ng: ${message}`);
+    super('BENCH_ERR_NG', `rtpengine ng: ${message}`);
     this.name = 'NgError';
   }
 }

@@ -25,16 +25,12 @@ interface CallKeys {
   readonly toB: SdesKey | null;
 }
 
-function callKeys(spec: ModeSpec): CallKeys {
-  const aSend = spec.suiteA === null ? null : randomSdesKey(spec.suiteA);
-  const bSend = spec.suiteB === null ? null : randomSdesKey(spec.suiteB);
+async function callKeys(spec: ModeSpec): Promise<CallKeys> {
+  const key = (suite: string | null): Promise<SdesKey | null> => (suite === null ? Promise.resolve(null) : randomSdesKey(suite));
+  const aSend = await key(spec.suiteA);
+  const bSend = await key(spec.suiteB);
   if (spec.endToEndKeys) return { aSend, toA: bSend, bSend, toB: aSend };
-  return {
-    aSend,
-    toA: spec.suiteA === null ? null : randomSdesKey(spec.suiteA),
-    bSend,
-    toB: spec.suiteB === null ? null : randomSdesKey(spec.suiteB),
-  };
+  return { aSend, toA: await key(spec.suiteA), bSend, toB: await key(spec.suiteB) };
 }
 
 function ourVersion(): string {
@@ -67,7 +63,7 @@ export class OursRelay implements RelayUnderTest {
   }
 
   async addCalls(first: number, endpoints: readonly OpenedCall[], spec: ModeSpec): Promise<CallConfig[]> {
-    const keys = endpoints.map(() => callKeys(spec));
+    const keys = await Promise.all(endpoints.map(() => callKeys(spec)));
     const setups: CallSetup[] = endpoints.map((e, i) => ({
       id: `bench-${first + i}`,
       a: { remotePort: e.a, inbound: keys[i].aSend, outbound: keys[i].toA },

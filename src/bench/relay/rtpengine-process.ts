@@ -1,13 +1,14 @@
 /**
- * An rtpengine daemon for the benchmark: installed by scripts/install-rtpengine.sh (Debian
- * `rtpengine-daemon`), started in the foreground, userspace only (`--table=-1`: no kernel
+ * An rtpengine daemon for the benchmark: installed beforehand by scripts/install-rtpengine.sh
+ * (Debian `rtpengine-daemon`; the benchmark never installs anything), started in the foreground, userspace only (`--table=-1`: no kernel
  * forwarding table, so every packet goes through the daemon like ours), with its ng control
  * port and media ports on 127.0.0.1. The packaged config file is ignored (`--config-file=none`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { join } from 'node:path';
-import { repoRoot } from '../repo-root';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { BenchError } from '../bench-errors';
 import { stopProcess } from './child-process';
 import { NgClient } from './ng-client';
 
@@ -16,16 +17,33 @@ export interface RtpengineOptions {
   readonly portRange: readonly [number, number];
 }
 
-/** Runs the install script (idempotent, fast when installed); returns the binary path or throws with its stderr. */
-export function installRtpengine(): string {
-  const script = join(repoRoot(), 'scripts', 'install-rtpengine.sh');
+/** Where Debian's rtpengine-daemon puts the binary, then PATH (as scripts/install-rtpengine.sh looks). */
+function rtpengineCandidates(): string[] {
+  const onPath = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '').map((d) => join(d, 'rtpengine'));
+  return ['/usr/bin/rtpengine', '/usr/sbin/rtpengine', ...onPath];
+}
+
+/**
+ * The installed rtpengine binary, or BENCH_ERR_PEER_MISSING with the command that installs it.
+ * Checks that it runs (`--version`), since a registered package is not enough.
+ */
+export function findRtpengine(): string {
+  const bin = rtpengineCandidates().find((p) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const install = 'run `bash scripts/install-rtpengine.sh` (as root or with passwordless sudo), or `npm run peers`';
+  if (bin === undefined) throw new BenchError('BENCH_ERR_PEER_MISSING', `rtpengine is not installed (the reference relay of bench:relay); ${install}`);
   try {
-    const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
-    return out.trim().split('\n').pop() ?? '';
+    execFileSync(bin, ['--version'], { stdio: 'ignore', timeout: 10_000 });
   } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`scripts/install-rtpengine.sh failed: ${e.stderr?.trim() ?? e.message}`);
+    throw new BenchError('BENCH_ERR_PEER_MISSING', `${bin} --version failed (${(err as Error).message.split('\n')[0]}); ${install}`);
   }
+  return bin;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { NgDict } from './ng-client';
 import type { RelayStartOptions, RelayUnderTest } from './relay-under-test';
 import { RtpengineProcess, rtpengineVersion } from './rtpengine-process';
 import { endpointSdp, parseSdpMedia } from './sdp';
-import { randomSdesKey, type ParsedCrypto } from './sdes-key';
+import { randomSdesKey, sameSdesKey, type SdesKey } from './sdes-key';
 
 const ADDRESS = '127.0.0.1';
 const SETUP_CONCURRENCY = 16;
@@ -50,11 +50,11 @@ export class RtpengineRelay implements RelayUnderTest {
 
   private async addCall(callId: string, e: OpenedCall, spec: ModeSpec): Promise<CallConfig> {
     const ng = this.proc.ng;
-    const aSend = spec.suiteA === null ? null : randomSdesKey(spec.suiteA);
+    const aSend = spec.suiteA === null ? null : await randomSdesKey(spec.suiteA);
     const offer: NgDict = {
       'call-id': callId,
       'from-tag': 'a',
-      sdp: endpointSdp(ADDRESS, e.a, aSend === null ? null : { tag: 1, key: aSend }),
+      sdp: endpointSdp(ADDRESS, e.a, aSend),
       replace: ['origin', 'session-connection'],
       ICE: 'remove',
     };
@@ -64,18 +64,20 @@ export class RtpengineRelay implements RelayUnderTest {
 
     // Endpoint B picks a crypto line: A's own (end-to-end keys: rtpengine forwards SRTP
     // untouched) or one of rtpengine's own lines of suite B (rtpengine re-protects).
-    let toB: ParsedCrypto | null = null;
+    let toB: SdesKey | null = null;
     if (spec.suiteB !== null) {
       const lines = offered.crypto.filter((c) => c.suite === spec.suiteB);
-      toB = (spec.endToEndKeys ? lines.find((c) => c.inline === aSend?.inline) : lines.find((c) => c.inline !== aSend?.inline)) ?? null;
-      if (toB === null) throw new Error(`rtpengine offered no ${spec.suiteB} line fit for ${spec.mode}:\n${offered.crypto.map((c) => `${c.tag} ${c.suite}`).join('\n')}`);
+      const isA = (c: SdesKey): boolean => aSend !== null && sameSdesKey(c, aSend);
+      toB = (spec.endToEndKeys ? lines.find(isA) : lines.find((c) => !isA(c))) ?? null;
+      if (toB === null) throw new Error(`rtpengine offered no ${spec.suiteB} line fit for ${spec.mode}:\n${offered.crypto.map((c) => `${c.id} ${c.suite}`).join('\n')}`);
     }
-    const bSend = toB === null ? null : randomSdesKey(toB.suite);
+    // B answers with the offered line's tag (RFC 4568 §7.1.2) and its own key.
+    const bSend = toB === null ? null : await randomSdesKey(toB.suite, toB.id);
     const answer: NgDict = {
       'call-id': callId,
       'from-tag': 'a',
       'to-tag': 'b',
-      sdp: endpointSdp(ADDRESS, e.b, toB === null || bSend === null ? null : { tag: toB.tag, key: bSend }),
+      sdp: endpointSdp(ADDRESS, e.b, bSend),
       replace: ['origin', 'session-connection'],
       ICE: 'remove',
     };
@@ -83,8 +85,8 @@ export class RtpengineRelay implements RelayUnderTest {
     const toA = spec.suiteA === null ? null : answered.crypto[0] ?? null;
     if (spec.suiteA !== null && toA === null) throw new Error(`rtpengine answered A without a=crypto in ${spec.mode}`);
 
-    const a: EndpointConfig = { relayAddress: answered.address, relayPort: answered.port, send: aSend, recv: toA === null ? null : { suite: toA.suite, inline: toA.inline } };
-    const b: EndpointConfig = { relayAddress: offered.address, relayPort: offered.port, send: bSend, recv: toB === null ? null : { suite: toB.suite, inline: toB.inline } };
+    const a: EndpointConfig = { relayAddress: answered.address, relayPort: answered.port, send: aSend, recv: toA };
+    const b: EndpointConfig = { relayAddress: offered.address, relayPort: offered.port, send: bSend, recv: toB };
     return { a, b };
   }
 

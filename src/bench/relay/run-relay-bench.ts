@@ -30,7 +30,7 @@ import { compare } from './relay-comparison';
 import type { GeneratorInfo, ModeResult, RelayBenchResults, RelayProfile } from './relay-results';
 import { renderRelayReport, updateRelaySection, verdictOf, writeCharts } from './relay-report';
 import type { RelayName, RelayUnderTest } from './relay-under-test';
-import { installRtpengine } from './rtpengine-process';
+import { findRtpengine } from './rtpengine-process';
 import { RtpengineRelay } from './rtpengine-relay';
 import type { WebrtcBaseline, WebrtcRequest } from './webrtc-baseline';
 
@@ -162,7 +162,7 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
   const dir = join(o.outRoot, `${timestamp(started)}-relay`);
   mkdirSync(dir, { recursive: true });
   const errors: string[] = [];
-  const rtpengineBin = o.relays.includes('rtpengine') ? installRtpengine() : null;
+  const rtpengineBin = o.relays.includes('rtpengine') ? findRtpengine() : null;
 
   const total = o.modes.length * o.relays.length + (o.directBaseline ? 1 : 0) + (o.webrtcMs > 0 ? 1 : 0);
   const bar = new ProgressBar(total, process.stderr, o.progress);

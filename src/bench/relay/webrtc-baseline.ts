@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { serveIpc } from './ipc-channel';
+import { loadOptionalPeer } from '../optional-peer';
 import { packageVersion } from '../package-version';
 
 export interface WebrtcBaseline {
@@ -47,9 +48,9 @@ export async function runWebrtcBaseline(durationMs: number): Promise<WebrtcBasel
   const fail = (error: string): WebrtcBaseline => ({ ok: false, error, library, durationMs: 0, sent: 0, received: 0, pps: 0, lossPct: 0, cpu: 0 });
   let ndc: typeof import('node-datachannel');
   try {
-    ndc = await import('node-datachannel');
+    ndc = loadOptionalPeer<typeof import('node-datachannel')>('node-datachannel', 'the WebRTC baseline of `bench:relay`');
   } catch (err) {
-    return fail(`cannot load node-datachannel: ${(err as Error).message}`);
+    return fail((err as Error).message);
   }
   const ssrc = 0x1234abcd;
   const offerer = new ndc.PeerConnection('offerer', { iceServers: [], bindAddress: '127.0.0.1', enableIceUdpMux: false });

@@ -11,13 +11,14 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { openApiPath, ROUTES, type RunningApi } from '../../../src/api';
 import { Client, EventCollector, Phone, TOKEN, securePhone, startTestApi } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('API surface', () => {
   let api: RunningApi;
   let client: Client;
   const routes: { method: string; url: string }[] = [];
   beforeAll(async () => {
-    ({ api, client } = await startTestApi([22600, 22699], { onRoute: (r) => routes.push(r) }));
+    ({ api, client } = await startTestApi(relayPortRange(100), { onRoute: (r) => routes.push(r) }));
   });
   afterAll(async () => {
     await api.close();
@@ -107,7 +108,7 @@ describe('API surface', () => {
   });
 
   it('emits latch (after an authenticated packet) and keyexpiring (near the key lifetime)', async () => {
-    const small = await startTestApi([22700, 22799], { keys: { keys: { lifetime: 64 } } });
+    const small = await startTestApi(relayPortRange(100), { keys: { keys: { lifetime: 64 } } });
     const events = await EventCollector.open(small.api.url);
     const A = await Phone.open();
     const B = await Phone.open();
@@ -149,7 +150,7 @@ describe('API surface', () => {
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    const secure = await startTestApi([22800, 22809], { tls: { cert, key } });
+    const secure = await startTestApi(relayPortRange(10), { tls: { cert, key } });
     try {
       expect(secure.api.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const get = (token: string | null): Promise<number> => new Promise((resolve, reject) => {

@@ -6,9 +6,10 @@
  */
 import { SrtpStatus } from '../../../src/srtp';
 import { contextFromLine, nonsecurePhone, Phone, rtp, securePhone, sleep, useTestApi, UdpPeer } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('barge API', () => {
-  const t = useTestApi([14800, 14949]);
+  const t = useTestApi(relayPortRange(150));
 
   const call = async (id: string, target: object): Promise<{ A: Phone; B: Phone }> => {
     await t.client.ok('POST', '/v1/calls', { id });

@@ -6,6 +6,7 @@
  */
 import { SrtpContext, SrtpStatus } from '../../../src/srtp';
 import { contextFromLine, nonsecurePhone, Phone, securePhone, useTestApi, UdpPeer } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 interface Port { leg: string; local: { rtpPort: number }; send?: string; receive?: string }
 
@@ -48,7 +49,7 @@ class Bridge extends UdpPeer {
 const SECURE_BRIDGE = { id: 'cfbS', kind: 'conference_bridge', trusted: true, securityMode: 'encrypted', signalingTls: true, srtpCapable: true };
 
 describe('conference API', () => {
-  const t = useTestApi([14650, 14799]);
+  const t = useTestApi(relayPortRange(150));
   const phone = (): Promise<Phone> => t.phone();
   const join = async (base: string, p: Phone, body: { leg?: object }, leg: { streams: { local: { rtpPort: number } }[] }): Promise<void> => {
     p.relayPort = leg.streams[0]?.local.rtpPort ?? 0;

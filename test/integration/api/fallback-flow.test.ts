@@ -10,8 +10,8 @@ import {
   type ApiEventLike, type Client,
 } from './helpers';
 import type { RunningApi } from '../../../src/api';
+import { relayPortRange } from '../../helpers/port-ranges';
 
-const RANGES: Record<'bridge' | 'rtp', [number, number]> = { bridge: [22000, 22199], rtp: [22200, 22399] };
 
 describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s', (policy) => {
   let api: RunningApi;
@@ -22,7 +22,7 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
   const base = `/v1/calls/${callId}`;
 
   beforeAll(async () => {
-    ({ api, client } = await startTestApi(RANGES[policy]));
+    ({ api, client } = await startTestApi(relayPortRange(200)));
     events = await EventCollector.open(api.url);
   });
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { parse } from 'sdp-transform';
 import type { RunningApi } from '../../../src/api';
 import { parseCryptoAttribute } from '../../../src/keys';
 import { EventCollector, InlineResource, MohSource, Phone, phoneOffer, securePhone, startTestApi, type Client, type LogCapture } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 function needles(line: string): string[] {
   const attr = parseCryptoAttribute(line);
@@ -30,7 +31,7 @@ describe('no key material outside key delivery', () => {
   let logs: LogCapture;
   const closers: { close(): void }[] = [];
   beforeAll(async () => {
-    ({ api, client, logs } = await startTestApi([22900, 22999], { logLevel: 'debug' }));
+    ({ api, client, logs } = await startTestApi(relayPortRange(100), { logLevel: 'debug' }));
   });
   afterAll(async () => {
     for (const c of closers) c.close();

@@ -6,6 +6,7 @@
  */
 import type { RunningApi } from '../../../src/api';
 import { contextFromLine, EventCollector, Phone, securePhone, sleep, startTestApi, type ApiEventLike, type Client } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 /** The same key without its lifetime: lets the test phone send past the limit the relay enforces. */
 const withoutLifetime = (line: string): string => line.replace(/\|(?:2\^\d+|\d+)(?=\||\s|$)/, '');
@@ -16,7 +17,7 @@ describe('key lifetime events', () => {
   let events: EventCollector;
   const closers: { close(): void }[] = [];
   beforeAll(async () => {
-    ({ api, client } = await startTestApi([14500, 14599], { keys: { keys: { lifetime: 64 } } }));
+    ({ api, client } = await startTestApi(relayPortRange(100), { keys: { keys: { lifetime: 64 } } }));
     events = await EventCollector.open(api.url);
   });
   afterAll(async () => {

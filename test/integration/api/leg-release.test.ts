@@ -8,6 +8,7 @@ import dgram from 'node:dgram';
 import type { RunningApi } from '../../../src/api';
 import type { MasterKeySet } from '../../../src/keys';
 import { securePhone, startTestApi, type Client } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 interface Local { rtpPort: number; rtcpPort: number }
 
@@ -34,12 +35,11 @@ async function expectFree(local: Local, free: boolean): Promise<void> {
 describe.each(['bridge', 'rtp'] as const)('relay legs are released when they leave the call (policy %s)', (policy) => {
   let api: RunningApi;
   let client: Client;
-  const range: [number, number] = policy === 'bridge' ? [14100, 14199] : [14200, 14299];
   const moh = { address: '127.0.0.1', port: 9 };
   const inline = { leg: { address: '127.0.0.1', port: 9 }, peer: { address: '127.0.0.1', port: 11 } };
 
   beforeAll(async () => {
-    ({ api, client } = await startTestApi(range));
+    ({ api, client } = await startTestApi(relayPortRange(100)));
   });
   afterAll(async () => {
     await api.close();

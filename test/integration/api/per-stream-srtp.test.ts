@@ -5,9 +5,10 @@
  * video RTP, both ways.
  */
 import { Phone, securePhone, useTestApi } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('per-stream srtp', () => {
-  const t = useTestApi([14600, 14649]);
+  const t = useTestApi(relayPortRange(50));
 
   it('carries SRTP audio and RTP video on one leg; the call is authenticated', async () => {
     await t.client.ok('POST', '/v1/calls', { id: 'ps1' });

@@ -4,9 +4,10 @@
  * directions with no authentication failure on the relay.
  */
 import { Phone, securePhone, useTestApi } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('rekey API', () => {
-  const t = useTestApi([15200, 15249]);
+  const t = useTestApi(relayPortRange(50));
 
   it('rekeys a managed leg: new keys delivered, media before and after, no auth failures', async () => {
     const base = '/v1/calls/rk1';

@@ -9,6 +9,7 @@ import { parse } from 'sdp-transform';
 import { formatCryptoAttribute, generateKeySet } from '../../../src/keys';
 import { resolveProfile } from '../../../src/srtp';
 import { Phone, phoneOffer, securePhone, useTestApi } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 function sdp(port: number, proto: string, crypto: string[] = []): string {
   return [
@@ -35,7 +36,7 @@ async function canBind(port: number): Promise<boolean> {
 }
 
 describe('SDES: the relay offers to a leg that has no keys yet', () => {
-  const t = useTestApi([14300, 14499]);
+  const t = useTestApi(relayPortRange(200));
   const phone = (): Promise<Phone> => t.phone();
   const available = (): number => t.api.service.relay.pool.available;
 

@@ -7,6 +7,7 @@
  */
 import { parse } from 'sdp-transform';
 import { Phone, phoneOffer, securePhone, nonsecurePhone, useTestApi } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 function sdp(port: number, proto: string, crypto: string[] = [], extra: string[] = []): string {
   return [
@@ -17,7 +18,7 @@ function sdp(port: number, proto: string, crypto: string[] = [], extra: string[]
 }
 
 describe('SDES and SDP', () => {
-  const t = useTestApi([22400, 22599]);
+  const t = useTestApi(relayPortRange(200));
   const phone = (): Promise<Phone> => t.phone();
   const relayLegCount = (callId: string): number => t.api.service.relay.getCall(callId)?.stats().legs.length ?? -1;
 

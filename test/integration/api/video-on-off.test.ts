@@ -5,13 +5,14 @@
  */
 import type { RunningApi } from '../../../src/api';
 import { Phone, securePhone, startTestApi, type Client } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('video on / off', () => {
   let api: RunningApi;
   let client: Client;
   const closers: { close(): void }[] = [];
   beforeAll(async () => {
-    ({ api, client } = await startTestApi([14950, 15049]));
+    ({ api, client } = await startTestApi(relayPortRange(100)));
   });
   afterAll(async () => {
     for (const c of closers) c.close();

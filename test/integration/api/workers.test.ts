@@ -1,16 +1,18 @@
 /**
- * The API over a relay with a media worker thread (compiled worker entry under dist/: run
- * `npx tsc -p tsconfig.build.json` first; `npm test` builds before jest). A secure call, hold
- * with MOH and resume, with media decrypted at each step, and a clean close.
+ * The API over a relay with media worker threads (src/relay/worker-entry.ts runs the workers
+ * from a fresh dist/ build, or transpiles their sources when there is none: no build needed).
+ * A secure call, hold with MOH and resume, with media decrypted at each step, and a clean close.
  */
 import type { RunningApi } from '../../../src/api';
 import { EventCollector, MohSource, Phone, securePhone, startTestApi, type Client } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('API with media worker threads', () => {
   let api: RunningApi;
   let client: Client;
   beforeAll(async () => {
-    ({ api, client } = await startTestApi([23100, 23199], { relay: { portRange: [23100, 23199], bindAddress: '127.0.0.1', workers: 2, logLevel: 'silent' } }));
+    const portRange = relayPortRange(100);
+    ({ api, client } = await startTestApi(portRange, { relay: { portRange, bindAddress: '127.0.0.1', workers: 2, logLevel: 'silent' } }));
   });
   afterAll(async () => {
     await api.close();

@@ -7,10 +7,11 @@ jest.setTimeout(30_000);
 
 import { MediaRelay } from '../../../src/relay';
 import { Endpoint, keysFor, protectRtp, rtpPacket, settle, SrtpContext } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('hijack attempt on an SRTP leg', () => {
   it('ignores forged and replayed packets from another address, follows the authentic phone', async () => {
-    const relay = await MediaRelay.create({ portRange: [21400, 21499], bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(100), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
     const [a, b, attacker] = [await Endpoint.open(), await Endpoint.open(), await Endpoint.open()];
     const a2 = await Endpoint.open();
     try {

@@ -8,6 +8,7 @@ jest.setTimeout(30_000);
 import dgram from 'node:dgram';
 import { MediaRelay, RelayErrorCode, type KeyLimitWorkerEvent } from '../../../src/relay';
 import { Endpoint, keysFor, protectRtp, rtpPacket, settle, SrtpContext } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -21,7 +22,7 @@ describe.each([0, 1])('leg operations (workers: %i)', (workers) => {
   let relay: MediaRelay;
   const endpoints: Endpoint[] = [];
   beforeAll(async () => {
-    relay = await MediaRelay.create({ portRange: [14000 + workers * 50, 14049 + workers * 50], bindAddress: '127.0.0.1', workers, logLevel: 'silent' });
+    relay = await MediaRelay.create({ portRange: relayPortRange(50), bindAddress: '127.0.0.1', workers, logLevel: 'silent' });
   });
   afterAll(async () => {
     for (const e of endpoints) e.close();

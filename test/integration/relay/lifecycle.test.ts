@@ -8,6 +8,7 @@ jest.setTimeout(30_000);
 import dgram from 'node:dgram';
 import { MediaRelay, RelayErrorCode } from '../../../src/relay';
 import { keysFor, SrtpStatus } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -19,18 +20,19 @@ function bindable(port: number): Promise<boolean> {
 
 describe('relay lifecycle', () => {
   it('reports port exhaustion clearly and returns every port on close', async () => {
-    const relay = await MediaRelay.create({ portRange: [21590, 21593], bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    const [lo, hi] = relayPortRange(4);
+    const relay = await MediaRelay.create({ portRange: [lo, hi], bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
     try {
       const call = await relay.createCall('full');
       await call.addLeg({ id: 'a' });
       await call.addLeg({ id: 'b' });
-      await expect(call.addLeg({ id: 'c' })).rejects.toMatchObject({ code: RelayErrorCode.PortsExhausted, message: expect.stringContaining('[21590, 21593]') });
+      await expect(call.addLeg({ id: 'c' })).rejects.toMatchObject({ code: RelayErrorCode.PortsExhausted, message: expect.stringContaining(`[${lo}, ${hi}]`) });
       await expect(call.addLeg({ id: 'd', rtcpMux: true })).rejects.toMatchObject({ code: RelayErrorCode.PortsExhausted });
       expect(relay.pool.available).toBe(0);
-      expect(await bindable(21590)).toBe(false); // the relay holds it
+      expect(await bindable(lo)).toBe(false); // the relay holds it
       await call.close();
       expect(relay.pool.available).toBe(4);
-      for (const port of [21590, 21591, 21592, 21593]) expect(await bindable(port)).toBe(true);
+      for (let port = lo; port <= hi; port += 1) expect(await bindable(port)).toBe(true);
       // And the range is usable again.
       const again = await relay.createCall('again');
       await again.addLeg({ id: 'a', rtcpMux: true });
@@ -44,12 +46,13 @@ describe('relay lifecycle', () => {
 
   it('skips a port another process holds', async () => {
     const squatter = dgram.createSocket('udp4');
-    await new Promise<void>((r) => squatter.bind({ port: 21580, address: '127.0.0.1', exclusive: true }, r));
-    const relay = await MediaRelay.create({ portRange: [21580, 21589], bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    const portRange = relayPortRange(10);
+    await new Promise<void>((r) => squatter.bind({ port: portRange[0], address: '127.0.0.1', exclusive: true }, r));
+    const relay = await MediaRelay.create({ portRange, bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
     try {
       const call = await relay.createCall('squat');
       const local = await call.addLeg({ id: 'a' });
-      expect(local.rtpPort).toBe(21582);
+      expect(local.rtpPort).toBe(portRange[0] + 2);
       expect(relay.pool.available).toBe(8);
     } finally {
       squatter.close();
@@ -58,7 +61,7 @@ describe('relay lifecycle', () => {
   });
 
   it('closes idempotently, wipes contexts, and rejects use after close', async () => {
-    const relay = await MediaRelay.create({ portRange: [21500, 21519], bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(20), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
     const call = await relay.createCall('c1');
     await call.addLeg({ id: 'a', srtp: { inbound: keysFor('AES_CM_128_HMAC_SHA1_80'), outbound: keysFor('AES_CM_128_HMAC_SHA1_80') } });
     await call.addLeg({ id: 'b' });
@@ -87,8 +90,9 @@ describe('relay lifecycle', () => {
 
   it('rejects bad options with typed errors', async () => {
     await expect(MediaRelay.create({ portRange: [2000, 1000], workers: 0 })).rejects.toMatchObject({ code: RelayErrorCode.BadOption });
-    await expect(MediaRelay.create({ portRange: [21520, 21529], bindAddress: 'localhost', workers: 0 })).rejects.toMatchObject({ code: RelayErrorCode.BadOption });
-    const relay = await MediaRelay.create({ portRange: [21520, 21529], bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    const portRange = relayPortRange(10);
+    await expect(MediaRelay.create({ portRange, bindAddress: 'localhost', workers: 0 })).rejects.toMatchObject({ code: RelayErrorCode.BadOption });
+    const relay = await MediaRelay.create({ portRange, bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
     try {
       const call = await relay.createCall('opts');
       await expect(relay.createCall('opts')).rejects.toMatchObject({ code: RelayErrorCode.DuplicateCall });
@@ -104,7 +108,7 @@ describe('relay lifecycle', () => {
   });
 
   it('detects a dead worker, reports its calls, returns their ports and keeps serving', async () => {
-    const relay = await MediaRelay.create({ portRange: [21540, 21579], bindAddress: '127.0.0.1', workers: 2, logLevel: 'silent' });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(40), bindAddress: '127.0.0.1', workers: 2, logLevel: 'silent' });
     try {
       const c1 = await relay.createCall('on-0');
       const c2 = await relay.createCall('on-1');

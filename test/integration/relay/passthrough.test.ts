@@ -7,6 +7,7 @@ jest.setTimeout(30_000);
 
 import { MediaRelay, type RelayCall } from '../../../src/relay';
 import { Endpoint, keysFor, protectRtcp, protectRtp, rtcpPacket, rtpPacket, settle, SrtpContext, SrtpStatus, unprotect } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('verified passthrough', () => {
   let relay: MediaRelay;
@@ -23,7 +24,7 @@ describe('verified passthrough', () => {
   const aRecv = new SrtpContext(kBA);
 
   beforeAll(async () => {
-    relay = await MediaRelay.create({ portRange: [21200, 21299], bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
+    relay = await MediaRelay.create({ portRange: relayPortRange(100), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
     a = await Endpoint.open();
     b = await Endpoint.open();
     call = await relay.createCall('e2e');

@@ -8,6 +8,7 @@ jest.setTimeout(30_000);
 
 import { MediaRelay } from '../../../src/relay';
 import { Endpoint, keysFor, protectRtcp, protectRtp, rtcpPacket, rtpPacket, SrtpContext, SrtpStatus, unprotect } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 function feedback(pt: number, ssrc: number): Buffer {
   const p = Buffer.alloc(12);
@@ -21,7 +22,7 @@ function feedback(pt: number, ssrc: number): Buffer {
 
 describe('rtcp-mux', () => {
   it('demultiplexes RTP and SRTCP on one port and bridges them to separate plain ports', async () => {
-    const relay = await MediaRelay.create({ portRange: [21300, 21399], bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(100), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
     const [a, b, bRtcp] = [await Endpoint.open(), await Endpoint.open(), await Endpoint.open()];
     try {
       const kIn = keysFor('AEAD_AES_128_GCM');

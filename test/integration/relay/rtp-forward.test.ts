@@ -6,6 +6,7 @@ jest.setTimeout(30_000);
 
 import { MediaRelay, type RelayCall } from '../../../src/relay';
 import { Endpoint, rtcpPacket, rtpPacket, settle } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 describe('RTP <-> RTP forwarding (worker threads)', () => {
   let relay: MediaRelay;
@@ -17,7 +18,7 @@ describe('RTP <-> RTP forwarding (worker threads)', () => {
   };
 
   beforeAll(async () => {
-    relay = await MediaRelay.create({ portRange: [21000, 21049], bindAddress: '127.0.0.1', workers: 2, logLevel: 'silent' });
+    relay = await MediaRelay.create({ portRange: relayPortRange(50), bindAddress: '127.0.0.1', workers: 2, logLevel: 'silent' });
   });
   afterAll(async () => {
     for (const e of endpoints) e.close();
@@ -129,7 +130,7 @@ describe('RTP <-> RTP forwarding (worker threads)', () => {
 
 describe('IPv6', () => {
   it('relays RTP between IPv6 loopback legs', async () => {
-    const relay = await MediaRelay.create({ portRange: [21050, 21099], bindAddress: '::1', workers: 1, logLevel: 'silent' });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(50), bindAddress: '::1', workers: 1, logLevel: 'silent' });
     const a = await Endpoint.open('::1');
     const b = await Endpoint.open('::1');
     try {

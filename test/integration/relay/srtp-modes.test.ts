@@ -7,6 +7,7 @@ jest.setTimeout(30_000);
 
 import { MediaRelay } from '../../../src/relay';
 import { Endpoint, keysFor, protectRtcp, protectRtp, rtcpPacket, rtpPacket, SrtpContext, SrtpStatus, unprotect } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 /** A phone: sends with `send` keys, receives with `recv` keys; the relay gets the mirror image. */
 function phone(profile: string): { send: SrtpContext; recv: SrtpContext; leg: { inbound: ReturnType<typeof keysFor>; outbound: ReturnType<typeof keysFor> } } {
@@ -19,7 +20,7 @@ describe('SRTP modes through a worker thread', () => {
   let relay: MediaRelay;
   const endpoints: Endpoint[] = [];
   beforeAll(async () => {
-    relay = await MediaRelay.create({ portRange: [21100, 21199], bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
+    relay = await MediaRelay.create({ portRange: relayPortRange(100), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
   });
   afterAll(async () => {
     for (const e of endpoints) e.close();

@@ -17,6 +17,7 @@ import vm from 'node:vm';
 import { MediaRelay, type LegSrtpOptions } from '../../../src/relay';
 import type { MediaLeg } from '../../../src/relay/media-leg';
 import { keysFor, rtpPacket, SrtpContext, SrtpStatus } from './helpers';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -46,7 +47,7 @@ async function measure(run: () => void): Promise<Measured> {
 describe('packet path steady state', () => {
   let relay: MediaRelay;
   beforeAll(async () => {
-    relay = await MediaRelay.create({ portRange: [21600, 21619], bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    relay = await MediaRelay.create({ portRange: relayPortRange(20), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
   });
   afterAll(() => relay?.close());
 

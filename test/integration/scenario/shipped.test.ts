@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { expandScenarioPaths, formatScenario, loadScenarioFile, runScenarios } from '../../../src/scenario';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 const DIR = path.join(__dirname, '../../../scenarios');
 const files = expandScenarioPaths([DIR]);
@@ -16,7 +17,7 @@ describe('shipped scenarios', () => {
   });
 
   it.each(files.map((f) => [path.basename(f), f]))('%s passes', async (_name, file) => {
-    const report = await runScenarios([loadScenarioFile(file)], { relay: { kind: 'in-process', workers: 0, portRange: [24000, 24999] } });
+    const report = await runScenarios([loadScenarioFile(file)], { relay: { kind: 'in-process', workers: 0, portRange: relayPortRange(200) } });
     const scenario = report.scenarios[0];
     if (scenario === undefined || !scenario.ok) throw new Error(`scenario failed:\n${scenario === undefined ? 'no report' : formatScenario(scenario)}`);
     expect(report.ok).toBe(true);

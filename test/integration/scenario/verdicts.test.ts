@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startApiServer, type RunningApi } from '../../../src/api';
 import { runScenarioCommand, validateScenarioCommand } from '../../../src/cli/scenario-command';
 import type { RunReport } from '../../../src/scenario';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 const SECURE = `
   A: &secure
@@ -70,7 +71,8 @@ describe('scenario command verdicts', () => {
     writeFileSync(file, text);
     return file;
   };
-  const inProcess = { portRange: '25000-25499' };
+  const [lo, hi] = relayPortRange(500);
+  const inProcess = { portRange: `${lo}-${hi}` };
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'scenario-test-'));
@@ -159,8 +161,8 @@ describe('scenario command verdicts', () => {
     beforeAll(async () => {
       api = await startApiServer({
         listen: { host: '127.0.0.1', port: 0 }, token: 'remote-test-token',
-        relay: { portRange: [25500, 25599], bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' },
-        cluster: { securityMode: 'mixed' }, logLevel: 'silent', keyWatchIntervalMs: 0,
+        relay: { portRange: relayPortRange(100), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' },
+        cluster: { securityMode: 'mixed' }, logLevel: 'silent',
       });
     });
     afterAll(() => api.close());

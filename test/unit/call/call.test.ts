@@ -1,6 +1,6 @@
 /**
  * `Call`: typed `securitychange` events only on real changes, idempotent close, methods reject
- * after close (STYLE habit 9, mediasoup lifecycle style).
+ * after close (mediasoup lifecycle style).
  */
 import { Call, CallError, SecurityChangeEvent } from '../../../src/call';
 import { encryptedPhone, leg, MIXED, MIXED_WITH_TONES, nonsecurePhone, reasonList, resource, secureDevice } from './fixtures';

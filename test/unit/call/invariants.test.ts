@@ -1,7 +1,7 @@
 /**
  * Properties that hold for every report: the status is exactly the minimum over the reasons'
  * caps (so every step down is explained), reasons are empty only for encrypted, the lock implies
- * every stream is SRTP end to end (DESIGN "Security status"), and icons follow Table 4.
+ * every stream is SRTP end to end (docs/security-status.md), and icons follow Table 4.
  */
 import {
   barge, CallState, ClusterConfig, computeSecurityStatus, createCallState, Device, hold, insertTranscoder, minLevel,

@@ -21,9 +21,9 @@ describe('KEY_ERR catalog', () => {
   it('gives each code an HTTP error status and a description', () => {
     for (const code of codes) {
       const info = KEY_ERROR_CATALOG[code];
-      expect(info.httpStatus).toBeGreaterThanOrEqual(400);
-      expect(info.httpStatus).toBeLessThan(600);
-      expect(info.description.length).toBeGreaterThan(10);
+      expect(info.statusCode).toBeGreaterThanOrEqual(400);
+      expect(info.statusCode).toBeLessThan(600);
+      expect(info.message.length).toBeGreaterThan(10);
     }
   });
 
@@ -42,6 +42,7 @@ describe('KEY_ERR catalog', () => {
     expect(e.name).toBe('KeyError');
     expect(e.code).toBe('KEY_ERR_NO_COMMON_SUITE');
     expect(e.httpStatus).toBe(409);
+    expect(e.statusCode).toBe(409);
     expect(isKeyError(e, KeyErrorCode.NoCommonSuite)).toBe(true);
     expect(isKeyError(e, KeyErrorCode.BadMki)).toBe(false);
     expect(isKeyError(new Error('x'))).toBe(false);

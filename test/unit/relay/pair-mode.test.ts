@@ -8,7 +8,7 @@ const fp = new KeyFingerprinter();
 const key = (profile = 'AES_CM_128_HMAC_SHA1_80', len = 16): SrtpContextOptions => ({ profile, keys: { key: randomBytes(len), salt: randomBytes(14) } });
 const leg = (inbound: SrtpContextOptions, outbound: SrtpContextOptions): LegKeying => ({ inbound: fp.fingerprint(inbound), outbound: fp.fingerprint(outbound) });
 
-describe('choosePairMode (DESIGN.md media paths)', () => {
+describe('choosePairMode (docs/relay.md pair modes)', () => {
   it('plain legs forward; SRTP to plain decrypts; plain to SRTP encrypts', () => {
     const s = leg(key(), key());
     expect(choosePairMode(null, null)).toBe(PairMode.Forward);

@@ -1,14 +1,16 @@
 /**
  * `srtp-relay serve` as a user runs it (compiled: `node dist/cli/main.js serve`): it prints the
  * URL and where the token is, writes the token file 0600 on first start, answers /healthz with
- * the token and 401 without, and exits 0 on SIGTERM after closing its calls.
+ * the token and 401 without, and exits 0 on SIGTERM after closing its calls. Needs the build.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 const main = path.join(__dirname, '../../../dist/cli/main.js');
+const portRange = relayPortRange(100);
 
 function waitForLine(child: ChildProcessWithoutNullStreams, pattern: RegExp, ms = 15000): Promise<RegExpExecArray> {
   let out = '';
@@ -31,7 +33,7 @@ describe('srtp-relay serve', () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'srtp-relay-serve-')), 'data');
     const env = { ...process.env };
     delete env.SRTP_RELAY_TOKEN;
-    const child = spawn(process.execPath, [main, 'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--port-range', '23200-23299', '--workers', '1', '--log-level', 'warn'], { env });
+    const child = spawn(process.execPath, [main, 'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--port-range', `${portRange[0]}-${portRange[1]}`, '--workers', '1', '--log-level', 'warn'], { env });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     try {

@@ -1,2 +1,0 @@
-export * from './rtp-header';
-export * from './rtcp-header';
