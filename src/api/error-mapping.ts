@@ -13,6 +13,7 @@ import { API_ERRORS, ApiError, fieldOf } from './errors';
 
 export const RELAY_ERROR_STATUS: Readonly<Record<RelayErrorCode, number>> = Object.freeze({
   [RelayErrorCode.BadOption]: 400,
+  [RelayErrorCode.RemoteRefused]: 400,
   [RelayErrorCode.PortsExhausted]: 503,
   [RelayErrorCode.BindFailed]: 503,
   [RelayErrorCode.DuplicateCall]: 409,
