@@ -95,3 +95,8 @@ export function fileDescriptorLimit(): number | null {
 export function effectiveMaxConnections(limits: ServerLimits, fdLimit: number | null = fileDescriptorLimit()): number {
   return fdLimit === null ? limits.maxConnections : Math.max(8, Math.min(limits.maxConnections, Math.floor(fdLimit / 2)));
 }
+
+/** One source may hold at most a quarter of the process's connections, so one host cannot take them all. */
+export function effectiveMaxConnectionsPerSource(limits: ServerLimits, maxConnections: number): number {
+  return Math.max(1, Math.min(limits.maxConnectionsPerSource, Math.floor(maxConnections / 4)));
+}

@@ -15,7 +15,7 @@ import { BearerAuth } from './auth';
 import { pageOfCalls } from './call-pages';
 import { ConnectionGuard } from './connection-guard';
 import { evaluateHealth } from './health';
-import { DEFAULT_LIMITS, effectiveMaxConnections, type ServerLimits } from './limits';
+import { DEFAULT_LIMITS, effectiveMaxConnections, effectiveMaxConnectionsPerSource, type ServerLimits } from './limits';
 import { assertRequestRemotes, socketFamilyOf, type RemoteJudge } from './remote-guard';
 import { assertSdpWithinLimits } from './sdp-limits';
 import type { BargeRequest, CallService, ConferenceRequest, HoldRequest, InsertRequest, MeetMeRequest } from './call-service';
@@ -184,8 +184,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   const limits = options.limits ?? DEFAULT_LIMITS;
   const state = { shuttingDown: false };
   const metrics = new ApiMetrics(options.service);
+  const maxConnections = effectiveMaxConnections(limits);
   const connections = new ConnectionGuard(
-    { maxConnections: effectiveMaxConnections(limits), maxConnectionsPerSource: limits.maxConnectionsPerSource, unauthenticatedTimeoutMs: limits.unauthenticatedTimeoutMs },
+    { maxConnections, maxConnectionsPerSource: effectiveMaxConnectionsPerSource(limits, maxConnections), unauthenticatedTimeoutMs: limits.unauthenticatedTimeoutMs },
     (why) => metrics.limitRefusals.inc({ limit: why }),
   );
   metrics.watchConnections(() => connections.size);
