@@ -281,6 +281,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
     const code = (body as { error: { code: string } }).error.code;
     if (status < 500) req.log.info({ status, code }, 'request refused');
     if (status === 503 && code !== 'API_ERR_SHUTTING_DOWN') void reply.header('retry-after', '1');
+    // No token, or going away: answer, then drop the connection.
+    if (code === 'API_ERR_UNAUTHORIZED' || code === 'API_ERR_SHUTTING_DOWN') void reply.header('connection', 'close');
     void reply.code(status).header('cache-control', 'no-store').send(body);
   });
   app.setNotFoundHandler((_req, reply) => {

@@ -97,6 +97,8 @@ export function rawConnect(url: string, localAddress = '127.0.0.1'): Promise<net
 /** Resolves when the peer closes the socket (or after `ms` with false). */
 export function closedWithin(s: net.Socket, ms: number): Promise<boolean> {
   if (s.destroyed || s.readableEnded) return Promise.resolve(true);
+  // Flowing, so the peer's FIN is seen even when nobody reads the data.
+  s.resume();
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
     const done = (): void => { clearTimeout(timer); resolve(true); };
