@@ -14,6 +14,7 @@ export const API_ERRORS = Object.freeze({
   API_ERR_UNKNOWN_CALL: { statusCode: 404, message: 'no such call' },
   API_ERR_UNKNOWN_LEG: { statusCode: 404, message: 'no such leg in this call' },
   API_ERR_DUPLICATE_CALL: { statusCode: 409, message: 'a call with this id already exists' },
+  API_ERR_DUPLICATE_LEG: { statusCode: 409, message: 'the call already has a leg with this id' },
   API_ERR_DUPLICATE_STREAM: { statusCode: 409, message: 'a stream kind is listed twice or the leg already carries it' },
   API_ERR_UNKNOWN_STREAM: { statusCode: 400, message: 'the leg carries no stream of this kind' },
   API_ERR_MISSING_CRYPTO: { statusCode: 400, message: 'an sdes leg needs the endpoint\'s a=crypto offer for every stream' },

@@ -202,7 +202,15 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   }) as unknown as FastifyInstance;
   // First, so its hooks run before ours: it marks upgrade requests and closes their socket
   // after any non-upgrade answer (such as our 401).
-  await app.register(websocket, { options: { maxPayload: 4096 } });
+  await app.register(websocket, {
+    options: { maxPayload: 4096 },
+    // Protocol errors (bad frames, oversized messages, resets) are the client's doing: a warning
+    // without a stack, and the socket goes.
+    errorHandler: (error, socket, request) => {
+      request.log.warn({ code: (error as { code?: unknown }).code, reason: error.message }, 'websocket protocol error');
+      socket.terminate();
+    },
+  });
   // JSON only: a text/plain body is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser('text/plain');
   // An empty JSON body on a body-less method (DELETE with Content-Type: application/json) is no body.
@@ -323,6 +331,14 @@ function guardRequest(route: RouteSpec, req: FastifyRequest, ctx: RouteContext):
     }
   }
   const id = route.operationId;
+  // A leg id the call already has is a conflict (409), whichever route names it.
+  const newLeg = id === 'addLeg' ? ['id', body?.id] : id === 'addParticipant' ? ['leg.id', (body?.leg as { id?: unknown } | undefined)?.id]
+    : id === 'barge' ? ['initiator.id', (body?.initiator as { id?: unknown } | undefined)?.id]
+      : id === 'transfer' && (body?.to as { id?: unknown } | undefined)?.id !== body?.from ? ['to.id', (body?.to as { id?: unknown } | undefined)?.id] : null;
+  if (newLeg !== null && typeof newLeg[1] === 'string') {
+    const view = options.service.getCall((req.params as Params).callId) as { legs?: { id: string }[] };
+    if (view.legs?.some((l) => l.id === newLeg[1]) === true) throw new ApiError('API_ERR_DUPLICATE_LEG', { field: newLeg[0] as string, detail: `leg ${newLeg[1]} exists` });
+  }
   if ((id === 'createCall' || id === 'createMeetMe') && options.service.callCount() >= limits.maxCalls) {
     refuse('calls', new ApiError('API_ERR_CALL_LIMIT', { detail: `limit ${limits.maxCalls}` }));
   }
@@ -358,11 +374,8 @@ function registerRoute(app: FastifyInstance, route: RouteSpec, ctx: RouteContext
       };
       options.events.on('event', send);
       socket.on('close', () => options.events.off('event', send));
-      socket.on('error', (err: Error & { code?: string }) => {
-        // Protocol errors (bad frames, oversized messages) are the client's: no stack.
-        req.log.warn({ code: err.code, reason: err.message }, 'websocket protocol error');
-        options.events.off('event', send);
-      });
+      // Logged by the plugin's errorHandler (above); here only the subscription ends.
+      socket.on('error', () => options.events.off('event', send));
       // Subscribers only listen; anything they send is ignored.
       socket.on('message', () => undefined);
     });
