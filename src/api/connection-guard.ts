@@ -22,6 +22,8 @@ const REFUSAL = `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/j
 export class ConnectionGuard {
   private readonly sockets = new Map<Socket, Tracked>();
   private readonly perSource = new Map<string, number>();
+  /** Refused sockets linger ~100 ms for the 503 to leave; a request on one is refused too. */
+  private readonly refusedSockets = new WeakSet<Socket>();
 
   constructor(
     private readonly limits: { readonly maxConnections: number; readonly maxConnectionsPerSource: number; readonly unauthenticatedTimeoutMs: number },
@@ -41,6 +43,7 @@ export class ConnectionGuard {
     const fromSource = this.perSource.get(source) ?? 0;
     if (this.sockets.size >= this.limits.maxConnections || fromSource >= this.limits.maxConnectionsPerSource) {
       this.onRefusal(this.sockets.size >= this.limits.maxConnections ? 'connections' : 'connections_per_source', source);
+      this.refusedSockets.add(socket);
       refuse(socket);
       return;
     }
@@ -54,6 +57,11 @@ export class ConnectionGuard {
     this.sockets.set(socket, tracked);
     this.perSource.set(source, fromSource + 1);
     socket.once('close', () => this.forget(socket));
+  }
+
+  /** Was this connection refused (over a limit)? Its requests must not reach a handler. */
+  refused(socket: Socket): boolean {
+    return this.refusedSockets.has(socket);
   }
 
   /** The socket carried a request with the right token: it may stay (idle timeouts still apply). */

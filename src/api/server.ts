@@ -56,7 +56,7 @@ const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 /** Errors that only mean the client went away mid-request: logged at debug, no stack. */
 function isClientAbort(err: FastifyError, req: FastifyRequest): boolean {
   const code = (err as { code?: unknown }).code;
-  return req.raw.aborted || req.raw.socket?.destroyed === true || code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'EPIPE' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || err.message === 'aborted';
+  return req.raw.aborted || code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'EPIPE' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || err.message === 'aborted';
 }
 
 type Params = { callId: string; legId: string; resourceId: string; kind: 'audio' | 'video' };
@@ -236,6 +236,10 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
     });
   }
   app.addHook('onRequest', async (req, reply) => {
+    if (connections.refused(req.raw.socket as Socket)) {
+      void reply.header('connection', 'close');
+      throw new ApiError('API_ERR_TOO_MANY_CONNECTIONS');
+    }
     if (state.shuttingDown) {
       void reply.header('connection', 'close');
       throw new ApiError('API_ERR_SHUTTING_DOWN');

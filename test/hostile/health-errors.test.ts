@@ -84,6 +84,7 @@ describe('errors', () => {
       expect(lines.filter((l) => l.level >= 50)).toEqual([]);
       const proto = lines.find((l) => l.msg === 'websocket protocol error');
       expect(proto?.level).toBe(40);
+      expect(lines.find((l) => l.msg === 'client aborted the request')?.level).toBe(20);
     } finally {
       await api.close();
     }
