@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 export interface ServerLimits {
   /** Open TCP connections to the API (capped further by half the process's file descriptor limit). */
   readonly maxConnections: number;
-  /** Open TCP connections from one source address. */
+  /** Open TCP connections from one source address (capped further at a quarter of the effective maxConnections). */
   readonly maxConnectionsPerSource: number;
   /** A connection that has not sent an authenticated request by then is closed. */
   readonly unauthenticatedTimeoutMs: number;
@@ -19,6 +19,8 @@ export interface ServerLimits {
   readonly requestTimeoutMs: number;
   /** Idle keep-alive connections are closed after this (node's keepAliveTimeout). */
   readonly keepAliveTimeoutMs: number;
+  /** A connection with no traffic either way for this long is destroyed (node's server.timeout): a client that stops reading a response. */
+  readonly idleTimeoutMs: number;
   /** Requests per window with the bearer token (one token: all authorised clients together). */
   readonly requestsPerWindow: number;
   /** Requests per window from one address without a valid token. */
@@ -48,6 +50,7 @@ export const DEFAULT_LIMITS: ServerLimits = Object.freeze({
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 60_000,
   requestsPerWindow: 20_000,
   unauthenticatedRequestsPerWindow: 300,
   rateWindowMs: 60_000,

@@ -175,6 +175,8 @@ function serverFactoryFor(options: ApiServerOptions, limits: ServerLimits, guard
     server.keepAliveTimeout = limits.keepAliveTimeoutMs;
     server.headersTimeout = limits.headersTimeoutMs;
     server.requestTimeout = limits.requestTimeoutMs;
+    // No 'timeout' listener: node destroys a socket idle this long (WebSocket upgrades clear it).
+    server.setTimeout(limits.idleTimeoutMs);
     guard.attach(server);
     return server;
   };
