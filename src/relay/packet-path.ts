@@ -97,8 +97,9 @@ export class PacketPath {
     // 3. Latch: only now, after the packet authenticated (or the RTP policy accepted it), and
     // for SRTP only with a packet that advanced its stream: RFC 3711 §3.3.2 accepts a packet
     // that is merely inside the replay window and unseen, such as a genuine packet captured on
-    // path and sent first from elsewhere, or a late copy of one the kernel dropped. Such a packet
-    // is forwarded (it is genuine) but cannot move the remote. See docs/relay.md "Latching".
+    // path and sent late from elsewhere, or a copy of one the kernel dropped. Such a packet is
+    // forwarded (it is genuine) but cannot move the remote; nor can a source the address policy
+    // refuses. Both count as latchRefused. See docs/relay.md "Latching".
     if (candidate) {
       const fresh = inbound === null || inbound.highestIndex(ssrc, rtcp) > highestBefore;
       if (fresh && this.policy.judge(address, from.socketFamily) === AddressVerdict.Ok) this.latch(from, separateRtcp, address, port);
