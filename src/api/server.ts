@@ -293,7 +293,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
       if (mapped.internal) req.log.error({ err }, 'internal error');
     }
     const code = (body as { error: { code: string } }).error.code;
-    if (status < 500) req.log.info({ status, code }, 'request refused');
+    // Floods of 401s and 429s would be floods of log lines: those go to debug (the metrics count them).
+    if (status === 401 || status === 429) req.log.debug({ status, code }, 'request refused');
+    else if (status < 500) req.log.info({ status, code }, 'request refused');
     if (status === 503 && code !== 'API_ERR_SHUTTING_DOWN') void reply.header('retry-after', '1');
     // No token, or going away: answer, then drop the connection.
     if (code === 'API_ERR_UNAUTHORIZED' || code === 'API_ERR_SHUTTING_DOWN') void reply.header('connection', 'close');
