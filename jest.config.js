@@ -1,6 +1,8 @@
-// Two projects, both run in `npm test`:
+// Three projects, all run in `npm test`:
 // - `unit`: pure functions, vectors, loopback integration. It installs nothing and builds
 //   nothing (no dist/, no C, no Debian packages), so `jest --selectProjects unit` runs anywhere.
+// - `hostile`: test/hostile, the hostile-client suite (shutdown, limits, addresses, packet
+//   storm); its shutdown and descriptor tests spawn the built server, so it needs `npm run build`.
 // - `interop`: independent implementations (libsrtp, ffmpeg, werift), the built CLI and library
 //   (dist/), and the benchmark smoke runs (native-bench C programs, rtpengine). It needs
 //   `npm run build` and `npm run peers` first (`npm test` and `npm run test:interop` do both).
@@ -16,6 +18,12 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+    },
+    {
+      displayName: 'hostile',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/hostile/**/*.test.ts'],
     },
     {
       displayName: 'interop',

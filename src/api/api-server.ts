@@ -1,9 +1,10 @@
 /**
  * Assembles the running service: key manager, media relay, call service, fastify app. Used by
  * `srtp-relay serve` and by the integration tests (which pass their own options and a log
- * destination). Close cascade: app.close() (no new requests, WebSockets closed) →
- * service.close() (every call closed: sockets closed, contexts wiped, keys released) →
- * relay workers stopped → key manager closed.
+ * destination). Close cascade (shutdown.ts): new requests refused → service.close() (every call
+ * closed: sockets closed, contexts wiped, keys released, `callclosed` reason `shutdown` sent to
+ * subscribers) → relay workers stopped → key manager closed → listener stopped → connections
+ * left after `limits.shutdownGraceMs` cut.
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -11,10 +12,12 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { defineCluster, type ClusterConfig } from '../call';
 import { KeyManager, type KeyManagerConfig } from '../keys';
-import { MediaRelay, type MediaRelayOptions } from '../relay';
+import { MediaRelay, type AddressPolicyConfig, type MediaRelayOptions } from '../relay';
 import { CallService } from './call-service';
 import { EventHub } from './event-hub';
-import { buildServer } from './server';
+import { resolveLimits, type ServerLimits } from './limits';
+import { buildApiServer } from './server';
+import { shutdownApi, type ShutdownReport } from './shutdown';
 
 export interface ApiServerConfig {
   readonly listen: { readonly host: string; readonly port: number };
@@ -29,6 +32,10 @@ export interface ApiServerConfig {
   readonly logDestination?: DestinationStream;
   readonly version?: string;
   readonly onRoute?: (route: { method: string; url: string }) => void;
+  /** Over DEFAULT_LIMITS (limits.ts). */
+  readonly limits?: Partial<ServerLimits>;
+  /** Remotes the relay may send to (relay/address-policy.ts); overrides `relay.addressPolicy`. */
+  readonly addressPolicy?: AddressPolicyConfig;
 }
 
 export interface RunningApi {
@@ -38,15 +45,23 @@ export interface RunningApi {
   readonly logger: Logger;
   /** e.g. http://127.0.0.1:8080 */
   readonly url: string;
+  readonly limits: ServerLimits;
+  /** Bounded shutdown (shutdown.ts); idempotent. */
   close(): Promise<void>;
+  /** What the last close() did (null before). */
+  readonly shutdownReport: ShutdownReport | null;
 }
 
 export async function startApiServer(config: ApiServerConfig): Promise<RunningApi> {
   const logger = pino({ name: 'srtp-relay', level: config.logLevel ?? 'info' }, config.logDestination);
+  const limits = resolveLimits(config.limits);
   const keys = await KeyManager.create(config.keys ?? {});
   let relay: MediaRelay;
   try {
-    relay = await MediaRelay.create({ ...config.relay, logger: logger.child({ component: 'relay' }) });
+    relay = await MediaRelay.create({
+      ...config.relay, logger: logger.child({ component: 'relay' }),
+      ...(config.addressPolicy !== undefined ? { addressPolicy: config.addressPolicy } : {}),
+    });
   } catch (err) {
     keys.close();
     throw err;
@@ -57,31 +72,33 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     cluster: defineCluster({ securityMode: 'mixed', ...config.cluster }),
     ...(config.advertiseAddress !== undefined ? { advertiseAddress: config.advertiseAddress } : {}),
   });
-  let app: FastifyInstance;
+  let http: Awaited<ReturnType<typeof buildApiServer>>;
   try {
-    app = await buildServer({
-      service, events, token: config.token, logger, version: config.version ?? '0.1.0',
+    http = await buildApiServer({
+      service, events, token: config.token, logger, version: config.version ?? '0.1.0', limits,
       ...(config.onRoute !== undefined ? { onRoute: config.onRoute } : {}),
       ...(config.tls !== undefined ? { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } } : {}),
     });
-    await app.listen({ host: config.listen.host, port: config.listen.port });
+    await http.app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
     await service.close();
     throw err;
   }
+  const app: FastifyInstance = http.app;
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls !== undefined ? 'https' : 'http'}://${host}:${address.port}`;
   let closing: Promise<void> | null = null;
+  let report: ShutdownReport | null = null;
   return {
-    app, service, events, logger, url,
+    app, service, events, logger, url, limits,
+    get shutdownReport() {
+      return report;
+    },
     close() {
       closing ??= (async () => {
-        try {
-          await app.close();
-        } finally {
-          await service.close();
-        }
+        report = await shutdownApi({ app, service, connections: http.connections, state: http.state, logger }, limits.shutdownGraceMs);
+        logger.info({ ms: report.ms, forced: report.forced, callsClosed: report.callsClosed }, 'api closed');
       })();
       return closing;
     },

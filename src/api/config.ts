@@ -11,6 +11,8 @@ import YAML from 'yaml';
 import { ConfigError } from './config-error';
 
 export { ConfigError } from './config-error';
+import { AddressPolicy, type AddressPolicyConfig } from '../relay/address-policy';
+import { LIMIT_NAMES, resolveLimits, type ServerLimits } from './limits';
 
 export interface ServeConfig {
   readonly listen: { readonly host: string; readonly port: number };
@@ -27,6 +29,10 @@ export interface ServeConfig {
   readonly cluster: { readonly securityMode: 'mixed' | 'nonsecure'; readonly playSecureIndicationTone: boolean };
   readonly keys: { readonly suitePreference?: readonly string[]; readonly lifetime?: number };
   readonly logLevel: string;
+  /** Over DEFAULT_LIMITS (limits.ts; docs/api.md "Limits"). */
+  readonly limits: Partial<ServerLimits>;
+  /** Remotes the relay may send to (docs/relay.md "Address policy"). */
+  readonly addressPolicy: AddressPolicyConfig;
 }
 
 export interface ServeFlags {
@@ -54,6 +60,8 @@ export function defaultConfig(): ServeConfig {
     cluster: { securityMode: 'mixed', playSecureIndicationTone: false },
     keys: {},
     logLevel: 'info',
+    limits: {},
+    addressPolicy: {},
   };
 }
 
@@ -76,7 +84,9 @@ export function parsePortRange(text: string): [number, number] {
 }
 
 const ALLOWED: Record<string, readonly string[]> = {
-  '': ['listen', 'dataDir', 'token', 'tls', 'media', 'cluster', 'keys', 'logLevel'],
+  '': ['listen', 'dataDir', 'token', 'tls', 'media', 'cluster', 'keys', 'logLevel', 'limits', 'addressPolicy'],
+  limits: LIMIT_NAMES,
+  addressPolicy: ['allow', 'deny', 'allowLinkLocal'],
   tls: ['cert', 'key'],
   media: ['bindAddress', 'advertiseAddress', 'portRange', 'workers'],
   cluster: ['securityMode', 'playSecureIndicationTone'],
@@ -124,9 +134,27 @@ export function loadConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.e
   if (tls !== undefined && (typeof tls.cert !== 'string' || typeof tls.key !== 'string')) throw new ConfigError('tls needs cert and key file paths');
   const cluster = { ...base.cluster, ...(f.cluster ?? {}) } as ServeConfig['cluster'];
   if (cluster.securityMode !== 'mixed' && cluster.securityMode !== 'nonsecure') throw new ConfigError('cluster.securityMode must be mixed or nonsecure');
+  const limits = (f.limits ?? {}) as Partial<ServerLimits>;
+  try {
+    resolveLimits(limits);
+  } catch (err) {
+    throw new ConfigError(`config: ${(err as Error).message}`);
+  }
+  const addressPolicy = (f.addressPolicy ?? {}) as AddressPolicyConfig;
+  try {
+    for (const list of [addressPolicy.allow, addressPolicy.deny]) {
+      if (list !== undefined && (!Array.isArray(list) || list.some((c) => typeof c !== 'string'))) throw new RangeError('allow and deny are lists of CIDR strings');
+    }
+    if (addressPolicy.allowLinkLocal !== undefined && typeof addressPolicy.allowLinkLocal !== 'boolean') throw new RangeError('allowLinkLocal is true or false');
+    new AddressPolicy(addressPolicy);
+  } catch (err) {
+    throw new ConfigError(`config addressPolicy: ${(err as Error).message}`);
+  }
   return {
     listen,
     dataDir: path.resolve(dataDir),
+    limits,
+    addressPolicy,
     ...(typeof f.token === 'string' ? { token: f.token } : {}),
     ...(tls !== undefined ? { tls: { cert: tls.cert as string, key: tls.key as string } } : {}),
     media: { bindAddress, ...(media.advertiseAddress !== undefined ? { advertiseAddress: media.advertiseAddress } : {}), portRange: [portRange[0], portRange[1]], workers },

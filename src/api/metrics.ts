@@ -10,11 +10,20 @@ import type { CallService } from './call-service';
 export class ApiMetrics {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  /** Requests and connections refused by a limit (limits.ts), by limit name. */
+  readonly limitRefusals: Counter<'limit'>;
+  private connections: () => number = () => 0;
 
   constructor(service: CallService) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'srtp_relay_process_' });
     this.httpRequests = new Counter({ name: 'srtp_relay_http_requests_total', help: 'API requests by route template and status', labelNames: ['method', 'route', 'status'], registers });
+    this.limitRefusals = new Counter({ name: 'srtp_relay_limit_refusals_total', help: 'Connections and requests refused by a configured limit (connections, connections_per_source, unauthenticated_timeout, rate, websocket_clients, websocket_buffer, calls, legs_per_call, sdp_size, sdp_fan_out, remote_address)', labelNames: ['limit'], registers });
+    const connections = (): number => this.connections();
+    new Gauge({
+      name: 'srtp_relay_api_connections', help: 'Open TCP connections to the API', registers,
+      collect() { this.set(connections()); },
+    });
     new Gauge({
       name: 'srtp_relay_calls', help: 'Open calls by security status', labelNames: ['status'], registers,
       collect() {
@@ -57,5 +66,10 @@ export class ApiMetrics {
       name: 'srtp_relay_ports_available', help: 'Free UDP ports in the media port range', registers,
       collect() { this.set(service.relay.pool.available); },
     });
+  }
+
+  /** Where the open-connection gauge reads its value. */
+  watchConnections(count: () => number): void {
+    this.connections = count;
   }
 }

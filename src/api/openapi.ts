@@ -13,12 +13,16 @@ export function openApiPath(url: string): string {
 
 function parameters(route: RouteSpec): object[] {
   const params = route.schema.params as { properties?: Record<string, object> } | undefined;
-  return Object.entries(params?.properties ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema }));
+  const query = route.schema.querystring as { properties?: Record<string, object> } | undefined;
+  return [
+    ...Object.entries(params?.properties ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
+    ...Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+  ];
 }
 
 function errorStatuses(route: RouteSpec): number[] {
   const set = new Set<number>([401, 500]);
-  if (route.schema.body !== undefined || route.schema.params !== undefined) set.add(400);
+  if (route.schema.body !== undefined || route.schema.params !== undefined || route.schema.querystring !== undefined) set.add(400);
   if (route.schema.params !== undefined) set.add(404);
   if (route.method !== 'GET') set.add(409);
   return [...set].sort();

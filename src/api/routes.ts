@@ -17,7 +17,7 @@ export interface RouteSpec {
   readonly tags: readonly string[];
   /** Secret responses (key material): never cached, never logged. */
   readonly secret?: boolean;
-  readonly schema: { readonly params?: object; readonly body?: object };
+  readonly schema: { readonly params?: object; readonly body?: object; readonly querystring?: object };
   /** Status → [description, schema?]. Errors (4xx/5xx) are added by openapi.ts. */
   readonly responses: Readonly<Record<number, readonly [string, object?]>>;
   /** Not a JSON route (WebSocket, Prometheus text). */
@@ -32,12 +32,12 @@ const opResult = {
 } as const;
 
 export const ROUTES: readonly RouteSpec[] = Object.freeze([
-  { operationId: 'healthz', method: 'GET', url: '/healthz', summary: 'Liveness: API up, media workers alive', tags: ['ops'], schema: {}, responses: { 200: ['healthy', { type: 'object' }] } },
+  { operationId: 'healthz', method: 'GET', url: '/healthz', summary: 'Health: { status } without a token (503 when degraded: worker down, ports exhausted, shutting down); details with it', tags: ['ops'], schema: {}, responses: { 200: ['healthy', { type: 'object' }], 503: ['degraded', { type: 'object' }] } },
   { operationId: 'metrics', method: 'GET', url: '/metrics', summary: 'Prometheus metrics (text exposition format)', tags: ['ops'], schema: {}, responses: { 200: ['metrics'] }, kind: 'text' },
   { operationId: 'openapi', method: 'GET', url: '/v1/openapi.json', summary: 'This document', tags: ['ops'], schema: {}, responses: { 200: ['OpenAPI 3.0 document', { type: 'object' }] } },
   { operationId: 'events', method: 'GET', url: '/v1/events', summary: 'WebSocket: securitychange, latch, keyexpiring, keyexpired, call and leg lifecycle events', tags: ['events'], schema: {}, responses: { 101: ['switching to WebSocket'] }, kind: 'websocket' },
   { operationId: 'createCall', method: 'POST', url: '/v1/calls', summary: 'Create a call', tags: ['calls'], schema: { body: S.createCallBody }, responses: { 201: callView } },
-  { operationId: 'listCalls', method: 'GET', url: '/v1/calls', summary: 'List calls', tags: ['calls'], schema: {}, responses: { 200: ['calls', { type: 'object', properties: { calls: { type: 'array', items: S.callViewSchema } } }] } },
+  { operationId: 'listCalls', method: 'GET', url: '/v1/calls', summary: 'List calls in id order, a page at a time (limit, cursor from nextCursor)', tags: ['calls'], schema: { querystring: S.listCallsQuery }, responses: { 200: ['a page of calls', { type: 'object', properties: { calls: { type: 'array', items: S.callViewSchema }, nextCursor: { type: ['string', 'null'] } } }] } },
   { operationId: 'getCall', method: 'GET', url: '/v1/calls/:callId', summary: 'Get a call', tags: ['calls'], schema: { params: S.callParams }, responses: { 200: callView } },
   { operationId: 'updateCall', method: 'PATCH', url: '/v1/calls/:callId', summary: 'Change the fallback policy (re-plumbs the relay)', tags: ['calls'], schema: { params: S.callParams, body: S.updateCallBody }, responses: { 200: ['call and security', opResult] } },
   { operationId: 'deleteCall', method: 'DELETE', url: '/v1/calls/:callId', summary: 'End a call: close its legs, wipe its keys', tags: ['calls'], schema: { params: S.callParams }, responses: { 204: ['deleted'] } },

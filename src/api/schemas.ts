@@ -295,3 +295,13 @@ export const sdpResultSchema = {
 } as const;
 
 export { errorSchema, localSchema };
+
+/** `GET /v1/calls`: query values arrive as strings (types are not coerced). */
+export const listCallsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'string', pattern: '^[1-9][0-9]{0,5}$', description: 'page size (default 100, at most limits.maxPageSize)' },
+    cursor: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$', description: 'nextCursor of the previous page' },
+  },
+} as const;

@@ -1,10 +1,16 @@
 /**
  * `srtp-relay serve`: the API and the media workers on embedded defaults (in-memory state,
  * loopback, ports 30000-39999, one worker per core). Prints the URL and where the token is
- * (never the token), and shuts down cleanly on SIGTERM/SIGINT: calls closed, keys wiped.
+ * (never the token), and shuts down on SIGTERM/SIGINT within `limits.shutdownGraceMs` plus a
+ * moment, whatever clients do (src/api/shutdown.ts): calls closed and keys wiped first, then
+ * listeners, then leftover connections cut; exit 0. A watchdog exits 1 should the sequence
+ * itself ever hang (a bug, never a client's doing).
  */
 import type { Command } from 'commander';
 import { loadConfig, resolveToken, startApiServer, type ServeFlags } from '../api';
+
+/** Beyond the grace period: the forced cut, worker threads' exit, the key manager. */
+const WATCHDOG_MARGIN_MS = 5_000;
 
 export function registerServeCommand(program: Command): void {
   program
@@ -26,6 +32,8 @@ export function registerServeCommand(program: Command): void {
         relay: { portRange: config.media.portRange, bindAddress: config.media.bindAddress, workers: config.media.workers, logLevel: config.logLevel },
         keys: { ...(config.keys.suitePreference !== undefined ? { suitePreference: config.keys.suitePreference } : {}), ...(config.keys.lifetime !== undefined ? { keys: { lifetime: config.keys.lifetime } } : {}) },
         cluster: config.cluster,
+        limits: config.limits,
+        addressPolicy: config.addressPolicy,
         ...(config.media.advertiseAddress !== undefined ? { advertiseAddress: config.media.advertiseAddress } : {}),
         ...(config.tls !== undefined ? { tls: config.tls } : {}),
         logLevel: config.logLevel,
@@ -37,6 +45,10 @@ export function registerServeCommand(program: Command): void {
         if (stopping) return;
         stopping = true;
         api.logger.info({ signal }, 'shutting down');
+        setTimeout(() => {
+          console.error('srtp-relay: shutdown did not complete in time; exiting');
+          process.exit(1);
+        }, api.limits.shutdownGraceMs + WATCHDOG_MARGIN_MS).unref();
         api.close().then(
           () => {
             console.log('srtp-relay stopped');

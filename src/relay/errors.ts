@@ -8,6 +8,8 @@ import { SRTP_ERRORS, SrtpError, type SrtpErrorCode } from '../srtp/errors';
 
 export enum RelayErrorCode {
   BadOption = 'RELAY_ERR_BAD_OPTION',
+  /** A remote the address policy refuses (multicast, broadcast, denied range, wrong family...). */
+  RemoteRefused = 'RELAY_ERR_REMOTE_REFUSED',
   PortsExhausted = 'RELAY_ERR_PORTS_EXHAUSTED',
   BindFailed = 'RELAY_ERR_BIND_FAILED',
   DuplicateCall = 'RELAY_ERR_DUPLICATE_CALL',

@@ -9,3 +9,4 @@ export { type LegSrtpOptions } from './key-transfer';
 export { COUNTER_NAMES, type CounterName, type LegCounterValues } from './leg-counters';
 export { type RemoteEndpoint, type LatchEvent, type KeyLimitWorkerEvent } from './worker-messages';
 export { PortPool, type PortAllocation } from './port-pool';
+export { AddressPolicy, AddressVerdict, addressVerdictText, DEFAULT_DENY, parseCidr, type AddressPolicyConfig } from './address-policy';

@@ -3,6 +3,7 @@
  * messages as a worker thread, so the same code paths are exercised, minus the thread hop.
  */
 import type { Logger } from 'pino';
+import type { AddressPolicy } from './address-policy';
 import { toWireError } from './errors';
 import { MediaEngine } from './media-engine';
 import { WorkerHandle } from './worker-handle';
@@ -11,9 +12,9 @@ import type { WorkerRequest } from './worker-messages';
 export class InlineWorker extends WorkerHandle {
   readonly engine: MediaEngine;
 
-  constructor(index: number, logger: Logger) {
+  constructor(index: number, logger: Logger, policy: AddressPolicy) {
     super(index);
-    this.engine = new MediaEngine(logger.child({ worker: index }), (e) => this.onMessage(e));
+    this.engine = new MediaEngine(logger.child({ worker: index }), (e) => this.onMessage(e), policy);
   }
 
   protected post(msg: WorkerRequest & { seq: number }): void {

@@ -2,8 +2,9 @@
  * Symmetric RTP latching policies (where a leg sends to, and whom it accepts packets from).
  *
  * - `authenticated` (SRTP legs, default): packets from any source are authenticated; one that
- *   passes (tag and replay check) from a new source moves the leg's remote there. A source whose
- *   packets fail authentication never moves the leg and never has packets forwarded.
+ *   passes (tag and replay check), is newer than the highest index accepted on the leg and
+ *   comes from a source the address policy allows moves the leg's remote there (packet-path.ts).
+ *   A source whose packets fail authentication never moves the leg and never has packets forwarded.
  * - `first` (plain RTP): the first packet's source becomes the remote, then the leg is locked;
  *   packets from other sources are dropped.
  * - `strict`: only the signaled address and port are accepted; the remote never moves.
@@ -24,7 +25,7 @@ export function defaultLatching(srtp: boolean): LatchingPolicy {
 export enum SourceVerdict {
   /** From the current remote: process. */
   Known = 0,
-  /** From elsewhere, process; if it authenticates (or is accepted) move the remote there. */
+  /** From elsewhere, process; if it authenticates (or is accepted) and is fresh, move the remote there. */
   Candidate = 1,
   /** From elsewhere, process but never move the remote. */
   Foreign = 2,

@@ -8,7 +8,7 @@ export const COUNTER_NAMES = [
   /** Packets received on the leg's sockets (RTP and RTCP), whatever became of them. */
   'packetsIn',
   'bytesIn',
-  /** Packets the relay sent to the leg's remote. */
+  /** Packets the relay sent to the leg's remote (counted when the socket reports them sent). */
   'packetsOut',
   'bytesOut',
   'rtcpPacketsIn',
@@ -25,10 +25,17 @@ export const COUNTER_NAMES = [
   'droppedBySource',
   /** Packets dropped because the leg has no peer or the peer has no remote yet. */
   'droppedNoRoute',
-  /** Protect failures on the way out of this leg, and socket send errors. */
+  /** Protect failures on the way out of this leg. */
   'protectErrors',
+  /** Datagrams toward the leg's remote that the socket failed to send (asynchronous errors included). */
   'sendErrors',
   'latchEvents',
+  /**
+   * Authenticated packets from a new source that did not move the latch: not newer than the
+   * highest index already accepted on the leg (a captured or replayed genuine packet), or a
+   * source the address policy refuses.
+   */
+  'latchRefused',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

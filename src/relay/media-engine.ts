@@ -4,6 +4,7 @@
  * (`media-worker.ts`) or, with `workers: 0`, on the control thread itself.
  */
 import type { Logger } from 'pino';
+import { AddressPolicy } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
 import { MediaLeg } from './media-leg';
@@ -24,10 +25,11 @@ export class MediaEngine {
   constructor(
     private readonly logger: Logger,
     private readonly onEvent: (event: WorkerEvent) => void,
+    policy: AddressPolicy = new AddressPolicy(),
   ) {
     this.path = new PacketPath(this.scratch, (leg, rtcp, address, port) => {
       onEvent({ type: 'latch', callId: leg.callId, legId: leg.legId, rtcp, address, port });
-    });
+    }, policy);
   }
 
   /** Forward the contexts' key lifetime events (rare) to the control plane. */

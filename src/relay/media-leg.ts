@@ -40,7 +40,17 @@ export class MediaLeg {
   outboundSsrcCount = 0;
   readonly rtpSocket: dgram.Socket;
   readonly rtcpSocket: dgram.Socket;
+  /** Address family the sockets can reach (the bind address's): remotes must match it. */
+  readonly socketFamily: 4 | 6;
   readonly log: RateLimitedLog;
+  /**
+   * Send completions, one bound function per socket made once (no closure per packet): a
+   * datagram counts as out only when the socket reports it sent; a failure (an asynchronous
+   * EHOSTUNREACH, EACCES, a family the socket cannot reach) counts as `sendErrors` and is
+   * logged at a rate limit, so a leg whose sends fail is visible instead of silently lossy.
+   */
+  readonly onRtpSent: (err: Error | null, bytes?: number) => void;
+  readonly onRtcpSent: (err: Error | null, bytes?: number) => void;
   /** Where RTP (and muxed RTCP) goes; '' / 0 when unknown. */
   rtpAddress = '';
   rtpPort = 0;
@@ -65,8 +75,22 @@ export class MediaLeg {
     this.outbound = contexts?.outbound ?? null;
     this.rtpSocket = sockets.rtp;
     this.rtcpSocket = sockets.rtcp;
+    this.socketFamily = isIPv6(req.bindAddress) ? 6 : 4;
     this.log = new RateLimitedLog(logger.child({ callId: req.callId, legId: req.legId }));
+    this.onRtpSent = (err, bytes) => this.sent(err, bytes, false);
+    this.onRtcpSent = (err, bytes) => this.sent(err, bytes, true);
     this.setRemote(req.remote);
+  }
+
+  private sent(err: Error | null, bytes: number | undefined, rtcpSocket: boolean): void {
+    const c = this.counters;
+    if (err === null || err === undefined) {
+      c[C.packetsOut] += 1;
+      c[C.bytesOut] += bytes ?? 0;
+      return;
+    }
+    c[C.sendErrors] += 1;
+    this.log.sendFailed((err as NodeJS.ErrnoException).code ?? err.name, rtcpSocket ? this.rtcpAddress : this.rtpAddress, rtcpSocket ? this.rtcpPort : this.rtpPort);
   }
 
   /**
@@ -104,7 +128,8 @@ export class MediaLeg {
 
   private listen(handler: PacketHandler): void {
     // One closure per socket, made once: the per-packet path creates none. Send errors arrive
-    // as 'error' events (no per-send callback) and are counted, never thrown.
+    // through the send callbacks (onRtpSent / onRtcpSent); anything else the socket reports
+    // as an 'error' event is counted too, never thrown.
     const onError = (): void => {
       this.counters[C.sendErrors] += 1;
     };

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import pino, { type Logger } from 'pino';
+import { AddressPolicy, type AddressPolicyConfig } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import { InlineWorker } from './inline-worker';
 import { KeyFingerprinter } from './key-fingerprint';
@@ -28,6 +29,8 @@ export interface MediaRelayOptions {
   readonly logger?: Logger;
   /** Level for worker loggers (and the default logger). Default 'warn'. */
   readonly logLevel?: string;
+  /** Which remotes legs may send to and latch onto (address-policy.ts). Default: DEFAULT_DENY, no link-local. */
+  readonly addressPolicy?: AddressPolicyConfig;
 }
 
 export interface WorkerDiedEvent {
@@ -47,6 +50,8 @@ export interface MediaRelayEvents {
 export class MediaRelay extends EventEmitter<MediaRelayEvents> {
   readonly bindAddress: string;
   readonly pool: PortPool;
+  /** Every remote of every leg passes it (signaled here, latched in the workers). */
+  readonly addressPolicy: AddressPolicy;
   private readonly logger: Logger;
   private readonly logLevel: string;
   private readonly fingerprinter = new KeyFingerprinter();
@@ -62,10 +67,16 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     const range = options.portRange;
     if (!Array.isArray(range) || range.length !== 2) throw new RelayError(RelayErrorCode.BadOption, 'portRange must be [min, max]');
     this.pool = new PortPool(range[0], range[1]);
+    try {
+      this.addressPolicy = new AddressPolicy(options.addressPolicy);
+    } catch (err) {
+      throw new RelayError(RelayErrorCode.BadOption, `addressPolicy: ${(err as Error).message}`);
+    }
     this.logLevel = options.logLevel ?? 'warn';
     this.logger = options.logger ?? pino({ name: 'srtp-relay', level: this.logLevel });
     this.host = {
       bindAddress: this.bindAddress,
+      addressPolicy: this.addressPolicy,
       pool: this.pool,
       fingerprinter: this.fingerprinter,
       logger: this.logger,
@@ -78,8 +89,8 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     if (!Number.isInteger(n) || n < 0 || n > 256) throw new RelayError(RelayErrorCode.BadOption, `workers must be an integer in 0..256, got ${String(n)}`);
     const relay = new MediaRelay(options);
     try {
-      if (n === 0) relay.adopt(new InlineWorker(0, relay.logger));
-      else for (const w of await Promise.all(Array.from({ length: n }, (_, i) => ThreadWorker.start(i, relay.logLevel)))) relay.adopt(w);
+      if (n === 0) relay.adopt(new InlineWorker(0, relay.logger, relay.addressPolicy));
+      else for (const w of await Promise.all(Array.from({ length: n }, (_, i) => ThreadWorker.start(i, relay.logLevel, relay.addressPolicy.config)))) relay.adopt(w);
     } catch (err) {
       await relay.close();
       throw err;
@@ -164,7 +175,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     this.emit('workerDied', { index: w.index, error, callIds });
     if (this.closing !== null) return;
     // Replace the worker so the relay keeps its capacity for new calls.
-    ThreadWorker.start(w.index, this.logLevel).then(
+    ThreadWorker.start(w.index, this.logLevel, this.addressPolicy.config).then(
       (fresh) => {
         if (this.closing !== null) void fresh.terminate();
         else this.adopt(fresh);

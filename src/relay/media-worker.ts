@@ -4,6 +4,7 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
+import { AddressPolicy } from './address-policy';
 import { toWireError } from './errors';
 import { MediaEngine } from './media-engine';
 import type { MediaWorkerData, SequencedRequest, WorkerMessage } from './worker-messages';
@@ -14,7 +15,7 @@ function main(): void {
   const data = workerData as MediaWorkerData;
   const logger = pino({ name: 'srtp-relay', level: data.logLevel }).child({ worker: data.index });
   const send = (msg: WorkerMessage): void => port.postMessage(msg);
-  const engine = new MediaEngine(logger, send);
+  const engine = new MediaEngine(logger, send, new AddressPolicy(data.addressPolicy));
   port.on('message', (req: SequencedRequest) => {
     engine.handle(req).then(
       () => send({ type: 'reply', seq: req.seq, ok: true }),

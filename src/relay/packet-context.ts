@@ -17,6 +17,8 @@ export interface PacketContext {
   verifyRtp(packet: Uint8Array, length?: number): SrtpStatus;
   verifyRtcp(packet: Uint8Array, length?: number): SrtpStatus;
   close(): void;
+  /** Highest index accepted from an inbound SSRC (-1: none); a latch needs a packet that raised it. */
+  highestIndex(ssrc: number, rtcp: boolean): number;
   /** ROC of an SSRC (RFC 3711 §3.3.1); carried from old to new contexts on a rekey. */
   getRoc(ssrc: number, direction?: 'inbound' | 'outbound'): number | undefined;
   setRoc(ssrc: number, roc: number, direction?: 'inbound' | 'outbound' | 'both'): void;

@@ -1,9 +1,11 @@
 /**
  * The per-packet path of a media worker: source check → verify / unprotect / validate →
  * latch → protect → send, counting every outcome. No exceptions, no closures and no
- * allocation here beyond what dgram itself does (the received Buffer, rinfo, the send request).
+ * allocation here beyond what dgram itself does (the received Buffer, rinfo, the send request);
+ * send completions go to the peer leg's bound callbacks.
  */
 import { SrtpStatus, srtpStatusName } from '../srtp/srtp-status';
+import { AddressPolicy, AddressVerdict } from './address-policy';
 import { C } from './leg-counters';
 import { judgeSource, SourceVerdict } from './latching';
 import type { MediaLeg } from './media-leg';
@@ -30,6 +32,8 @@ export class PacketPath {
   constructor(
     private readonly scratch: ScratchBuffers,
     private readonly onLatch: LatchListener,
+    /** Latched sources become remotes: they pass the same policy as signaled ones. */
+    private readonly policy: AddressPolicy = new AddressPolicy(),
   ) {}
 
   /** Bound once; handed to every leg as its packet handler. */
@@ -60,6 +64,15 @@ export class PacketPath {
     let out: Buffer = packet;
     let outLength = length;
     const inbound = from.inbound;
+    const candidate = verdict === SourceVerdict.Candidate;
+    // A latch candidate's SSRC and that stream's highest accepted index before this packet
+    // (rare: only packets from a source other than the remote pay for this lookup).
+    let ssrc = 0;
+    let highestBefore = -1;
+    if (candidate && inbound !== null && length >= 12) {
+      ssrc = rtcp ? packet.readUInt32BE(4) : packet.readUInt32BE(8);
+      highestBefore = inbound.highestIndex(ssrc, rtcp);
+    }
     if (inbound !== null) {
       let st: SrtpStatus;
       if (mode === PairMode.Passthrough) {
@@ -81,9 +94,17 @@ export class PacketPath {
       return;
     }
 
-    // 3. Latch: only now, after the packet authenticated (or the RTP policy accepted it).
-    if (verdict === SourceVerdict.Candidate) this.latch(from, separateRtcp, address, port);
-    else if (verdict === SourceVerdict.Known && from.latching === 'first') {
+    // 3. Latch: only now, after the packet authenticated (or the RTP policy accepted it), and
+    // for SRTP only with a packet that advanced its stream: RFC 3711 §3.3.2 accepts a packet
+    // that is merely inside the replay window and unseen, such as a genuine packet captured on
+    // path and sent late from elsewhere, or a copy of one the kernel dropped. Such a packet is
+    // forwarded (it is genuine) but cannot move the remote; nor can a source the address policy
+    // refuses. Both count as latchRefused. See docs/relay.md "Latching".
+    if (candidate) {
+      const fresh = inbound === null || inbound.highestIndex(ssrc, rtcp) > highestBefore;
+      if (fresh && this.policy.judge(address, from.socketFamily) === AddressVerdict.Ok) this.latch(from, separateRtcp, address, port);
+      else c[C.latchRefused] += 1;
+    } else if (verdict === SourceVerdict.Known && from.latching === 'first') {
       if (separateRtcp) from.rtcpLocked = true;
       else from.rtpLocked = true;
     }
@@ -119,18 +140,22 @@ export class PacketPath {
       if (!rtcp) peer.noteSsrc(true, target.readUInt32BE(8));
     }
 
-    // 5. Send. A queued (not yet sent) datagram keeps its buffer: give the path a new one.
+    // 5. Send. The peer's bound completion counts packetsOut / sendErrors (no closure here).
+    // A queued (not yet sent) datagram keeps its buffer: give the path a new one.
     const socket = peerSeparateRtcp ? peer.rtcpSocket : peer.rtpSocket;
-    socket.send(out, 0, outLength, toPort, toAddress);
+    try {
+      socket.send(out, 0, outLength, toPort, toAddress, peerSeparateRtcp ? peer.onRtcpSent : peer.onRtpSent);
+    } catch {
+      // Synchronous refusals (socket closed under us): counted like asynchronous ones.
+      peer.counters[C.sendErrors] += 1;
+      return;
+    }
     if (out !== packet && socket.getSendQueueCount() > 0) {
       if (out === this.scratch.protected) this.scratch.renewProtected();
       else this.scratch.renewUnprotected();
     }
     c[C.forwarded] += 1;
-    const pc = peer.counters;
-    pc[C.packetsOut] += 1;
-    pc[C.bytesOut] += outLength;
-    if (rtcp) pc[C.rtcpPacketsOut] += 1;
+    if (rtcp) peer.counters[C.rtcpPacketsOut] += 1;
   };
 
   private latch(leg: MediaLeg, separateRtcp: boolean, address: string, port: number): void {

@@ -18,7 +18,23 @@ export class RateLimitedLog {
 
   /** Log a dropped packet; fields must never include key material or packet bytes. */
   drop(reason: string, source: string, port: number, length: number): void {
-    if (!this.logger.isLevelEnabled('warn')) return;
+    if (!this.admit()) return;
+    const suppressed = this.suppressed;
+    this.suppressed = 0;
+    this.logger.warn({ reason, source, port, length, suppressed }, 'packet dropped');
+  }
+
+  /** Log a failed send toward the leg's remote (the socket's error code, never packet bytes). */
+  sendFailed(code: string, target: string, port: number): void {
+    if (!this.admit()) return;
+    const suppressed = this.suppressed;
+    this.suppressed = 0;
+    this.logger.warn({ code, target, port, suppressed }, 'send failed');
+  }
+
+  /** One line more in this window? Counts the ones it refuses. */
+  private admit(): boolean {
+    if (!this.logger.isLevelEnabled('warn')) return false;
     const now = Date.now();
     if (now - this.windowStart >= this.intervalMs) {
       this.windowStart = now;
@@ -26,11 +42,9 @@ export class RateLimitedLog {
     }
     if (this.inWindow >= this.burst) {
       this.suppressed += 1;
-      return;
+      return false;
     }
     this.inWindow += 1;
-    const suppressed = this.suppressed;
-    this.suppressed = 0;
-    this.logger.warn({ reason, source, port, length, suppressed }, 'packet dropped');
+    return true;
   }
 }

@@ -2,8 +2,9 @@
  * A call on the relay: its legs (owned in a private map), their pairing, stats and close.
  * All of a call's legs live on one media worker, so forwarding never crosses threads.
  */
-import { isIP } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
+import { addressVerdictText, AddressVerdict, type AddressPolicy } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import type { KeyFingerprinter } from './key-fingerprint';
 import { acceptsKey, shareMasterKey } from './key-fingerprint';
@@ -19,6 +20,7 @@ import type { AddLegRequest, LatchEvent, RemoteEndpoint, SignaledRoc } from './w
 /** What a call needs from its relay. */
 export interface CallHost {
   readonly bindAddress: string;
+  readonly addressPolicy: AddressPolicy;
   readonly pool: PortPool;
   readonly fingerprinter: KeyFingerprinter;
   readonly logger: Logger;
@@ -73,7 +75,7 @@ export class RelayCall {
       throw new RelayError(RelayErrorCode.BadOption, `latching "${String(latching)}" is not valid for ${srtp !== null ? 'an SRTP' : 'a plain RTP'} leg`);
     }
     const remote = options.remote ?? null;
-    if (remote !== null) validateRemote(remote);
+    if (remote !== null) validateRemote(remote, this.host);
     const keying = srtp === null ? null : this.keyingOf(srtp);
     const reserved = options.reservation === undefined ? null : this.takeReservation(options.reservation, rtcpMux);
 
@@ -235,7 +237,7 @@ export class RelayCall {
   async setRemote(legId: string, remote: RemoteEndpoint | null): Promise<void> {
     this.assertOpen();
     const leg = this.mustLeg(legId);
-    if (remote !== null) validateRemote(remote);
+    if (remote !== null) validateRemote(remote, this.host);
     await this.worker.request({ op: 'setRemote', callId: this.id, legId, remote });
     leg.setRemote(remote);
   }
@@ -343,9 +345,12 @@ export class RelayCall {
   }
 }
 
-function validateRemote(remote: RemoteEndpoint): void {
+/** Shape, then the address policy (the backstop behind the control plane's own field checks). */
+function validateRemote(remote: RemoteEndpoint, host: CallHost): void {
   const ok = (p: unknown): boolean => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
   if (typeof remote.address !== 'string' || isIP(remote.address) === 0 || !ok(remote.port) || (remote.rtcpPort !== undefined && !ok(remote.rtcpPort))) {
     throw new RelayError(RelayErrorCode.BadOption, 'remote needs an IP address and ports in 1..65535');
   }
+  const verdict = host.addressPolicy.judge(remote.address, isIPv6(host.bindAddress) ? 6 : 4);
+  if (verdict !== AddressVerdict.Ok) throw new RelayError(RelayErrorCode.RemoteRefused, `remote ${remote.address} is ${addressVerdictText(verdict)}`);
 }

@@ -3,6 +3,7 @@
  * detected from 'error' / 'exit' and reported with the calls it held.
  */
 import { Worker } from 'node:worker_threads';
+import type { AddressPolicyConfig } from './address-policy';
 import { mediaWorkerEntry } from './worker-entry';
 import { WorkerHandle } from './worker-handle';
 import type { MediaWorkerData, WorkerMessage, WorkerRequest } from './worker-messages';
@@ -11,10 +12,10 @@ export class ThreadWorker extends WorkerHandle {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
 
-  private constructor(index: number, logLevel: string) {
+  private constructor(index: number, logLevel: string, addressPolicy: AddressPolicyConfig) {
     super(index);
     const entry = mediaWorkerEntry();
-    const workerData: MediaWorkerData = { index, logLevel };
+    const workerData: MediaWorkerData = { index, logLevel, addressPolicy };
     this.worker = new Worker(entry.filename, { eval: entry.eval, workerData, name: `media-${index}` });
     let lastError: Error | null = null;
     this.worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
@@ -30,8 +31,8 @@ export class ThreadWorker extends WorkerHandle {
   }
 
   /** Start a worker and wait until it is ready for requests. */
-  static async start(index: number, logLevel: string): Promise<ThreadWorker> {
-    const handle = new ThreadWorker(index, logLevel);
+  static async start(index: number, logLevel: string, addressPolicy: AddressPolicyConfig): Promise<ThreadWorker> {
+    const handle = new ThreadWorker(index, logLevel, addressPolicy);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (msg: WorkerMessage): void => {
         if (msg.type !== 'ready') return;

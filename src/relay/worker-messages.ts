@@ -3,6 +3,7 @@
  * `seq` and get exactly one reply; the worker also sends unsolicited events (latch). Key bytes
  * only ever travel in `AddLegRequest.keyBytes` / `RekeyLegRequest.keyBytes`, transferred ArrayBuffers.
  */
+import type { AddressPolicyConfig } from './address-policy';
 import type { WireError } from './errors';
 import type { WireContextOptions } from './key-transfer';
 import type { LatchingPolicy } from './latching';
@@ -141,4 +142,6 @@ export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent;
 export interface MediaWorkerData {
   readonly index: number;
   readonly logLevel: string;
+  /** Rebuilt in the worker: latched sources pass the same policy as signaled remotes. */
+  readonly addressPolicy: AddressPolicyConfig;
 }

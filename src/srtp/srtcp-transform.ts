@@ -129,6 +129,11 @@ export class SrtcpTransform {
     return SrtpStatus.Ok;
   }
 
+  /** Highest SRTCP index accepted from an inbound SSRC (RFC 3711 §3.3.2), -1 when none yet. */
+  highestInbound(ssrc: number): number {
+    return this.inbound.get(ssrc)?.replay.highest ?? -1;
+  }
+
   wipe(): void {
     for (const st of this.inbound.values()) st.wipe();
     for (const st of this.outbound.values()) st.wipe();

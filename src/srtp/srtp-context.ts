@@ -145,6 +145,15 @@ export class SrtpContext extends EventEmitter {
     return this.rtcp.unprotect(packet, length, undefined, true);
   }
 
+  /**
+   * Highest packet index accepted so far from an inbound SSRC (RFC 3711 §3.3.2: the replay
+   * window's top; SRTCP index for `rtcp`), -1 when none. Read-only: the relay compares it before
+   * and after a packet to learn whether that packet advanced the stream (latching).
+   */
+  highestIndex(ssrc: number, rtcp: boolean): number {
+    return rtcp ? this.rtcp.highestInbound(ssrc >>> 0) : this.rtp.highestInbound(ssrc >>> 0);
+  }
+
   /** ROC of an SSRC's stream (inbound by default), undefined when the SSRC is unknown. */
   getRoc(ssrc: number, direction: 'inbound' | 'outbound' = 'inbound'): number | undefined {
     return this.rtp.getRoc(ssrc >>> 0, direction);

@@ -124,6 +124,11 @@ export class SrtpTransform {
     return (direction === 'inbound' ? this.inbound : this.outbound).get(ssrc)?.rollover.roc;
   }
 
+  /** Highest index accepted from an inbound SSRC (RFC 3711 §3.3.2), -1 when none yet. */
+  highestInbound(ssrc: number): number {
+    return this.inbound.get(ssrc)?.replay.highest ?? -1;
+  }
+
   /** RFC 3711 §3.3.1: a late joiner learns the ROC from signaling; s_l comes from the next packet. */
   setRoc(ssrc: number, roc: number, direction: 'inbound' | 'outbound'): void {
     const map = direction === 'inbound' ? this.inbound : this.outbound;

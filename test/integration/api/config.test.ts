@@ -37,6 +37,27 @@ describe('serve configuration', () => {
     expect(() => loadConfig({ workers: 'many' }, {})).toThrow('workers');
     expect(() => loadConfig({ mediaBind: 'eth0' }, {})).toThrow('media bind address');
   });
+
+  it('takes limits and an address policy from the file, and refuses bad ones', () => {
+    const dir = tmp();
+    const good = path.join(dir, 'good.yaml');
+    writeFileSync(good, 'limits:\n  shutdownGraceMs: 1500\n  maxCalls: 50\naddressPolicy:\n  allow: [10.0.0.0/8]\n  deny: [10.9.0.0/16]\n  allowLinkLocal: true\n');
+    expect(loadConfig({ config: good }, {})).toMatchObject({ limits: { shutdownGraceMs: 1500, maxCalls: 50 }, addressPolicy: { allow: ['10.0.0.0/8'], deny: ['10.9.0.0/16'], allowLinkLocal: true } });
+    expect(loadConfig({}, {})).toMatchObject({ limits: {}, addressPolicy: {} });
+    const cases: [string, string][] = [
+      ['limits:\n  maxcalls: 5\n', 'unknown key limits.maxcalls'],
+      ['limits:\n  maxCalls: 0\n', 'limits.maxCalls must be a positive integer'],
+      ['limits:\n  headersTimeoutMs: 60000\n', 'headersTimeoutMs must not exceed'],
+      ['addressPolicy:\n  deny: [10.0.0.0/40]\n', 'not a CIDR'],
+      ['addressPolicy:\n  allow: 10.0.0.0/8\n', 'lists of CIDR strings'],
+      ['addressPolicy:\n  block: []\n', 'unknown key addressPolicy.block'],
+    ];
+    for (const [text, message] of cases) {
+      const file = path.join(dir, 'bad.yaml');
+      writeFileSync(file, text);
+      expect(() => loadConfig({ config: file }, {})).toThrow(message);
+    }
+  });
 });
 
 describe('API token', () => {

@@ -1,7 +1,8 @@
 /**
  * `srtp-relay serve` as a user runs it (compiled: `node dist/cli/main.js serve`): it prints the
  * URL and where the token is, writes the token file 0600 on first start, answers /healthz with
- * the token and 401 without, and exits 0 on SIGTERM after closing its calls. Needs the build.
+ * details with the token and the status only without, 401 elsewhere without the token, and exits
+ * 0 on SIGTERM after closing its calls.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -45,8 +46,10 @@ describe('srtp-relay serve', () => {
       expect(token.length).toBeGreaterThanOrEqual(32);
       const ok = await fetch(`${url}/healthz`, { headers: { authorization: `Bearer ${token}` } });
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ status: 'ok' });
-      const denied = await fetch(`${url}/healthz`);
+      expect(await ok.json()).toMatchObject({ status: 'ok', calls: 0, workers: { total: 1, alive: 1 } });
+      const probe = await fetch(`${url}/healthz`);
+      expect([probe.status, await probe.json()]).toEqual([200, { status: 'ok' }]);
+      const denied = await fetch(`${url}/v1/calls`);
       expect(denied.status).toBe(401);
       expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('API_ERR_UNAUTHORIZED');
       // A live call at shutdown is closed with the rest.

@@ -1,0 +1,38 @@
+/**
+ * `/healthz`: load balancers and orchestrators probe it without a token, so the public answer is
+ * only `{ status: "ok" | "degraded" }` (HTTP 503 when degraded); details (calls, workers, free
+ * ports, why) are for token holders. Degraded: a media worker is down, the port pool cannot open
+ * another leg, or the server is shutting down. (There is no external store yet; when one comes,
+ * "store unreachable" belongs here too.)
+ */
+export interface HealthSource {
+  readonly closed: boolean;
+  callCount(): number;
+  readonly relay: {
+    workerLoad(): { index: number; calls: number; alive: boolean }[];
+    readonly pool: { readonly available: number };
+  };
+}
+
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded';
+  readonly reasons: readonly string[];
+  readonly calls: number;
+  readonly workers: { readonly total: number; readonly alive: number };
+  readonly portsAvailable: number;
+}
+
+/** A leg needs two ports (RTP and RTCP) unless muxed: fewer than two free means no new leg. */
+const MIN_FREE_PORTS = 2;
+
+export function evaluateHealth(source: HealthSource, shuttingDown: boolean): HealthReport {
+  const load = source.relay.workerLoad();
+  const total = Math.max(load.length, 1);
+  const alive = load.length === 0 ? 1 : load.filter((w) => w.alive).length;
+  const portsAvailable = source.relay.pool.available;
+  const reasons: string[] = [];
+  if (shuttingDown || source.closed) reasons.push('shutting_down');
+  if (alive < total) reasons.push('worker_down');
+  if (portsAvailable < MIN_FREE_PORTS) reasons.push('ports_exhausted');
+  return { status: reasons.length === 0 ? 'ok' : 'degraded', reasons, calls: source.callCount(), workers: { total, alive }, portsAvailable };
+}
