@@ -25,6 +25,7 @@ export enum RelayErrorCode {
 /** Status and meaning of each code (docs/errors.md lists the same table). */
 export const RELAY_ERRORS = defineErrorCatalog<RelayErrorCode>('RELAY_ERR_', {
   [RelayErrorCode.BadOption]: { statusCode: 400, message: 'a relay, call or leg option is out of range' },
+  [RelayErrorCode.RemoteRefused]: { statusCode: 400, message: 'the relay will not send to this remote address (address policy)' },
   [RelayErrorCode.PortsExhausted]: { statusCode: 503, message: 'no free media port pair is left in the configured range' },
   [RelayErrorCode.BindFailed]: { statusCode: 503, message: 'a media socket could not be bound' },
   [RelayErrorCode.DuplicateCall]: { statusCode: 409, message: 'a relay call with this id already exists' },
