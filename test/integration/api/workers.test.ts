@@ -7,6 +7,9 @@ import type { RunningApi } from '../../../src/api';
 import { EventCollector, MohSource, Phone, securePhone, startTestApi, type Client } from './helpers';
 import { relayPortRange } from '../../helpers/port-ranges';
 
+// Without a dist/ build the workers transpile their sources as they start: seconds on a busy machine.
+jest.setTimeout(30_000);
+
 describe('API with media worker threads', () => {
   let api: RunningApi;
   let client: Client;
