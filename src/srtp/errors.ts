@@ -20,12 +20,6 @@ export enum SrtpErrorCode {
   BadOption = 'SRTP_ERR_BAD_OPTION',
   NoKeys = 'SRTP_ERR_NO_KEYS',
   Closed = 'SRTP_ERR_CLOSED',
-  /**
-   * Never thrown by the engine: its packet methods return an SrtpStatus instead. Reserved for a
-   * caller that turns a rejected packet into a control-plane error (the HTTP layer maps it to
-   * 400); today no caller does.
-   */
-  PacketRejected = 'SRTP_ERR_PACKET_REJECTED',
 }
 
 /** Status and meaning of each code (docs/errors.md lists the same table). */
@@ -44,7 +38,6 @@ export const SRTP_ERRORS = defineErrorCatalog<SrtpErrorCode>('SRTP_ERR_', {
   [SrtpErrorCode.BadOption]: { statusCode: 400, message: 'an SRTP context option is out of range' },
   [SrtpErrorCode.NoKeys]: { statusCode: 400, message: 'the context was given no master key' },
   [SrtpErrorCode.Closed]: { statusCode: 409, message: 'the SRTP context is closed and its keys wiped' },
-  [SrtpErrorCode.PacketRejected]: { statusCode: 400, message: 'reserved: packet rejections are SrtpStatus results, and no code path throws this' },
 });
 
 export class SrtpError extends createErrorClass('SrtpError', SRTP_ERRORS) {
