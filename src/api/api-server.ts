@@ -1,8 +1,8 @@
 /**
- * Assembles the running service: key manager, media relay, call service, fastify app. Used by
+ * Assembles the running service: key manager, media relay, call controller, fastify app. Used by
  * `srtp-relay serve` and by the integration tests (which pass their own options and a log
  * destination). Close cascade: app.close() (no new requests, WebSockets closed) →
- * service.close() (every call closed: sockets closed, contexts wiped, keys released) →
+ * controller.close() (every call closed: sockets closed, contexts wiped, keys released) →
  * relay workers stopped → key manager closed.
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { defineCluster, type ClusterConfig } from '../call';
 import { KeyManager, type KeyManagerConfig } from '../keys';
 import { MediaRelay, type MediaRelayOptions } from '../relay';
-import { CallService } from './call-service';
+import { CallController, CONTROL_EVENT_TYPES } from '../control';
 import { EventHub } from './event-hub';
 import { buildServer } from './server';
 
@@ -38,7 +38,7 @@ export interface ApiServerConfig {
 
 export interface RunningApi {
   readonly app: FastifyInstance;
-  readonly service: CallService;
+  readonly service: CallController;
   readonly events: EventHub;
   readonly logger: Logger;
   /** e.g. http://127.0.0.1:8080 */
@@ -57,11 +57,15 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     throw err;
   }
   const events = new EventHub();
-  const service = new CallService({
-    keys, relay, events, logger: logger.child({ component: 'calls' }),
+  const service = new CallController({
+    keys, relay, logger: logger.child({ component: 'calls' }),
     cluster: defineCluster({ securityMode: 'mixed', ...config.cluster }),
     ...(config.advertiseAddress !== undefined ? { advertiseAddress: config.advertiseAddress } : {}),
   });
+  // Call control's events go out on the WebSocket as they are (docs/api.md "Events").
+  for (const type of CONTROL_EVENT_TYPES) {
+    (service.on as (t: string, l: (p: never) => void) => unknown).call(service, type, (payload: never) => events.publish(type, payload));
+  }
   let app: FastifyInstance;
   try {
     app = await buildServer({

@@ -9,7 +9,8 @@ import { CALL_ERRORS, CallError } from '../call/errors';
 import { KEY_ERROR_CATALOG, KeyError } from '../keys/errors';
 import { RelayErrorCode } from '../relay/errors';
 import { SrtpErrorCode } from '../srtp/errors';
-import { API_ERRORS, ApiError, fieldOf } from './errors';
+import { ControlError, fieldOf } from '../control/errors';
+import { API_ERRORS, ApiError } from './errors';
 
 export const RELAY_ERROR_STATUS: Readonly<Record<RelayErrorCode, number>> = Object.freeze({
   [RelayErrorCode.BadOption]: 400,
@@ -58,8 +59,8 @@ function body(code: string, message: string, field: string | undefined): ErrorBo
 
 /** Map any thrown value to the HTTP answer. `internal` is true when it should be logged as a bug. */
 export function toHttpError(err: unknown): HttpError & { internal: boolean } {
-  const field = fieldOf(err);
-  if (err instanceof ApiError) return { status: err.statusCode, body: body(err.code, err.message, field), internal: false };
+  const field = err instanceof ApiError ? err.field : fieldOf(err);
+  if (err instanceof ApiError || err instanceof ControlError) return { status: err.statusCode, body: body(err.code, err.message, field), internal: false };
   if (err instanceof CallError) {
     const detailField = field ?? (typeof err.details.legId === 'string' ? 'leg' : typeof err.details.resourceId === 'string' ? 'id' : undefined);
     const b = body(err.code, err.message, detailField);

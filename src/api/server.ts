@@ -7,17 +7,16 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BearerAuth } from './auth';
-import type { BargeRequest, CallService, ConferenceRequest, HoldRequest, InsertRequest, MeetMeRequest } from './call-service';
+import type { BargeRequest, CallController, ConferenceRequest, HoldRequest, InsertRequest, LegRequest, MeetMeRequest } from '../control';
 import { API_ERRORS, ApiError, type ApiErrorCode } from './errors';
 import { toHttpError } from './error-mapping';
 import type { EventHub } from './event-hub';
-import type { LegRequest } from './leg-setup';
 import { ApiMetrics } from './metrics';
 import { buildOpenApi } from './openapi';
 import { ROUTES, type RouteSpec } from './routes';
 
 export interface ApiServerOptions {
-  readonly service: CallService;
+  readonly service: CallController;
   readonly events: EventHub;
   readonly token: string;
   readonly logger: Logger;
@@ -30,7 +29,7 @@ export interface ApiServerOptions {
 type Params = { callId: string; legId: string; resourceId: string; kind: 'audio' | 'video' };
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
 
-function handlers(service: CallService, metrics: ApiMetrics, openapi: object): Record<string, Handler> {
+function handlers(service: CallController, metrics: ApiMetrics, openapi: object): Record<string, Handler> {
   const p = (req: FastifyRequest): Params => req.params as Params;
   const b = <T>(req: FastifyRequest): T => (req.body ?? {}) as T;
   return {

@@ -1,6 +1,6 @@
 /**
  * Media plan (call model) → relay pairs. Pure: the same state, plan and relay legs give the same
- * pairs, so the service can diff them against what the relay has and change only what moved.
+ * pairs, so the session can diff them against what the relay has and change only what moved.
  *
  * Per stream the path runs from the first leg to the second through the resources inserted on
  * either side: L1 ⇄ [transcoders/MTPs toward L1: near ⇄ far] ⇄ [toward L2: far ⇄ near] ⇄ L2.
@@ -10,12 +10,18 @@
  * leg's side are bypassed until resume.
  */
 import type { CallState, MediaKind, MediaPlan, SegmentTransport } from '../call';
-import type { ResourceRecord } from './call-record';
+import type { ResourceRole } from './relay-legs';
+
+/** What the pairing needs of a media resource: its relay leg per role. */
+export interface PlumbedResource {
+  readonly stream: MediaKind;
+  relayLeg(role: ResourceRole): string | null;
+}
 
 export interface PlumbingView {
   /** Relay leg of a model leg's stream for a transport, or null when it does not exist (yet). */
   legEnd(legId: string, kind: MediaKind, transport: 'srtp' | 'rtp'): string | null;
-  resource(resourceId: string): ResourceRecord | undefined;
+  resource(resourceId: string): PlumbedResource | undefined;
   /** Relay leg toward the conference bridge for a participant's stream, or null. */
   bridgePort(legId: string, kind: MediaKind): string | null;
 }
@@ -54,7 +60,7 @@ export function planPairs(state: CallState, plan: MediaPlan, view: PlumbingView)
         active.set(key, view.legEnd(seg.id, stream.kind, 'srtp') ?? view.legEnd(seg.id, stream.kind, 'rtp'));
         const mohId = state.hold?.mohResourceId ?? null;
         const moh = mohId === null ? undefined : view.resource(mohId);
-        ends.push(moh !== undefined && moh.stream === stream.kind ? moh.relayLegs.moh ?? null : null);
+        ends.push(moh !== undefined && moh.stream === stream.kind ? moh.relayLeg('moh') : null);
         continue;
       }
       const end = view.legEnd(seg.id, stream.kind, seg.transport === 'srtp' ? 'srtp' : 'rtp');
@@ -75,14 +81,14 @@ export function planPairs(state: CallState, plan: MediaPlan, view: PlumbingView)
     if (legSegments.length !== 2) continue;
     const [l1, l2] = legSegments.map((s) => s.id);
     const holding = state.hold?.holdingLegId ?? null;
-    const inline = (legId: string): ResourceRecord[] =>
+    const inline = (legId: string): PlumbedResource[] =>
       stream.segments
         .filter((s) => (s.endpoint === 'transcoder' || s.endpoint === 'mtp') && s.towardLegId === legId && legId !== holding)
         .map((s) => view.resource(s.id))
-        .filter((r): r is ResourceRecord => r !== undefined);
+        .filter((r): r is PlumbedResource => r !== undefined);
     const chain: (string | null)[] = [ends[0]];
-    for (const r of inline(l1)) chain.push(r.relayLegs.near ?? null, r.relayLegs.far ?? null);
-    for (const r of inline(l2).reverse()) chain.push(r.relayLegs.far ?? null, r.relayLegs.near ?? null);
+    for (const r of inline(l1)) chain.push(r.relayLeg('near'), r.relayLeg('far'));
+    for (const r of inline(l2).reverse()) chain.push(r.relayLeg('far'), r.relayLeg('near'));
     chain.push(ends[1]);
     for (let i = 0; i + 1 < chain.length; i += 2) {
       const a = chain[i];
