@@ -8,3 +8,4 @@ export { buildOpenApi, openApiPath } from './openapi';
 export { ROUTES, type RouteSpec } from './routes';
 export { loadConfig, defaultConfig, parseListen, parsePortRange, ConfigError, type ServeConfig, type ServeFlags } from './config';
 export { resolveToken, type TokenSource } from './token-store';
+export type * from './dto';

@@ -13,7 +13,9 @@ import { toHttpError } from './error-mapping';
 import type { EventHub } from './event-hub';
 import { ApiMetrics } from './metrics';
 import { buildOpenApi } from './openapi';
+import { replySerializerCompiler } from './reply-validation';
 import { ROUTES, type RouteSpec } from './routes';
+import { errorSchema } from './schemas';
 
 export interface ApiServerOptions {
   readonly service: CallController;
@@ -124,6 +126,7 @@ export async function buildServer(options: ApiServerOptions): Promise<FastifyIns
   // First, so its hooks run before ours: it marks upgrade requests and closes their socket
   // after any non-upgrade answer (such as our 401).
   await app.register(websocket, { options: { maxPayload: 4096 } });
+  app.setSerializerCompiler(replySerializerCompiler());
   // JSON only: a text/plain body is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser('text/plain');
   const auth = new BearerAuth(options.token);
@@ -189,10 +192,13 @@ function registerRoute(app: FastifyInstance, route: RouteSpec, bound: Record<str
   }
   const handler = bound[route.operationId];
   if (handler === undefined) throw new Error(`no handler for ${route.operationId}`);
+  // Every JSON reply is validated against its schema (reply-validation.ts); errors against errorSchema.
+  const response: Record<string, object> = route.kind === 'text' ? {} : { '4xx': errorSchema, '5xx': errorSchema };
+  for (const [status, [, schema]] of Object.entries(route.responses)) if (schema !== undefined && route.kind !== 'text') response[status] = schema;
   app.route({
     method: route.method,
     url: route.url,
-    schema: route.schema,
+    schema: { ...route.schema, response },
     handler: async (req, reply) => {
       if (route.secret === true) void reply.header('cache-control', 'no-store');
       return handler(req, reply);
