@@ -41,6 +41,12 @@ export class BridgePort extends EnhancedEmitter<{ '@close': [] }> {
     return { legId: this.legId, stream: this.stream, relayLegId: this.relayLegId, keyLegId: this.keyLegId, suite: this.suite };
   }
 
+  /** The call closed: the relay closed the socket and the key manager wipes the call's keys. */
+  callClosed(): void {
+    this.#closed = true;
+    this.removeAllListeners();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

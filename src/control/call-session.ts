@@ -61,8 +61,6 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
   readonly #legs = new Map<string, SessionLeg>();
   readonly #resources = new Map<string, SessionResource>();
   #bridge: ConferenceBridge | null = null;
-  /** `${legId}/${kind}` → transport of the leg's segment under the plan last applied. */
-  #transports: ReadonlyMap<string, SegmentTransport> = new Map();
   #closed = false;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -84,7 +82,6 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
   get closed(): boolean { return this.#closed; }
   get relayCall(): RelayCall { return this.relayLegs.call; }
   get bridge(): ConferenceBridge | null { return this.#bridge; }
-  get transports(): ReadonlyMap<string, SegmentTransport> { return this.#transports; }
   get report(): SecurityReport { return this.model.report; }
 
   // ── children ──────────────────────────────────────────────────────────────
@@ -208,13 +205,11 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
     const state = this.model.state;
     const report = this.model.report;
     const plan = { policy: report.policy, streams: report.media };
-    const rtpSegments = new Set<string>();
-    for (const stream of plan.streams) {
-      for (const seg of stream.segments) if (seg.endpoint === 'leg' && seg.transport === 'rtp') rtpSegments.add(`${seg.id}/${stream.kind}`);
-    }
+    const segmentOf = (legId: string, kind: MediaKind): SegmentTransport | undefined =>
+      plan.streams.find((s) => s.kind === kind)?.segments.find((seg) => seg.endpoint === 'leg' && seg.id === legId)?.transport;
     for (const leg of this.#legs.values()) {
       for (const media of leg.streams()) {
-        const rtp = rtpSegments.has(`${leg.id}/${media.kind}`);
+        const rtp = segmentOf(leg.id, media.kind) === 'rtp';
         if (rtp && media.rtpRelayLeg === null) await media.openRtp();
         if (!rtp) await media.closeRtpFallback();
       }
@@ -240,17 +235,16 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
       const peer = relay.leg(id)?.peerId ?? null;
       if (peer !== null && desired.get(id) !== peer) await relay.disconnect(id);
     }
-    this.#transports = plumbing.transports;
     for (const leg of this.#legs.values()) {
       for (const m of leg.streams()) {
-        const key = `${leg.id}/${m.kind}`;
-        const planned = plumbing.active.get(key);
-        const next = planned !== undefined ? planned : m.active !== null && this.relayLegs.has(m.active) ? m.active : null;
+        const planned = plumbing.ends.get(leg.id)?.get(m.kind);
+        m.setTransport(planned?.transport ?? null);
+        const next = planned !== undefined ? planned.active : m.active !== null && this.relayLegs.has(m.active) ? m.active : null;
         if (next === m.active) continue;
         const moved = m.active !== null && next !== null;
         m.setActive(next);
         if (moved) {
-          const transport = plumbing.transports.get(key) ?? 'rtp';
+          const transport = planned?.transport ?? 'rtp';
           this.notify('legmedia', { callId: this.id, legId: leg.id, stream: m.kind, transport, local: next === null ? null : this.relayLegs.local(next) ?? null });
         }
       }
@@ -317,7 +311,10 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
   async close(reason: CallCloseReason): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const leg of this.#legs.values()) leg.wipeSecrets();
+    // The children first (secrets wiped, marked closed); the relay call closes their sockets.
+    for (const leg of this.#legs.values()) leg.callClosed();
+    for (const r of this.#resources.values()) r.callClosed();
+    this.#bridge?.callClosed();
     this.keys.close();
     this.relayLegs.clear();
     this.model.close();

@@ -97,6 +97,15 @@ export class ConferenceBridge extends EnhancedEmitter<{ '@close': [] }> {
     return { id: this.id, device: this.device, secure: this.secure, remote: this.remote, ports: this.ports().map((p) => p.state()) };
   }
 
+  /** The call closed: every port marks itself closed (no relay or key manager calls). */
+  callClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of this.ports()) p.callClosed();
+    this.#ports.clear();
+    this.removeAllListeners();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

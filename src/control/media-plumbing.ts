@@ -26,18 +26,28 @@ export interface PlumbingView {
   bridgePort(legId: string, kind: MediaKind): string | null;
 }
 
+/** Where one leg's stream stands under the plan. */
+export interface StreamEnd {
+  /** The relay leg that endpoint must use (null: inactive or not negotiated). */
+  readonly active: string | null;
+  /** Transport of the leg's segment. */
+  readonly transport: SegmentTransport;
+}
+
 export interface Plumbing {
   readonly pairs: readonly (readonly [string, string])[];
-  /** `${legId}/${kind}` → the relay leg that endpoint must use (null: inactive or not negotiated). */
-  readonly active: ReadonlyMap<string, string | null>;
-  /** `${legId}/${kind}` → transport of the leg's segment. */
-  readonly transports: ReadonlyMap<string, SegmentTransport>;
+  /** legId → stream → its end under the plan (legs the plan pairs; a held leg included). */
+  readonly ends: ReadonlyMap<string, ReadonlyMap<MediaKind, StreamEnd>>;
 }
 
 export function planPairs(state: CallState, plan: MediaPlan, view: PlumbingView): Plumbing {
   const pairs: [string, string][] = [];
-  const active = new Map<string, string | null>();
-  const transports = new Map<string, SegmentTransport>();
+  const legEnds = new Map<string, Map<MediaKind, StreamEnd>>();
+  const setEnd = (legId: string, kind: MediaKind, end: StreamEnd): void => {
+    const byKind = legEnds.get(legId) ?? new Map<MediaKind, StreamEnd>();
+    byKind.set(kind, end);
+    legEnds.set(legId, byKind);
+  };
   const barger = state.conference?.kind === 'barge' ? state.conference.initiatorLegId : null;
   for (const stream of plan.streams) {
     const allLegSegments = stream.segments.filter((s) => s.endpoint === 'leg');
@@ -47,24 +57,21 @@ export function planPairs(state: CallState, plan: MediaPlan, view: PlumbingView)
     const bargeSeg = allLegSegments.find((s) => s.id === barger);
     if (bargeSeg !== undefined && bargeSeg.transport !== 'inactive') {
       const end = view.legEnd(bargeSeg.id, stream.kind, bargeSeg.transport === 'srtp' ? 'srtp' : 'rtp');
-      active.set(`${bargeSeg.id}/${stream.kind}`, end);
-      transports.set(`${bargeSeg.id}/${stream.kind}`, bargeSeg.transport);
+      setEnd(bargeSeg.id, stream.kind, { active: end, transport: bargeSeg.transport });
       const port = view.bridgePort(bargeSeg.id, stream.kind);
       if (end !== null && port !== null) pairs.push([end, port]);
     }
     const ends: (string | null)[] = [];
     for (const seg of legSegments) {
-      const key = `${seg.id}/${stream.kind}`;
-      transports.set(key, seg.transport);
       if (seg.transport === 'inactive') {
-        active.set(key, view.legEnd(seg.id, stream.kind, 'srtp') ?? view.legEnd(seg.id, stream.kind, 'rtp'));
+        setEnd(seg.id, stream.kind, { active: view.legEnd(seg.id, stream.kind, 'srtp') ?? view.legEnd(seg.id, stream.kind, 'rtp'), transport: seg.transport });
         const mohId = state.hold?.mohResourceId ?? null;
         const moh = mohId === null ? undefined : view.resource(mohId);
         ends.push(moh !== undefined && moh.stream === stream.kind ? moh.relayLeg('moh') : null);
         continue;
       }
       const end = view.legEnd(seg.id, stream.kind, seg.transport === 'srtp' ? 'srtp' : 'rtp');
-      active.set(key, end);
+      setEnd(seg.id, stream.kind, { active: end, transport: seg.transport });
       ends.push(end);
     }
     // Conference (ad hoc, meet-me): each participant is paired 1:1 with its own port on the
@@ -96,5 +103,5 @@ export function planPairs(state: CallState, plan: MediaPlan, view: PlumbingView)
       if (a !== null && b !== null) pairs.push([a, b]);
     }
   }
-  return { pairs, active, transports };
+  return { pairs, ends: legEnds };
 }

@@ -40,8 +40,8 @@ export function processSdp(session: CallSession, legId: string, req: SdpRequest)
 }
 
 /** Whether the plan keeps the leg's stream on SRTP (not dropped to RTP by policy `rtp`). */
-function wantsSrtp(session: CallSession, leg: SessionLeg, media: SessionStream): boolean {
-  return session.transports.get(`${leg.id}/${media.kind}`) !== 'rtp';
+function wantsSrtp(media: SessionStream): boolean {
+  return media.transport !== 'rtp';
 }
 
 /** Every check that needs no side effect; returns the checked SDES answer line per m-line index. */
@@ -62,7 +62,7 @@ function validate(session: CallSession, leg: SessionLeg, other: SessionLeg, pars
       }
     }
     // An answer cannot carry our SDES offer to a leg without keys: that leg must be offered to first.
-    if (type === 'answer' && other.keying === 'sdes' && theirs.awaitingKeys && wantsSrtp(session, other, theirs)) {
+    if (type === 'answer' && other.keying === 'sdes' && theirs.awaitingKeys && wantsSrtp(theirs)) {
       throw new ControlError('API_ERR_SDES_PENDING', { field: 'to' });
     }
   }
@@ -105,7 +105,7 @@ function targetsFor(session: CallSession, leg: SessionLeg, other: SessionLeg, pa
     const theirs = other.stream(m.kind) as SessionStream;
     // A stream the answerer rejected stays rejected toward the offerer (port 0).
     if (type === 'answer' && m.declined) continue;
-    if (type === 'offer' && other.keying === 'sdes' && theirs.awaitingKeys && wantsSrtp(session, other, theirs)) {
+    if (type === 'offer' && other.keying === 'sdes' && theirs.awaitingKeys && wantsSrtp(theirs)) {
       const own = leg.stream(m.kind) as SessionStream;
       const pending = pendingOffer(keys, session.relayCall, theirs, own.suite);
       const r = pending.reservation;

@@ -75,9 +75,13 @@ export class SessionLeg extends EnhancedEmitter<{ '@close': [] }> implements Str
     };
   }
 
-  /** Wipe the SDES secrets of every stream (the call is closing: the relay closes the sockets). */
-  wipeSecrets(): void {
-    for (const s of this.#streams.values()) s.wipeSecrets();
+  /** The call closed: every stream wipes its secrets and marks itself closed (the relay closes the sockets). */
+  callClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of this.#streams.values()) s.callClosed();
+    this.#streams.clear();
+    this.removeAllListeners();
   }
 
   /** The leg left the call (or never joined): streams closed, keys wiped. Idempotent. */

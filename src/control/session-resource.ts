@@ -71,6 +71,12 @@ export class SessionResource extends EnhancedEmitter<{ '@close': [] }> {
     return { id: this.id, kind: this.kind, legId: this.legId, stream: this.stream, relayLegs: { ...this.#relayLegs } };
   }
 
+  /** The call closed: the relay closed the sockets; the resource only marks itself closed. */
+  callClosed(): void {
+    this.#closed = true;
+    this.removeAllListeners();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

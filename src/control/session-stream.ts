@@ -9,7 +9,7 @@
  * Seed 003 "Digest authentication and encryption": SRTP is negotiated per leg and stream, so an
  * SRTP-keyed leg may carry RTP video (seed 003 Table 4 row 2).
  */
-import type { MediaKind } from '../call';
+import type { MediaKind, SegmentTransport } from '../call';
 import type { MasterKeySet, SdesOffer } from '../keys';
 import type { LatchingPolicy, PortReservation, RemoteEndpoint } from '../relay';
 import { EnhancedEmitter } from './enhanced-emitter';
@@ -62,6 +62,7 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   #sdesInbound: string | null = null;
   #offerTag: number | null = null;
   #active: string | null = null;
+  #transport: SegmentTransport | null = null;
   #pending: PendingSdesOffer | null = null;
   #closed = false;
 
@@ -93,6 +94,8 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   get offerTag(): number | null { return this.#offerTag; }
   /** Relay leg the endpoint should currently send to (follows the media plan). */
   get active(): string | null { return this.#active; }
+  /** Transport of this leg's segment under the plan last applied (null: not in the plan). */
+  get transport(): SegmentTransport | null { return this.#transport; }
   /** SDES: the relay offered to this endpoint and waits for its answer (sdes-offer.ts). */
   get pending(): PendingSdesOffer | null { return this.#pending; }
   /** SRTP on this leg but no keys yet (an SDES leg waiting for an offer or answer). */
@@ -168,6 +171,10 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
     this.#active = relayLegId;
   }
 
+  setTransport(transport: SegmentTransport | null): void {
+    this.#transport = transport;
+  }
+
   /** Our SDES offer toward this endpoint is waiting for its answer. */
   setPending(pending: PendingSdesOffer): void {
     this.#pending = pending;
@@ -211,6 +218,20 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
       srtpRelayLeg: this.#srtpRelayLeg, rtpRelayLeg: this.#rtpRelayLeg, suite: this.#suite, sdesSend: this.#sdesSend,
       offerTag: this.#offerTag, active: this.#active,
     };
+  }
+
+  /**
+   * The call closed (mediasoup's `transportClosed()`): the relay closes every socket of the call
+   * itself, so only the secrets are wiped and the stream marks itself closed. No `@close`.
+   */
+  callClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.wipeSecrets();
+    this.#srtpRelayLeg = null;
+    this.#rtpRelayLeg = null;
+    this.#active = null;
+    this.removeAllListeners();
   }
 
   /**

@@ -120,7 +120,6 @@ export interface ViewSource {
   readonly id: string;
   readonly createdAt: string;
   readonly relayLegs: RelayLegs;
-  readonly transports: ReadonlyMap<string, SegmentTransport>;
   readonly bridge: ConferenceBridge | null;
   legs(): SessionLeg[];
   resources(): SessionResource[];
@@ -145,7 +144,7 @@ export function legView(s: ViewSource, leg: SessionLeg, answers: ReadonlyMap<Med
         kind: m.kind,
         srtp: m.srtp,
         negotiated: !m.srtp || m.srtpRelayLeg !== null,
-        transport: s.transports.get(`${leg.id}/${m.kind}`) ?? null,
+        transport: m.transport,
         suite: m.suite,
         local: m.active === null ? null : s.relayLegs.local(m.active) ?? null,
         rtcpMux: m.rtcpMux,

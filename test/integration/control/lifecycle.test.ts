@@ -54,6 +54,8 @@ describe('call control lifecycle', () => {
   it('session close is idempotent, cascades to relay legs and keys, and later operations reject', async () => {
     await twoLegs('l1');
     const session = controller.session('l1');
+    const legA = session.mustLeg('A');
+    const streamA = legA.stream('audio');
     const sets = controller.keys.endpointKeys('l1', 'A', session.leg('A')?.keyLegId as string).flatMap((k) => [k.send, k.receive]);
     const closes: string[] = [];
     session.on('close', (reason) => closes.push(reason));
@@ -64,6 +66,7 @@ describe('call control lifecycle', () => {
     expect(closes).toEqual(['deleted']);
     expect(closed).toEqual(['deleted']);
     expect(session.legs()).toEqual([]);
+    expect([legA.closed, streamA?.closed, streamA?.srtpRelayLeg]).toEqual([true, true, null]);
     expect(controller.findSession('l1')).toBeUndefined();
     expect(controller.relay.getCall('l1')).toBeUndefined();
     expect(controller.relay.pool.available).toBe(RANGE[1] - RANGE[0] + 1);
