@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { API_ERRORS, ApiError, RELAY_ERROR_STATUS, SRTP_ERROR_STATUS, toHttpError } from '../../../src/api';
 import { CallError } from '../../../src/call';
+import { CONTROL_ERRORS, ControlError } from '../../../src/control';
 import { KEY_ERROR_CATALOG, KeyError, KeyErrorCode } from '../../../src/keys';
 import { RelayError, RelayErrorCode } from '../../../src/relay';
 import { SrtpError, SrtpErrorCode } from '../../../src/srtp';
@@ -29,6 +30,15 @@ describe('API error catalog', () => {
     const e = new ApiError('API_ERR_UNKNOWN_LEG', { field: 'legId', detail: 'B' });
     expect(e).toMatchObject({ code: 'API_ERR_UNKNOWN_LEG', statusCode: 404, field: 'legId', message: `${API_ERRORS.API_ERR_UNKNOWN_LEG.message}: B` });
     expect(toHttpError(e)).toMatchObject({ status: 404, body: { error: { code: 'API_ERR_UNKNOWN_LEG', field: 'legId' } }, internal: false });
+  });
+
+  it('lists every code call control throws, with the same status, and maps ControlError by its own statusCode', () => {
+    for (const [code, entry] of Object.entries(CONTROL_ERRORS)) {
+      expect(API_ERRORS[code as keyof typeof API_ERRORS]).toEqual(entry);
+      const e = new ControlError(code as keyof typeof CONTROL_ERRORS, { field: 'x', detail: 'd' });
+      expect(e).toMatchObject({ code, statusCode: entry.statusCode, field: 'x', message: `${entry.message}: d` });
+      expect(toHttpError(e)).toMatchObject({ status: entry.statusCode, body: { error: { code, field: 'x' } }, internal: false });
+    }
   });
 
   it('maps every RELAY_ERR_* and SRTP_ERR_* code (no catalog of their own yet)', () => {
