@@ -1,7 +1,7 @@
 /**
  * One participant stream's port on the conference bridge: the relay leg toward the bridge, SRTP
- * with its own key manager leg toward a secure bridge (the bridge fetches the keys at GET
- * .../conference/keys), plain RTP toward a nonsecure one. `close()` removes the relay leg,
+ * with its own key manager leg toward a secure bridge (the bridge fetches the keys through the
+ * bridge key delivery, `bridgeKeys`), plain RTP toward a nonsecure one. `close()` removes the relay leg,
  * releases the keys and tells the bridge (`@close`). Idempotent.
  */
 import type { MediaKind } from '../call';

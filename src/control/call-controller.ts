@@ -125,6 +125,15 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
     }
   }
 
+  /** The call's snapshot, taken between operations (never half way through one). */
+  snapshot(callId: string): Promise<SessionSnapshot> {
+    const s = this.session(callId);
+    return s.exclusive(async () => {
+      s.assertLive();
+      return s.snapshot();
+    });
+  }
+
   /**
    * Take over a call from its snapshot (session-snapshot.ts) on this controller's relay, on the
    * same ports. Managed key sets come from this controller's key manager, the others from `keys`.

@@ -271,7 +271,10 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
     return bridgeView(this);
   }
 
-  /** A plain, versioned description of the call: no key bytes, only key set ids (session-snapshot.ts). */
+  /**
+   * A plain, versioned description of the call: no key bytes, only key set ids
+   * (session-snapshot.ts). Synchronous: take it between operations (`CallController.snapshot`).
+   */
   snapshot(): SessionSnapshot {
     return snapshotSession(this);
   }

@@ -75,7 +75,8 @@ function setsOf(session: CallSession, snap: SessionSnapshot): MasterKeySet[] {
  */
 async function failover(a: CallController, callId: string): Promise<{ b: CallController; session: CallSession; snap: SessionSnapshot }> {
   const before = a.session(callId);
-  const snap = before.snapshot();
+  const snap = await a.snapshot(callId);
+  expect(before.snapshot()).toEqual(snap);
   expect(snap.version).toBe(1);
   const json = JSON.stringify(snap);
   expect(JSON.parse(json)).toEqual(snap);
