@@ -1,7 +1,7 @@
 /**
- * Assembles the running service: key manager, media relay, call service, fastify app. Used by
+ * Assembles the running service: key manager, media relay, call controller, fastify app. Used by
  * `srtp-relay serve` and by the integration tests (which pass their own options and a log
- * destination). Close cascade (shutdown.ts): new requests refused → service.close() (every call
+ * destination). Close cascade (shutdown.ts): new requests refused → controller.close() (every call
  * closed: sockets closed, contexts wiped, keys released, `callclosed` reason `shutdown` sent to
  * subscribers) → relay workers stopped → key manager closed → listener stopped → connections
  * left after `limits.shutdownGraceMs` cut.
@@ -13,7 +13,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { defineCluster, type ClusterConfig } from '../call';
 import { KeyManager, type KeyManagerConfig } from '../keys';
 import { MediaRelay, type AddressPolicyConfig, type MediaRelayOptions } from '../relay';
-import { CallService } from './call-service';
+import { CallController, CONTROL_EVENT_TYPES } from '../control';
 import { EventHub } from './event-hub';
 import { resolveLimits, type ServerLimits } from './limits';
 import { buildApiServer } from './server';
@@ -40,7 +40,7 @@ export interface ApiServerConfig {
 
 export interface RunningApi {
   readonly app: FastifyInstance;
-  readonly service: CallService;
+  readonly service: CallController;
   readonly events: EventHub;
   readonly logger: Logger;
   /** e.g. http://127.0.0.1:8080 */
@@ -67,11 +67,15 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     throw err;
   }
   const events = new EventHub();
-  const service = new CallService({
-    keys, relay, events, logger: logger.child({ component: 'calls' }),
+  const service = new CallController({
+    keys, relay, logger: logger.child({ component: 'calls' }),
     cluster: defineCluster({ securityMode: 'mixed', ...config.cluster }),
     ...(config.advertiseAddress !== undefined ? { advertiseAddress: config.advertiseAddress } : {}),
   });
+  // Call control's events go out on the WebSocket as they are (docs/api.md "Events").
+  for (const type of CONTROL_EVENT_TYPES) {
+    (service.on as (t: string, l: (p: never) => void) => unknown).call(service, type, (payload: never) => events.publish(type, payload));
+  }
   let http: Awaited<ReturnType<typeof buildApiServer>>;
   try {
     http = await buildApiServer({

@@ -7,7 +7,8 @@
  */
 import { CallError } from '../call/errors';
 import { TypedError } from '../errors';
-import { API_ERRORS, fieldOf } from './errors';
+import { fieldOf } from '../control/errors';
+import { API_ERRORS } from './errors';
 
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly field?: string; readonly tone?: string };

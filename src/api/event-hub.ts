@@ -1,52 +1,16 @@
 /**
- * API events, typed (one map, as mediasoup does), fanned out to WebSocket subscribers. Events
- * carry ids, addresses, statuses and reasons: never keys. `at` is an ISO timestamp and `seq`
- * a per-process sequence number, so a subscriber can tell it missed events.
+ * API events fanned out to WebSocket subscribers: call control's events (control-events.ts) as
+ * they are, stamped with `at` (an ISO timestamp) and `seq` (a per-process sequence number, so a
+ * subscriber can tell it missed events). Never keys.
  */
 import { EventEmitter } from 'node:events';
-import type { Reason, SecurityLevel, SecurityReport, SegmentTransport } from '../call';
-import type { LegLocal } from '../relay';
+import { CONTROL_EVENT_TYPES, type ControlEventMap, type ControlEventType } from '../control';
 
-interface Base { readonly callId: string }
-
-/** From the relay's `keylimit` event (key-limit-watch.ts): indexes and counts, never key bytes. */
-export type KeyLimitPayload = Base & {
-  readonly legId: string;
-  /** Media stream of the leg (`audio`, `video`). */
-  readonly stream: string;
-  /** `inbound`: the key the endpoint sends with; `outbound`: the key the relay sends to it with. */
-  readonly direction: 'inbound' | 'outbound';
-  readonly keyIndex: number;
-  readonly mki: string | null;
-  /** Which packets reached the limit: SRTP or SRTCP. */
-  readonly protocol: 'srtp' | 'srtcp';
-  readonly used: number;
-  readonly lifetime: number;
-};
-
-export interface ApiEventMap {
-  callcreated: Base & { readonly policy: string };
-  callclosed: Base & { readonly reason: 'deleted' | 'shutdown' | 'worker_died' };
-  securitychange: Base & { readonly previousStatus: SecurityLevel; readonly status: SecurityLevel; readonly reasons: readonly Reason[]; readonly report: SecurityReport };
-  legadded: Base & { readonly legId: string; readonly keying: string };
-  legupdated: Base & { readonly legId: string };
-  legremoved: Base & { readonly legId: string };
-  /** The relay port an endpoint must send to changed (RTP fallback under policy `rtp`, or back): re-INVITE it. */
-  legmedia: Base & { readonly legId: string; readonly stream: string; readonly transport: SegmentTransport; readonly local: LegLocal | null };
-  latch: Base & { readonly legId?: string; readonly resourceId?: string; readonly stream?: string; readonly rtcp: boolean; readonly address: string; readonly port: number };
-  /** A master key of a leg reached its soft limit (`keyexpiring`) or its lifetime (`keyexpired`): rekey. */
-  keyexpiring: KeyLimitPayload;
-  keyexpired: KeyLimitPayload;
-  resourceadded: Base & { readonly resourceId: string; readonly kind: string };
-  resourceremoved: Base & { readonly resourceId: string };
-}
-
-export type ApiEventType = keyof ApiEventMap;
+export type ApiEventMap = ControlEventMap;
+export type ApiEventType = ControlEventType;
 export type ApiEvent = { [K in ApiEventType]: { readonly type: K; readonly seq: number; readonly at: string } & ApiEventMap[K] }[ApiEventType];
 
-export const API_EVENT_TYPES: readonly ApiEventType[] = Object.freeze([
-  'callcreated', 'callclosed', 'securitychange', 'legadded', 'legupdated', 'legremoved', 'legmedia', 'latch', 'keyexpiring', 'keyexpired', 'resourceadded', 'resourceremoved',
-]);
+export const API_EVENT_TYPES: readonly ApiEventType[] = CONTROL_EVENT_TYPES;
 
 export class EventHub extends EventEmitter<{ event: [ApiEvent] }> {
   private seq = 0;

@@ -1,8 +1,6 @@
 /** Control API (`src/api`): see docs/api.md. */
 export { startApiServer, type ApiServerConfig, type RunningApi } from './api-server';
 export { buildServer, type ApiServerOptions } from './server';
-export { CallService, type CallServiceOptions, type OperationResult, type HoldRequest, type InsertRequest, type TransferRequest } from './call-service';
-export { type LegRequest, type StreamRequest } from './leg-setup';
 export { EventHub, API_EVENT_TYPES, type ApiEvent, type ApiEventMap, type ApiEventType } from './event-hub';
 export { API_ERRORS, ApiError, type ApiErrorCode } from './errors';
 export { toHttpError, type ErrorBody } from './error-mapping';
@@ -11,5 +9,4 @@ export { ROUTES, type RouteSpec } from './routes';
 export { loadConfig, defaultConfig, parseListen, parsePortRange, type ServeConfig, type ServeFlags } from './config';
 export { CONFIG_ERRORS, ConfigError } from './config-error';
 export { resolveToken, type TokenSource } from './token-store';
-export { planPairs, type Plumbing, type PlumbingView } from './media-plumbing';
-export { parseEndpointSdp, writeSdpFor, type ParsedSdp, type SdpMedia, type SdpTarget } from './sdp-rewrite';
+export type * from './dto';

@@ -1,6 +1,5 @@
 /**
- * Limits and timeouts of the control API (STYLE habit 9: every queue, map and connection has a
- * limit). Defaults are documented in docs/api.md ("Limits"); `serve` takes them from the config
+ * Limits and timeouts of the control API: every queue, map and connection has a limit. Defaults are documented in docs/api.md ("Limits"); `serve` takes them from the config
  * file's `limits` section. A limit that is hit answers with a code (HTTP 429 or 503, or a 400
  * for request content) and increments `srtp_relay_limit_refusals_total{limit}`.
  */

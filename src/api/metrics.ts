@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { COUNTER_NAMES } from '../relay';
-import type { CallService } from './call-service';
+import type { CallController } from '../control';
 
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -14,7 +14,7 @@ export class ApiMetrics {
   readonly limitRefusals: Counter<'limit'>;
   private connections: () => number = () => 0;
 
-  constructor(service: CallService) {
+  constructor(service: CallController) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'srtp_relay_process_' });
     this.httpRequests = new Counter({ name: 'srtp_relay_http_requests_total', help: 'API requests by route template and status', labelNames: ['method', 'route', 'status'], registers });
@@ -28,7 +28,7 @@ export class ApiMetrics {
       name: 'srtp_relay_calls', help: 'Open calls by security status', labelNames: ['status'], registers,
       collect() {
         const by = { encrypted: 0, authenticated: 0, nonsecure: 0 };
-        for (const rec of service.records()) by[rec.model.report.status] += 1;
+        for (const s of service.sessions()) by[s.report.status] += 1;
         for (const [status, n] of Object.entries(by)) this.set({ status }, n);
       },
     });
@@ -36,7 +36,7 @@ export class ApiMetrics {
       name: 'srtp_relay_legs', help: 'Relay legs (sockets) of open calls', registers,
       collect() {
         let n = 0;
-        for (const rec of service.records()) n += rec.relayLegs.size;
+        for (const s of service.sessions()) n += [...s.relayLegs.ids()].length;
         this.set(n);
       },
     });
@@ -44,8 +44,8 @@ export class ApiMetrics {
       name: 'srtp_relay_leg_counter', help: 'Per-leg relay counters summed over open calls (packets, auth failures, replays, drops)', labelNames: ['counter'], registers,
       collect() {
         const sums = Object.fromEntries(COUNTER_NAMES.map((c) => [c, 0])) as Record<string, number>;
-        for (const rec of service.records()) {
-          for (const leg of rec.relay.stats().legs) for (const c of COUNTER_NAMES) sums[c] += leg.counters[c];
+        for (const s of service.sessions()) {
+          for (const leg of s.relayCall.stats().legs) for (const c of COUNTER_NAMES) sums[c] += leg.counters[c];
         }
         for (const c of COUNTER_NAMES) this.set({ counter: c }, sums[c]);
       },

@@ -1,6 +1,7 @@
 /**
  * Every HTTP route of the control API as data: method, URL, the request schemas fastify
- * validates with, and the response schemas the OpenAPI document shows. `server.ts` binds a
+ * validates with, and the response schemas replies are validated against and the OpenAPI
+ * document shows. `server.ts` binds a
  * handler to each `operationId`; `openapi.ts` renders the same table, so the two cannot drift
  * (a test checks every registered route appears in `/v1/openapi.json`).
  */
@@ -18,7 +19,10 @@ export interface RouteSpec {
   /** Secret responses (key material): never cached, never logged. */
   readonly secret?: boolean;
   readonly schema: { readonly params?: object; readonly body?: object; readonly querystring?: object };
-  /** Status → [description, schema?]. Errors (4xx/5xx) are added by openapi.ts. */
+  /**
+   * Status → [description, schema?]. server.ts registers each schema with fastify, so replies
+   * are validated against it; errors (4xx/5xx, errorSchema) are added by server.ts and openapi.ts.
+   */
   readonly responses: Readonly<Record<number, readonly [string, object?]>>;
   /** Not a JSON route (WebSocket, Prometheus text). */
   readonly kind?: 'websocket' | 'text';
@@ -26,18 +30,15 @@ export interface RouteSpec {
 
 const callView: readonly [string, object] = ['the call', S.callViewSchema];
 const security: readonly [string, object] = ['the call\'s security report', S.securitySchema];
-const opResult = {
-  type: 'object',
-  properties: { call: S.callViewSchema, security: S.securitySchema, resource: { type: 'object' }, leg: S.legViewSchema },
-} as const;
+const opResult = S.operationResultSchema;
 
 export const ROUTES: readonly RouteSpec[] = Object.freeze([
-  { operationId: 'healthz', method: 'GET', url: '/healthz', summary: 'Health: { status } without a token (503 when degraded: worker down, ports exhausted, shutting down); details with it', tags: ['ops'], schema: {}, responses: { 200: ['healthy', { type: 'object' }], 503: ['degraded', { type: 'object' }] } },
+  { operationId: 'healthz', method: 'GET', url: '/healthz', summary: 'Health: { status } without a token (503 when degraded: worker down, ports exhausted, shutting down); details with it', tags: ['ops'], schema: {}, responses: { 200: ['healthy', S.healthSchema], 503: ['degraded', S.healthSchema] } },
   { operationId: 'metrics', method: 'GET', url: '/metrics', summary: 'Prometheus metrics (text exposition format)', tags: ['ops'], schema: {}, responses: { 200: ['metrics'] }, kind: 'text' },
   { operationId: 'openapi', method: 'GET', url: '/v1/openapi.json', summary: 'This document', tags: ['ops'], schema: {}, responses: { 200: ['OpenAPI 3.0 document', { type: 'object' }] } },
   { operationId: 'events', method: 'GET', url: '/v1/events', summary: 'WebSocket: securitychange, latch, keyexpiring, keyexpired, call and leg lifecycle events', tags: ['events'], schema: {}, responses: { 101: ['switching to WebSocket'] }, kind: 'websocket' },
   { operationId: 'createCall', method: 'POST', url: '/v1/calls', summary: 'Create a call', tags: ['calls'], schema: { body: S.createCallBody }, responses: { 201: callView } },
-  { operationId: 'listCalls', method: 'GET', url: '/v1/calls', summary: 'List calls in id order, a page at a time (limit, cursor from nextCursor)', tags: ['calls'], schema: { querystring: S.listCallsQuery }, responses: { 200: ['a page of calls', { type: 'object', properties: { calls: { type: 'array', items: S.callViewSchema }, nextCursor: { type: ['string', 'null'] } } }] } },
+  { operationId: 'listCalls', method: 'GET', url: '/v1/calls', summary: 'List calls in id order, a page at a time (limit, cursor from nextCursor)', tags: ['calls'], schema: { querystring: S.listCallsQuery }, responses: { 200: ['a page of calls', S.callListSchema] } },
   { operationId: 'getCall', method: 'GET', url: '/v1/calls/:callId', summary: 'Get a call', tags: ['calls'], schema: { params: S.callParams }, responses: { 200: callView } },
   { operationId: 'updateCall', method: 'PATCH', url: '/v1/calls/:callId', summary: 'Change the fallback policy (re-plumbs the relay)', tags: ['calls'], schema: { params: S.callParams, body: S.updateCallBody }, responses: { 200: ['call and security', opResult] } },
   { operationId: 'deleteCall', method: 'DELETE', url: '/v1/calls/:callId', summary: 'End a call: close its legs, wipe its keys', tags: ['calls'], schema: { params: S.callParams }, responses: { 204: ['deleted'] } },

@@ -223,75 +223,200 @@ export const bargeBody = {
   },
 } as const;
 
-export const bridgeKeysSchema = {
-  type: 'object',
-  description: 'Key delivery for the conference bridge: per participant port, the bridge\'s send and receive keys (secure bridge). Secret.',
-  properties: {
-    bridge: { type: 'string' }, secure: { type: 'boolean' },
-    ports: { type: 'array', items: { type: 'object', properties: { leg: { type: 'string' }, stream: { type: 'string' }, transport: { type: 'string' }, local: { type: 'object' }, suite: { type: 'string' }, send: { type: 'string' }, receive: { type: 'string' } } } },
-  },
-} as const;
+// ── responses ──────────────────────────────────────────────────────────────
+// Registered with fastify for every route (server.ts): each reply is checked against its
+// schema before it is sent, so a reply that drifts from this contract is a 500, not a silent
+// change for clients. The TypeScript shapes of the same replies are in dto.ts.
+
+const nullable = (schema: object): object => ({ anyOf: [schema, { type: 'null' }] });
 
 const errorSchema = {
   type: 'object', required: ['error'],
-  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } } },
+  properties: {
+    error: {
+      type: 'object', required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' }, tone: { type: 'string', description: 'a refused barge: the tone the initiator hears' } },
+    },
+  },
 } as const;
 
-const localSchema = { type: 'object', properties: { address: { type: 'string' }, rtpPort: { type: 'integer' }, rtcpPort: { type: 'integer' } } } as const;
+const localSchema = {
+  type: 'object', required: ['address', 'rtpPort', 'rtcpPort'],
+  properties: { address: { type: 'string' }, rtpPort: { type: 'integer' }, rtcpPort: { type: 'integer' } },
+} as const;
+
+const remoteViewSchema = {
+  type: 'object', required: ['address', 'port'],
+  properties: { address: { type: 'string' }, port: { type: 'integer' }, rtcpPort: { type: 'integer' } },
+} as const;
+
+/** `/healthz`: `{ status }` alone without a token; the details with it (src/api/health.ts). */
+export const healthSchema = {
+  type: 'object', required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    reasons: { type: 'array', items: { type: 'string' } },
+    calls: { type: 'integer', minimum: 0 },
+    workers: { type: 'object', required: ['total', 'alive'], properties: { total: { type: 'integer' }, alive: { type: 'integer' } } },
+    portsAvailable: { type: 'integer', minimum: 0 },
+  },
+} as const;
 
 export const securitySchema = {
   type: 'object',
-  required: ['status', 'devices', 'media', 'reasons'],
+  required: ['status', 'devices', 'media', 'policy', 'reasons', 'notices'],
   properties: {
     status: { type: 'string', enum: ['encrypted', 'authenticated', 'nonsecure'] },
-    devices: { type: 'array', items: { type: 'object', properties: { leg: { type: 'string' }, deviceId: { type: 'string' }, icon: { type: 'string', enum: ['lock', 'shield', 'none'] }, tone: { type: 'string', enum: ['secure', 'nonsecure', 'none'] } } } },
-    media: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, srtpEndToEnd: { type: 'boolean' }, segments: { type: 'array', items: { type: 'object' } } } } },
-    reasons: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, legId: { type: 'string' }, resourceId: { type: 'string' }, stream: { type: 'string' } } } },
-    notices: { type: 'array', items: { type: 'object' } },
+    devices: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['leg', 'deviceId', 'icon', 'tone'],
+        properties: { leg: { type: 'string' }, deviceId: { type: 'string' }, icon: { type: 'string', enum: ['lock', 'shield', 'none'] }, tone: { type: 'string', enum: ['secure', 'nonsecure', 'none'] } },
+      },
+    },
+    media: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['kind', 'segments', 'srtpEndToEnd'],
+        properties: {
+          kind: { type: 'string', enum: ['audio', 'video'] }, srtpEndToEnd: { type: 'boolean' },
+          segments: {
+            type: 'array',
+            items: {
+              type: 'object', required: ['endpoint', 'id', 'towardLegId', 'transport', 'reason'],
+              properties: {
+                endpoint: { type: 'string' }, id: { type: 'string' }, towardLegId: { type: ['string', 'null'] },
+                transport: { type: 'string', enum: ['srtp', 'rtp', 'inactive'] }, reason: { type: ['string', 'null'] },
+              },
+            },
+          },
+        },
+      },
+    },
+    reasons: { type: 'array', items: { type: 'object', required: ['code'], properties: { code: { type: 'string' }, legId: { type: 'string' }, resourceId: { type: 'string' }, stream: { type: 'string' } } } },
+    notices: { type: 'array', items: { type: 'object', required: ['code'], properties: { code: { type: 'string' }, legId: { type: 'string' } } } },
     policy: { type: 'string', enum: ['bridge', 'rtp'] },
   },
 } as const;
 
 export const streamViewSchema = {
   type: 'object',
+  required: ['kind', 'srtp', 'negotiated', 'transport', 'suite', 'local', 'rtcpMux', 'remote', 'peer', 'mode', 'counters'],
   properties: {
-    kind: { type: 'string' }, transport: { type: 'string', enum: ['srtp', 'rtp', 'inactive'] },
-    srtp: { type: 'boolean', description: 'SRTP negotiated on this leg' }, suite: { type: ['string', 'null'] },
-    local: localSchema, rtcpMux: { type: 'boolean' }, remote: { type: ['object', 'null'] },
-    peer: { type: ['string', 'null'] }, mode: { type: ['string', 'null'] }, counters: { type: 'object' },
+    kind: { type: 'string', enum: ['audio', 'video'] },
+    srtp: { type: 'boolean', description: 'SRTP on this leg (keying managed/sdes and not srtp: false)' },
+    negotiated: { type: 'boolean', description: 'SRTP keys in place (always true for plain RTP)' },
+    transport: { type: ['string', 'null'], enum: ['srtp', 'rtp', 'inactive', null] },
+    suite: { type: ['string', 'null'] },
+    local: nullable(localSchema), rtcpMux: { type: 'boolean' }, remote: nullable(remoteViewSchema),
+    peer: { type: ['string', 'null'] }, mode: { type: ['string', 'null'] }, counters: { type: ['object', 'null'], additionalProperties: { type: 'integer' } },
     crypto: { type: 'string', description: 'sdes: the relay\'s a=crypto answer line (only in the response that created it)' },
   },
 } as const;
 
+const deviceViewSchema = {
+  type: 'object', required: ['id', 'kind', 'trusted', 'securityMode', 'signalingTls', 'srtpCapable'],
+  description: 'The device with every flag filled in (docs/security-status.md)',
+  properties: { ...deviceSchema.properties },
+} as const;
+
 export const legViewSchema = {
-  type: 'object',
-  properties: { id: { type: 'string' }, device: deviceSchema, keying: { type: 'string' }, streams: { type: 'array', items: streamViewSchema } },
+  type: 'object', required: ['id', 'device', 'keying', 'streams'],
+  properties: { id: { type: 'string' }, device: deviceViewSchema, keying: { type: 'string', enum: ['managed', 'sdes', 'none'] }, streams: { type: 'array', items: streamViewSchema } },
+} as const;
+
+export const resourceViewSchema = {
+  type: 'object', required: ['id', 'kind', 'leg', 'stream', 'local'],
+  properties: {
+    id: { type: 'string' }, kind: { type: 'string', enum: ['moh_server', 'transcoder', 'mtp'] }, leg: { type: ['string', 'null'] }, stream: { type: 'string', enum: ['audio', 'video'] },
+    local: { type: 'object', description: 'per role (moh; near, far): the relay port the resource sends to', additionalProperties: nullable(localSchema) },
+  },
+} as const;
+
+export const bridgeViewSchema = {
+  type: 'object', required: ['id', 'kind', 'secure', 'remote', 'ports'],
+  description: 'the conference bridge: id, secure, remote, ports per participant stream (transport, local)',
+  properties: {
+    id: { type: 'string' }, kind: { type: 'string', enum: ['conference_bridge'] }, secure: { type: 'boolean' }, remote: remoteViewSchema,
+    ports: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['leg', 'stream', 'transport', 'suite', 'local'],
+        properties: { leg: { type: 'string' }, stream: { type: 'string' }, transport: { type: 'string', enum: ['srtp', 'rtp'] }, suite: { type: ['string', 'null'] }, local: nullable(localSchema) },
+      },
+    },
+  },
 } as const;
 
 export const callViewSchema = {
   type: 'object',
+  required: ['id', 'createdAt', 'policy', 'status', 'legs', 'resources', 'hold', 'pending', 'conference', 'bridge'],
   properties: {
-    id: { type: 'string' }, policy: { type: 'string' }, status: { type: 'string' },
+    id: { type: 'string' }, createdAt: { type: 'string' }, policy: { type: 'string', enum: ['bridge', 'rtp'] }, status: { type: 'string', enum: ['encrypted', 'authenticated', 'nonsecure'] },
     legs: { type: 'array', items: legViewSchema },
-    resources: { type: 'array', items: { type: 'object' } },
-    hold: { type: ['object', 'null'] }, pending: { type: ['string', 'null'] }, createdAt: { type: 'string' },
-    conference: { type: ['object', 'null'], description: 'kind adhoc|meetme|barge, initiator, bridge, minimumLevel, target, bargeTone' },
-    bridge: { type: ['object', 'null'], description: 'the conference bridge: id, secure, remote, ports per participant stream (transport, local)' },
+    resources: { type: 'array', items: resourceViewSchema },
+    hold: nullable({ type: 'object', required: ['holdingLegId', 'mohResourceId'], properties: { holdingLegId: { type: 'string' }, mohResourceId: { type: ['string', 'null'] } } }),
+    pending: { type: ['string', 'null'], enum: ['hold', 'resume', 'forward', 'transfer', null] },
+    conference: nullable({
+      type: 'object', required: ['kind', 'initiator', 'bridge', 'minimumLevel', 'target', 'bargeTone'],
+      properties: {
+        kind: { type: 'string', enum: ['adhoc', 'meetme', 'barge'] }, initiator: { type: 'string' }, bridge: { type: ['string', 'null'] },
+        minimumLevel: { type: ['string', 'null'] }, target: { type: ['string', 'null'] }, bargeTone: { type: 'boolean' },
+      },
+    }),
+    bridge: nullable(bridgeViewSchema),
+  },
+} as const;
+
+/** A page of `GET /v1/calls` (limit, cursor): `nextCursor` is null on the last page. */
+export const callListSchema = {
+  type: 'object', required: ['calls', 'nextCursor'],
+  properties: { calls: { type: 'array', items: callViewSchema }, nextCursor: { type: ['string', 'null'] } },
+} as const;
+
+/** The answer of every call operation: the call, its security, and what the operation made. */
+export const operationResultSchema = {
+  type: 'object', required: ['call', 'security'],
+  properties: {
+    call: callViewSchema, security: securitySchema,
+    resource: { anyOf: [resourceViewSchema, bridgeViewSchema, { type: 'null' }], description: 'MOH / transcoder / MTP relay ports, or the conference bridge' },
+    leg: legViewSchema,
   },
 } as const;
 
 export const keysViewSchema = {
-  type: 'object',
+  type: 'object', required: ['leg', 'streams'],
   description: 'Key delivery for a managed leg: per stream, what the endpoint sends with and receives with, as SDES a=crypto lines (RFC 4568 key format). Secret.',
   properties: {
     leg: { type: 'string' },
-    streams: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, suite: { type: 'string' }, send: { type: 'string' }, receive: { type: 'string' } } } },
+    streams: {
+      type: 'array',
+      items: { type: 'object', required: ['kind', 'suite', 'send', 'receive'], properties: { kind: { type: 'string' }, suite: { type: 'string' }, send: { type: 'string' }, receive: { type: 'string' } } },
+    },
+  },
+} as const;
+
+export const bridgeKeysSchema = {
+  type: 'object', required: ['bridge', 'secure', 'ports'],
+  description: 'Key delivery for the conference bridge: per participant port, the bridge\'s send and receive keys (secure bridge). Secret.',
+  properties: {
+    bridge: { type: 'string' }, secure: { type: 'boolean' },
+    ports: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['leg', 'stream', 'transport', 'local'],
+        properties: {
+          leg: { type: 'string' }, stream: { type: 'string' }, transport: { type: 'string', enum: ['srtp', 'rtp'] }, local: nullable(localSchema),
+          suite: { type: 'string' }, send: { type: 'string' }, receive: { type: 'string' },
+        },
+      },
+    },
   },
 } as const;
 
 export const sdpResultSchema = {
-  type: 'object',
-  properties: { type: { type: 'string' }, for: { type: 'string' }, sdp: { type: 'string' } },
+  type: 'object', required: ['type', 'for', 'sdp'],
+  properties: { type: { type: 'string', enum: ['offer', 'answer'] }, for: { type: 'string' }, sdp: { type: 'string' } },
 } as const;
 
 export { errorSchema, localSchema };

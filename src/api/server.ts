@@ -18,17 +18,18 @@ import { evaluateHealth } from './health';
 import { DEFAULT_LIMITS, effectiveMaxConnections, effectiveMaxConnectionsPerSource, type ServerLimits } from './limits';
 import { assertRequestRemotes, socketFamilyOf, type RemoteJudge } from './remote-guard';
 import { assertSdpWithinLimits } from './sdp-limits';
-import type { BargeRequest, CallService, ConferenceRequest, HoldRequest, InsertRequest, MeetMeRequest } from './call-service';
+import type { BargeRequest, CallController, ConferenceRequest, HoldRequest, InsertRequest, LegRequest, MeetMeRequest } from '../control';
 import { API_ERRORS, ApiError, type ApiErrorCode } from './errors';
 import { toHttpError } from './error-mapping';
 import type { EventHub } from './event-hub';
-import type { LegRequest } from './leg-setup';
 import { ApiMetrics } from './metrics';
 import { buildOpenApi } from './openapi';
+import { replySerializerCompiler } from './reply-validation';
 import { ROUTES, type RouteSpec } from './routes';
+import { errorSchema } from './schemas';
 
 export interface ApiServerOptions {
-  readonly service: CallService;
+  readonly service: CallController;
   readonly events: EventHub;
   readonly token: string;
   readonly logger: Logger;
@@ -62,7 +63,7 @@ function isClientAbort(err: FastifyError, req: FastifyRequest): boolean {
 type Params = { callId: string; legId: string; resourceId: string; kind: 'audio' | 'video' };
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
 
-function handlers(service: CallService, metrics: ApiMetrics, openapi: object, limits: ServerLimits, state: ApiHttp['state'], authed: WeakSet<FastifyRequest>): Record<string, Handler> {
+function handlers(service: CallController, metrics: ApiMetrics, openapi: object, limits: ServerLimits, state: ApiHttp['state'], authed: WeakSet<FastifyRequest>): Record<string, Handler> {
   const p = (req: FastifyRequest): Params => req.params as Params;
   const b = <T>(req: FastifyRequest): T => (req.body ?? {}) as T;
   return {
@@ -84,7 +85,7 @@ function handlers(service: CallService, metrics: ApiMetrics, openapi: object, li
     },
     listCalls: (req) => {
       const q = req.query as { limit?: string; cursor?: string };
-      const ids = [...service.records()].map((rec) => rec.id);
+      const ids = service.sessions().map((session) => session.id);
       const limit = Math.min(q.limit !== undefined ? Number(q.limit) : limits.defaultPageSize, limits.maxPageSize);
       return pageOfCalls(ids, (id) => service.getCall(id), limit, q.cursor);
     },
@@ -213,6 +214,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
       socket.terminate();
     },
   });
+  app.setSerializerCompiler(replySerializerCompiler());
   // JSON only: a text/plain body is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser('text/plain');
   // An empty JSON body on a body-less method (DELETE with Content-Type: application/json) is no body.
@@ -344,15 +346,15 @@ function guardRequest(route: RouteSpec, req: FastifyRequest, ctx: RouteContext):
     : id === 'barge' ? ['initiator.id', (body?.initiator as { id?: unknown } | undefined)?.id]
       : id === 'transfer' && (body?.to as { id?: unknown } | undefined)?.id !== body?.from ? ['to.id', (body?.to as { id?: unknown } | undefined)?.id] : null;
   if (newLeg !== null && typeof newLeg[1] === 'string') {
-    const view = options.service.getCall((req.params as Params).callId) as { legs?: { id: string }[] };
-    if (view.legs?.some((l) => l.id === newLeg[1]) === true) throw new ApiError('API_ERR_DUPLICATE_LEG', { field: newLeg[0] as string, detail: `leg ${newLeg[1]} exists` });
+    const view = options.service.getCall((req.params as Params).callId);
+    if (view.legs.some((l) => l.id === newLeg[1])) throw new ApiError('API_ERR_DUPLICATE_LEG', { field: newLeg[0] as string, detail: `leg ${newLeg[1]} exists` });
   }
   if ((id === 'createCall' || id === 'createMeetMe') && options.service.callCount() >= limits.maxCalls) {
     refuse('calls', new ApiError('API_ERR_CALL_LIMIT', { detail: `limit ${limits.maxCalls}` }));
   }
   if (id === 'addLeg' || id === 'addParticipant') {
-    const view = options.service.getCall((req.params as Params).callId) as { legs?: unknown[] };
-    if ((view.legs?.length ?? 0) >= limits.maxLegsPerCall) refuse('legs_per_call', new ApiError('API_ERR_LEG_LIMIT', { field: 'callId', detail: `limit ${limits.maxLegsPerCall}` }));
+    const view = options.service.getCall((req.params as Params).callId);
+    if (view.legs.length >= limits.maxLegsPerCall) refuse('legs_per_call', new ApiError('API_ERR_LEG_LIMIT', { field: 'callId', detail: `limit ${limits.maxLegsPerCall}` }));
   }
 }
 
@@ -391,10 +393,13 @@ function registerRoute(app: FastifyInstance, route: RouteSpec, ctx: RouteContext
   }
   const handler = ctx.bound[route.operationId];
   if (handler === undefined) throw new Error(`no handler for ${route.operationId}`);
+  // Every JSON reply is validated against its schema (reply-validation.ts); errors against errorSchema.
+  const response: Record<string, object> = route.kind === 'text' ? {} : { '4xx': errorSchema, '5xx': errorSchema };
+  for (const [status, [, schema]] of Object.entries(route.responses)) if (schema !== undefined && route.kind !== 'text') response[status] = schema;
   app.route({
     method: route.method,
     url: route.url,
-    schema: route.schema,
+    schema: { ...route.schema, response },
     handler: async (req, reply) => {
       if (route.secret === true) void reply.header('cache-control', 'no-store');
       guardRequest(route, req, ctx);

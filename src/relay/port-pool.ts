@@ -63,6 +63,22 @@ export class PortPool {
     );
   }
 
+  /**
+   * Reserve these exact ports (restoring a call onto the ports its endpoints know); throws
+   * RELAY_ERR_PORTS_EXHAUSTED when one is taken, outside the range, or not an RTP/RTCP pair.
+   */
+  claim(ports: PortAllocation, rtcpMux: boolean): PortAllocation {
+    const wanted = rtcpMux ? [ports.rtpPort] : [ports.rtpPort, ports.rtcpPort];
+    const pair = rtcpMux ? ports.rtcpPort === ports.rtpPort : ports.rtpPort % 2 === 0 && ports.rtcpPort === ports.rtpPort + 1;
+    const free = wanted.every((p) => Number.isInteger(p) && p >= this.min && p <= this.max && this.used[p - this.min] === 0);
+    if (!pair || !free) {
+      throw new RelayError(RelayErrorCode.PortsExhausted, `ports ${ports.rtpPort}/${ports.rtcpPort} are not a free ${rtcpMux ? 'port' : 'even/odd pair'} in [${this.min}, ${this.max}]`);
+    }
+    for (const p of wanted) this.used[p - this.min] = 1;
+    this.inUse += wanted.length;
+    return { rtpPort: ports.rtpPort, rtcpPort: rtcpMux ? ports.rtpPort : ports.rtcpPort };
+  }
+
   /** Return a leg's ports. Releasing twice is harmless. */
   release(allocation: PortAllocation): void {
     this.releasePort(allocation.rtpPort);

@@ -153,10 +153,12 @@ export class RelayCall {
   /**
    * Hold ports for a leg whose keys are not known yet (an SDES offer must name its port before
    * the answer brings the peer's key). Pass the reservation to `addLeg`, or `cancelReservation`.
+   * `at`: these exact ports (a call restored from a snapshot keeps the ports its endpoints were
+   * told in SDP); RELAY_ERR_PORTS_EXHAUSTED when they are taken or outside the range.
    */
-  reservePorts(rtcpMux = false): PortReservation {
+  reservePorts(rtcpMux = false, at?: PortAllocation): PortReservation {
     this.assertOpen();
-    const ports = this.host.pool.allocate(rtcpMux);
+    const ports = at === undefined ? this.host.pool.allocate(rtcpMux) : this.host.pool.claim(at, rtcpMux);
     const reservation: PortReservation = { callId: this.id, address: this.host.bindAddress, rtpPort: ports.rtpPort, rtcpPort: ports.rtcpPort, rtcpMux };
     this.reservations.set(ports.rtpPort, { reservation, ports });
     return reservation;

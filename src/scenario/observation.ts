@@ -3,12 +3,11 @@
  * devices follow what the API now says about their legs (ports, SRTP or RTP, MOH and resources
  * gone), and, when the step expects media, measure one window.
  */
-import type { CallView, SecurityView } from './api-views';
+import type { BridgeKeysView, CallView, SecurityView } from '../api/dto';
 import { measureWindow, type WindowResult } from './media-window';
 import { RelayApiError } from './relay-client';
 import type { ScenarioSession } from './scenario-session';
 import type { Step } from './scenario-types';
-import type { BridgePortView } from './sim-bridge';
 import { stopMoh } from './step-executor';
 
 export interface Observation {
@@ -57,7 +56,7 @@ async function followBridges(session: ScenarioSession, call: CallView | null): P
   if (current === null) return;
   const bridge = session.bridges.get(current);
   if (bridge === undefined) return;
-  const keys = await session.client.request<{ ports: BridgePortView[] }>('GET', `${session.base}/conference/keys`);
+  const keys = await session.client.request<BridgeKeysView>('GET', `${session.base}/conference/keys`);
   bridge.use(keys.ports);
 }
 

@@ -12,16 +12,11 @@ import { SrtpContext, SrtpStatus } from '../srtp';
 import { markVia } from './media-payload';
 import type { MediaKind } from './scenario-types';
 import type { ResourceCounters } from './sim-inline-resource';
+import type { BridgeKeysView } from '../api/dto';
 import { bindUdp } from './udp-socket';
 
 /** One participant port as the bridge key delivery reports it (secret when keyed). */
-export interface BridgePortView {
-  readonly leg: string;
-  readonly stream: MediaKind;
-  readonly local: { readonly address: string; readonly rtpPort: number } | null;
-  readonly send?: string;
-  readonly receive?: string;
-}
+export type BridgePortView = BridgeKeysView['ports'][number];
 
 interface Port {
   readonly stream: MediaKind;

@@ -5,6 +5,7 @@
  * for managed legs, the SDES answer otherwise) and follows the relay ports and transport the
  * API reports for its leg after every step.
  */
+import type { StreamView } from '../api/dto';
 import { formatCryptoAttribute, generateKeySet, parseCryptoAttribute, toSrtpContextOptions, wipeContextOptions, type MasterKeySet } from '../keys';
 import { resolveProfile, SrtpContext } from '../srtp';
 import type { DeviceDef, MediaKind } from './scenario-types';
@@ -16,12 +17,7 @@ const DEFAULT_SDES_SUITE = 'AES_CM_128_HMAC_SHA1_80';
 export type EndpointState = 'idle' | 'joined' | 'left';
 
 /** What the API says about one stream of a leg (leg view). */
-export interface LegStreamView {
-  readonly kind: MediaKind;
-  readonly transport: 'srtp' | 'rtp' | 'inactive' | null;
-  readonly local: { readonly address: string; readonly rtpPort: number; readonly rtcpPort: number } | null;
-  readonly crypto?: string;
-}
+export type LegStreamView = StreamView;
 
 export class SimEndpoint {
   readonly def: DeviceDef;

@@ -4,10 +4,16 @@
  * resources learn their relay ports, devices that leave stop sending. A refused request throws
  * `RelayApiError` (which `expect.error` may name).
  */
-import type { KeysView, LegView, ResourceResult } from './api-views';
+import type { LegKeysView as KeysView, LegView, OperationResult as ResourceResult } from '../api/dto';
 import type { ScenarioSession } from './scenario-session';
 import type { MediaKind, Step } from './scenario-types';
 import type { SimEndpoint } from './sim-endpoint';
+
+/** The relay port a media resource sends to, for one role (moh; near, far), from an operation's answer. */
+function resourceLocal(res: ResourceResult, role: string): { address: string; rtpPort: number; rtcpPort: number } | null {
+  const r = res.resource;
+  return r !== null && r !== undefined && 'local' in r ? r.local[role] ?? null : null;
+}
 
 export async function executeStep(session: ScenarioSession, step: Step): Promise<void> {
   const { client, base } = session;
@@ -28,7 +34,7 @@ export async function executeStep(session: ScenarioSession, step: Step): Promise
         : { leg: step.leg, moh: { id: moh.name, device: moh.def.device, remote: moh.allStreams()[0]?.endpoint } };
       const res = await client.request<ResourceResult>('POST', `${base}/hold`, body);
       if (moh !== null) {
-        const local = res.resource?.local?.moh ?? null;
+        const local = resourceLocal(res, 'moh');
         moh.playTo(local === null ? null : { address: local.address, rtpPort: local.rtpPort, rtcpPort: local.rtcpPort });
         moh.state = 'joined';
         session.mohPlaying = moh.name;
@@ -57,8 +63,8 @@ export async function executeStep(session: ScenarioSession, step: Step): Promise
       const res = await client.request<ResourceResult>('POST', `${base}/${path}`, {
         id: r.name, leg: step.leg, stream: step.stream, ...(def !== undefined ? { device: def.device } : {}), remotes: r.remotes(session.bindAddress),
       });
-      const near = res.resource?.local?.near ?? null;
-      const far = res.resource?.local?.far ?? null;
+      const near = resourceLocal(res, 'near');
+      const far = resourceLocal(res, 'far');
       r.near = near === null ? null : { address: near.address, rtpPort: near.rtpPort, rtcpPort: near.rtcpPort };
       r.far = far === null ? null : { address: far.address, rtpPort: far.rtpPort, rtcpPort: far.rtcpPort };
       return;

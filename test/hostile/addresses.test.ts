@@ -9,7 +9,8 @@ import type { RunningApi } from '../../src/api';
 import { AddressPolicy, AddressVerdict, MediaRelay } from '../../src/relay';
 import type { MediaLeg } from '../../src/relay/media-leg';
 import { Client, LogCapture, startTestApi } from '../integration/api/helpers';
-import { osPortRange, rtpPacket, sleep, UdpEndpoint } from './helpers';
+import { rtpPacket, sleep, UdpEndpoint } from './helpers';
+import { relayPortRange } from '../helpers/port-ranges';
 
 jest.setTimeout(30_000);
 
@@ -64,7 +65,7 @@ describe('remote addresses in requests', () => {
   let client: Client;
   const phone = (id: string) => ({ id, kind: 'ip_phone' });
   beforeAll(async () => {
-    ({ api, client } = await startTestApi(await osPortRange(), { addressPolicy: { deny: ['169.254.169.254/32', '127.0.0.99/32'] } }));
+    ({ api, client } = await startTestApi(relayPortRange(), { addressPolicy: { deny: ['169.254.169.254/32', '127.0.0.99/32'] } }));
     await client.ok('POST', '/v1/calls', { id: 'addr' });
     for (const id of ['A', 'B']) await client.ok('POST', '/v1/calls/addr/legs', { id, device: phone(id), keying: 'none', streams: [{ kind: 'audio', remote: { address: '127.0.0.1', port: 40000 } }] });
   });
@@ -115,7 +116,7 @@ describe('remote addresses in requests', () => {
 
 describe('the relay itself', () => {
   it('refuses a refused remote at the relay too (RELAY_ERR_REMOTE_REFUSED)', async () => {
-    const relay = await MediaRelay.create({ portRange: await osPortRange(), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
     try {
       const call = await relay.createCall('r');
       await expect(call.addLeg({ id: 'a', remote: { address: '224.0.0.1', port: 4000 } })).rejects.toMatchObject({ code: 'RELAY_ERR_REMOTE_REFUSED' });
@@ -128,7 +129,7 @@ describe('the relay itself', () => {
 
   it('case 4: a send that fails is a sendError (not packetsOut), logged at a rate limit', async () => {
     const logs = new LogCapture();
-    const relay = await MediaRelay.create({ portRange: await osPortRange(), bindAddress: '127.0.0.1', workers: 0, logLevel: 'warn', logger: pino({ level: 'warn' }, logs) });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(), bindAddress: '127.0.0.1', workers: 0, logLevel: 'warn', logger: pino({ level: 'warn' }, logs) });
     const a = await UdpEndpoint.open();
     try {
       const call = await relay.createCall('send');

@@ -7,7 +7,8 @@
 import WebSocket from 'ws';
 import type net from 'node:net';
 import { Client, startTestApi, TOKEN } from '../integration/api/helpers';
-import { osPortRange, rawConnect, sleep } from './helpers';
+import { rawConnect, sleep } from './helpers';
+import { relayPortRange } from '../helpers/port-ranges';
 
 jest.setTimeout(30_000);
 
@@ -15,7 +16,7 @@ const phone = (id: string) => ({ id, kind: 'ip_phone' });
 
 describe('/healthz', () => {
   it('answers probes with the status only, 503 when the port pool is exhausted; details with the token', async () => {
-    const [base] = await osPortRange(4);
+    const [base] = relayPortRange(4);
     const { api, client } = await startTestApi([base, base + 3]);
     const probe = new Client(api.url, null);
     try {
@@ -34,7 +35,7 @@ describe('/healthz', () => {
   });
 
   it('says degraded while a media worker is down', async () => {
-    const { api, client } = await startTestApi(await osPortRange(), { relay: { portRange: await osPortRange(), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' } });
+    const { api, client } = await startTestApi(relayPortRange(), { relay: { portRange: relayPortRange(), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' } });
     try {
       await api.service.relay.killWorker(0);
       const r = await client.call('GET', '/healthz');
@@ -47,7 +48,7 @@ describe('/healthz', () => {
 
 describe('errors', () => {
   it('409 for every duplicate: call, leg, stream', async () => {
-    const { api, client } = await startTestApi(await osPortRange());
+    const { api, client } = await startTestApi(relayPortRange());
     try {
       await client.ok('POST', '/v1/calls', { id: 'd1' });
       const call = await client.call('POST', '/v1/calls', { id: 'd1' });
@@ -62,7 +63,7 @@ describe('errors', () => {
   });
 
   it('logs client aborts and WebSocket protocol errors without stacks, never as internal errors', async () => {
-    const { api, client, logs } = await startTestApi(await osPortRange(), { logLevel: 'debug' });
+    const { api, client, logs } = await startTestApi(relayPortRange(), { logLevel: 'debug' });
     try {
       // A client that aborts mid-body.
       const s: net.Socket = await rawConnect(api.url);
@@ -93,7 +94,7 @@ describe('errors', () => {
 
 describe('GET /v1/calls and body-less methods', () => {
   it('pages the calls with limit and cursor', async () => {
-    const { api, client } = await startTestApi(await osPortRange());
+    const { api, client } = await startTestApi(relayPortRange());
     try {
       const ids = Array.from({ length: 250 }, (_, i) => `p${String(i).padStart(3, '0')}`);
       for (const id of ids) await client.ok('POST', '/v1/calls', { id });
@@ -121,7 +122,7 @@ describe('GET /v1/calls and body-less methods', () => {
   });
 
   it('accepts DELETE with Content-Type: application/json and no body', async () => {
-    const { api, client } = await startTestApi(await osPortRange());
+    const { api, client } = await startTestApi(relayPortRange());
     try {
       await client.ok('POST', '/v1/calls', { id: 'del' });
       const r = await client.call('DELETE', '/v1/calls/del', undefined, { raw: '', contentType: 'application/json' });

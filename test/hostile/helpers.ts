@@ -12,18 +12,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { relayPortRange } from '../helpers/port-ranges';
 
 export const MAIN = path.join(__dirname, '../../dist/cli/main.js');
-
-/** `size` media ports starting at a port the OS reports free (even, so RTP/RTCP pairs align). */
-export async function osPortRange(size = 200): Promise<[number, number]> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const port = s.address().port;
-  s.close();
-  const base = Math.min(port & ~1, 65534 - size);
-  return [base, base + size - 1];
-}
 
 export interface ServeChild {
   readonly child: ChildProcessWithoutNullStreams;
@@ -41,7 +32,7 @@ export interface ServeChild {
 export async function spawnServe(config: object, options: { ulimit?: number; workers?: number } = {}): Promise<ServeChild> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'srtp-relay-hostile-'));
   const file = path.join(dir, 'config.json');
-  const portRange = await osPortRange();
+  const portRange = relayPortRange();
   writeFileSync(file, JSON.stringify({ listen: '127.0.0.1:0', dataDir: path.join(dir, 'data'), media: { bindAddress: '127.0.0.1', portRange: `${portRange[0]}-${portRange[1]}`, workers: options.workers ?? 1 }, logLevel: 'warn', ...config }));
   const token = `hostile-${randomBytes(16).toString('hex')}`;
   const args = [MAIN, 'serve', '--config', file];

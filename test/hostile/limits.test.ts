@@ -7,7 +7,8 @@
  */
 import type { RunningApi } from '../../src/api';
 import { Client, EventCollector, startTestApi, TOKEN } from '../integration/api/helpers';
-import { closedWithin, osPortRange, rawConnect } from './helpers';
+import { closedWithin, rawConnect } from './helpers';
+import { relayPortRange } from '../helpers/port-ranges';
 
 jest.setTimeout(30_000);
 
@@ -26,7 +27,7 @@ describe('limits', () => {
   let api: RunningApi;
   let client: Client;
   beforeAll(async () => {
-    ({ api, client } = await startTestApi(await osPortRange(), {
+    ({ api, client } = await startTestApi(relayPortRange(), {
       limits: { maxConnectionsPerSource: 4, unauthenticatedTimeoutMs: 300, maxWebSocketClients: 2, maxCalls: 3, maxLegsPerCall: 2, maxSdpMediaLines: 16, maxCryptoLinesPerMedia: 8 },
     }));
   });
@@ -108,7 +109,7 @@ describe('limits', () => {
 
 describe('request rate per token', () => {
   it('answers 429 API_ERR_RATE_LIMITED past requestsPerWindow and counts it', async () => {
-    const { api, client } = await startTestApi(await osPortRange(), { limits: { requestsPerWindow: 30, rateWindowMs: 60_000 } });
+    const { api, client } = await startTestApi(relayPortRange(), { limits: { requestsPerWindow: 30, rateWindowMs: 60_000 } });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 35; i++) statuses.push((await client.call('GET', '/v1/calls')).status);

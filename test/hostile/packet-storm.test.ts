@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { MediaRelay, type RelayCall } from '../../src/relay';
 import { SrtpContext, SrtpStatus } from '../../src/srtp';
 import { keysFor, protectRtp, rtpPacket as relayRtp } from '../integration/relay/helpers';
-import { osPortRange, rtpPacket, sleep, UdpEndpoint } from './helpers';
+import { rtpPacket, sleep, UdpEndpoint } from './helpers';
+import { relayPortRange } from '../helpers/port-ranges';
 
 jest.setTimeout(60_000);
 
@@ -60,7 +61,7 @@ async function deliver(from: UdpEndpoint, packet: Buffer, port: number, arrived:
 
 describe('packet storm against a live call', () => {
   it('forwards only the genuine stream, never moves the latch, sends nothing to the attacker', async () => {
-    const relay = await MediaRelay.create({ portRange: await osPortRange(), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(), bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
     const phone = await UdpEndpoint.open('127.0.0.1');
     const far = await UdpEndpoint.open('127.0.0.1');
     const attacker = await UdpEndpoint.open('127.0.0.2');
@@ -157,7 +158,7 @@ describe('packet storm against a live call', () => {
   });
 
   it('a fresh authentic packet moves the latch (NAT rebinding), but never to a source the policy denies', async () => {
-    const relay = await MediaRelay.create({ portRange: await osPortRange(), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent', addressPolicy: { deny: ['127.0.0.3/32'] } });
+    const relay = await MediaRelay.create({ portRange: relayPortRange(), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent', addressPolicy: { deny: ['127.0.0.3/32'] } });
     const phone = await UdpEndpoint.open('127.0.0.1');
     const far = await UdpEndpoint.open('127.0.0.1');
     const denied = await UdpEndpoint.open('127.0.0.3');

@@ -36,6 +36,27 @@ describe('API surface', () => {
     expect(doc.paths['/v1/calls/{callId}/legs/{legId}/keys'].get['x-secret']).toBe(true);
   });
 
+  it('validates every JSON reply against its response schema: a reply that breaks it is a 500, never sent', async () => {
+    for (const r of ROUTES) {
+      if (r.kind !== undefined) continue;
+      for (const [status, [, schema]] of Object.entries(r.responses)) {
+        if (Number(status) !== 204) expect({ route: r.operationId, schema: schema !== undefined }).toEqual({ route: r.operationId, schema: true });
+      }
+    }
+    await client.ok('POST', '/v1/calls', { id: 'contract1' });
+    const spy = jest.spyOn(api.service, 'getCall').mockReturnValue({ id: 'contract1', status: 'locked' } as never);
+    try {
+      const bad = await client.call('GET', '/v1/calls/contract1');
+      expect(bad.status).toBe(500);
+      expect(bad.body.error.code).toBe('API_ERR_INTERNAL');
+      expect(bad.text).not.toContain('locked');
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await client.ok('GET', '/v1/calls/contract1')).id).toBe('contract1');
+    await client.ok('DELETE', '/v1/calls/contract1');
+  });
+
   it('answers 401 without the token, or with a wrong one, on every route but the public /healthz', async () => {
     for (const r of ROUTES) {
       const url = r.url.replace(':callId', 'c1').replace(':legId', 'A').replace(':resourceId', 'r1');

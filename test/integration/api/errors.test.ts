@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { API_ERRORS, ApiError, ConfigError, toHttpError } from '../../../src/api';
 import { CallError } from '../../../src/call';
+import { CONTROL_ERRORS, ControlError } from '../../../src/control';
 import { KEY_ERROR_CATALOG, KeyError, KeyErrorCode } from '../../../src/keys';
 import { RELAY_ERRORS, RelayError, RelayErrorCode } from '../../../src/relay';
 import { fromWireError, toWireError } from '../../../src/relay/errors';
@@ -14,11 +15,14 @@ import { SRTP_ERRORS, SrtpError, SrtpErrorCode } from '../../../src/srtp';
 import { relayPortRange } from '../../helpers/port-ranges';
 import { startTestApi } from './helpers';
 
-const apiDir = path.join(__dirname, '../../../src/api');
-const sources = readdirSync(apiDir).filter((f) => f !== 'errors.ts' && f.endsWith('.ts')).map((f) => readFileSync(path.join(apiDir, f), 'utf8')).join('\n');
+// The HTTP front end raises its own codes; call control raises the rest (src/control/errors.ts).
+const sourceDirs = ['../../../src/api', '../../../src/control'].map((d) => path.join(__dirname, d));
+const sources = sourceDirs
+  .flatMap((dir) => readdirSync(dir).filter((f) => f !== 'errors.ts' && f.endsWith('.ts')).map((f) => readFileSync(path.join(dir, f), 'utf8')))
+  .join('\n');
 
 describe('API error catalog', () => {
-  it.each(Object.entries(API_ERRORS))('%s is well formed and raised somewhere in src/api', (code, entry) => {
+  it.each(Object.entries(API_ERRORS))('%s is well formed and raised somewhere in src/api or src/control', (code, entry) => {
     expect(code).toMatch(/^API_ERR_[A-Z_]+$/);
     expect(entry.statusCode).toBeGreaterThanOrEqual(400);
     expect(entry.statusCode).toBeLessThan(600);
@@ -52,6 +56,15 @@ describe('API error catalog', () => {
     expect(toHttpError(relay)).toMatchObject({ status: 404, body: { error: { code: 'RELAY_ERR_UNKNOWN_LEG', message: 'leg x' } } });
     const bug = fromWireError(toWireError(new TypeError('boom')));
     expect(toHttpError(bug)).toMatchObject({ status: 500, body: { error: { code: 'RELAY_ERR_INTERNAL' } }, internal: true });
+  });
+
+  it('lists every code call control throws, with the same status, and maps ControlError by its own statusCode', () => {
+    for (const [code, entry] of Object.entries(CONTROL_ERRORS)) {
+      expect(API_ERRORS[code as keyof typeof API_ERRORS]).toEqual(entry);
+      const e = new ControlError(code as keyof typeof CONTROL_ERRORS, { field: 'x', detail: 'd' });
+      expect(e).toMatchObject({ code, statusCode: entry.statusCode, field: 'x', message: `${entry.message}: d` });
+      expect(toHttpError(e)).toMatchObject({ status: entry.statusCode, body: { error: { code, field: 'x' } }, internal: entry.statusCode >= 500 });
+    }
   });
 
   it('uses the KEY_ERR_* and CALL_ERR_* catalogs for their statuses', () => {

@@ -61,8 +61,8 @@ describe.each(['bridge', 'rtp'] as const)('relay legs are released when they lea
 
   it('removing a leg closes its sockets, returns its ports and wipes its managed keys', async () => {
     const { before, B } = await twoLegCall(`rm-${policy}`);
-    const rec = api.service.findCall(`rm-${policy}`);
-    const keyLegId = rec?.legs.get('B')?.keyLegId as string;
+    const session = api.service.findSession(`rm-${policy}`);
+    const keyLegId = session?.leg('B')?.keyLegId as string;
     const sets: MasterKeySet[] = api.service.keys.endpointKeys(`rm-${policy}`, 'A', keyLegId).flatMap((k) => [k.send, k.receive]);
     await expectFree(B.streams[0].local, false);
 

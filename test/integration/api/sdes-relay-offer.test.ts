@@ -177,7 +177,7 @@ describe('SDES: the relay offers to a leg that has no keys yet', () => {
     await sdesCall('so6');
     const before = available();
     await t.client.ok('POST', '/v1/calls/so6/legs/A/sdp', { type: 'offer', sdp: sdp(A.port, 'RTP/SAVP', [phoneOffer().line]) });
-    const pending = t.api.service.findCall('so6')?.legs.get('B')?.streams.get('audio')?.sdesPending;
+    const pending = t.api.service.findSession('so6')?.leg('B')?.stream('audio')?.pending;
     const sets = [...(pending?.offer.sets.values() ?? [])];
     expect(sets.length).toBeGreaterThan(0);
     expect(available()).toBe(before - 4);

@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 import { handOffRollover, KeyManager, relayLegContextOptions, toSrtpContextOptions, wipeContextOptions, wipeRelayLegOptions, type CallStreamKeys, type MasterKeySet, type Side } from '../../../src/keys';
 import { MediaRelay, RelayErrorCode, type RelayCall } from '../../../src/relay';
 import type { ProtectionProfile } from '../../../src/srtp';
-import { osPortRange } from '../../helpers/os-port-range';
+import { relayPortRange } from '../../helpers/port-ranges';
 import { Endpoint, keysFor, protectRtcp, protectRtp, rtcpPacket, rtpPacket, settle, SrtpContext, SrtpStatus, unprotect } from './helpers';
 
 const SSRC_A = 0xa0a0a0a0;
@@ -77,7 +77,7 @@ describe.each([['AES_CM_128_HMAC_SHA1_80', 1], ['AEAD_AES_128_GCM', 0]] as const
 
   beforeAll(async () => {
     km = await KeyManager.create({ suitePreference: [suite], env: {} });
-    relay = await MediaRelay.create({ portRange: await osPortRange(40), bindAddress: '127.0.0.1', workers, logLevel: 'silent' });
+    relay = await MediaRelay.create({ portRange: relayPortRange(40), bindAddress: '127.0.0.1', workers, logLevel: 'silent' });
     a = await Endpoint.open();
     b = await Endpoint.open();
     moh = await Endpoint.open();
@@ -264,7 +264,7 @@ describe('relay key-reuse guard with call keys and key-identical sets', () => {
   const remote = { address: '127.0.0.1', port: 9 };
   beforeAll(async () => {
     km = await KeyManager.create({ suitePreference: ['AES_CM_128_HMAC_SHA1_80'], env: {} });
-    relay = await MediaRelay.create({ portRange: await osPortRange(40), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    relay = await MediaRelay.create({ portRange: relayPortRange(40), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
   });
   afterAll(async () => {
     await relay?.close();

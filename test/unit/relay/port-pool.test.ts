@@ -32,6 +32,21 @@ describe('PortPool', () => {
     expect(pool.allocate(false)).toEqual({ rtpPort: 3000, rtcpPort: 3001 }); // wraps around
   });
 
+  it('claims exact ports (a restored call keeps its ports) and refuses taken, odd or out-of-range ones', () => {
+    const pool = new PortPool(3000, 3007);
+    expect(pool.claim({ rtpPort: 3004, rtcpPort: 3005 }, false)).toEqual({ rtpPort: 3004, rtcpPort: 3005 });
+    expect(pool.available).toBe(6);
+    expect(pool.claim({ rtpPort: 3003, rtcpPort: 3003 }, true)).toEqual({ rtpPort: 3003, rtcpPort: 3003 });
+    const refused = expect.objectContaining({ code: RelayErrorCode.PortsExhausted });
+    expect(() => pool.claim({ rtpPort: 3004, rtcpPort: 3005 }, false)).toThrow(refused);
+    expect(() => pool.claim({ rtpPort: 3001, rtcpPort: 3002 }, false)).toThrow(refused);
+    expect(() => pool.claim({ rtpPort: 3006, rtcpPort: 3008 }, false)).toThrow(refused);
+    expect(() => pool.claim({ rtpPort: 3008, rtcpPort: 3009 }, false)).toThrow(refused);
+    expect(pool.available).toBe(5);
+    // Allocation skips claimed ports.
+    expect([pool.allocate(false), pool.allocate(false)]).toEqual([{ rtpPort: 3000, rtcpPort: 3001 }, { rtpPort: 3006, rtcpPort: 3007 }]);
+  });
+
   it('rejects bad ranges', () => {
     expect(() => new PortPool(10, 5)).toThrow(expect.objectContaining({ code: RelayErrorCode.BadOption }));
     expect(() => new PortPool(0, 5)).toThrow(expect.objectContaining({ code: RelayErrorCode.BadOption }));

@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import { parse, write, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import type { MediaKind } from '../call';
 import type { RemoteEndpoint } from '../relay';
-import { ApiError } from './errors';
+import { ControlError } from './errors';
 
 export interface SdpMedia {
   /** Index of the m-line. */
@@ -29,7 +29,7 @@ export interface ParsedSdp {
   readonly media: readonly SdpMedia[];
 }
 
-const bad = (detail: string): ApiError => new ApiError('API_ERR_BAD_SDP', { field: 'sdp', detail });
+const bad = (detail: string): ControlError => new ControlError('API_ERR_BAD_SDP', { field: 'sdp', detail });
 
 export function parseEndpointSdp(text: string): ParsedSdp {
   let session: SessionDescription;
@@ -103,7 +103,7 @@ export function writeSdpFor(parsed: ParsedSdp, targets: ReadonlyMap<number, SdpT
       if (t.srtp && t.crypto.length > 0) {
         copy.crypto = t.crypto.map((line) => {
           const match = /^(?:a=)?crypto:(\d+) (\S+) (\S+)(?: (.+))?$/.exec(line.trim());
-          if (match === null) throw new ApiError('API_ERR_INTERNAL');
+          if (match === null) throw new ControlError('API_ERR_INTERNAL');
           return { id: Number(match[1]), suite: match[2], config: match[3], ...(match[4] !== undefined ? { sessionConfig: match[4] } : {}) };
         });
       }

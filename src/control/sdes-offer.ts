@@ -5,15 +5,16 @@
  * reserved ports are what the offer names, so the answer can only be opened on them.
  *
  * When the answer comes back it must name exactly one offered tag with the same suite (§7.1.3);
- * then the leg opens on the reservation with the answerer's key inbound and our key of that tag
- * outbound, and our other offered keys are wiped. A malformed or mismatching answer is refused
- * before anything changes: the offer stays pending, so a corrected answer can still complete it.
+ * then the stream opens on the reservation with the answerer's key inbound and our key of that
+ * tag outbound, and our other offered keys are wiped. A malformed or mismatching answer is
+ * refused before anything changes: the offer stays pending, so a corrected answer can still
+ * complete it.
  */
 import type { Logger } from 'pino';
 import { KeyError, KeyErrorCode, parseCryptoAttribute, type KeyManager } from '../keys';
-import type { CallRecord, LegRecord, PendingSdesOffer, StreamMedia } from './call-record';
-import { ApiError, fieldError, withField } from './errors';
-import { openSrtpRelayLeg } from './leg-setup';
+import type { PortReservation, RelayCall } from '../relay';
+import { ControlError, fieldError, withField } from './errors';
+import type { PendingSdesOffer, SessionStream } from './session-stream';
 
 /** Suites to offer: `first` (the other leg's suite) when the policy has it, then the rest of the policy. */
 export function offerSuites(keys: KeyManager, first: string | null): string[] {
@@ -23,16 +24,17 @@ export function offerSuites(keys: KeyManager, first: string | null): string[] {
 }
 
 /** Our pending offer toward this stream, made now (ports reserved, keys fresh) or repeated. */
-export function pendingOffer(keys: KeyManager, call: CallRecord, media: StreamMedia, firstSuite: string | null): PendingSdesOffer {
-  if (media.sdesPending !== null) return media.sdesPending;
+export function pendingOffer(keys: KeyManager, relay: RelayCall, media: SessionStream, firstSuite: string | null): PendingSdesOffer {
+  const existing = media.pending;
+  if (existing !== null) return existing;
   const offer = keys.sdesOffer({ suites: offerSuites(keys, firstSuite) });
   try {
-    media.sdesPending = { reservation: call.relay.reservePorts(media.rtcpMux), offer };
+    media.setPending({ reservation: relay.reservePorts(media.rtcpMux), offer });
   } catch (err) {
     for (const set of offer.sets.values()) set.release();
     throw err;
   }
-  return media.sdesPending;
+  return media.pending as PendingSdesOffer;
 }
 
 /**
@@ -40,8 +42,8 @@ export function pendingOffer(keys: KeyManager, call: CallRecord, media: StreamMe
  * one line to complete with. Throws a 4xx naming `sdp`.
  */
 export function checkSdesAnswer(keys: KeyManager, pending: PendingSdesOffer, lines: readonly string[], kind: string): string {
-  if (lines.length === 0) throw new ApiError('API_ERR_MISSING_CRYPTO', { field: 'sdp', detail: `${kind} m-line of the answer` });
-  if (lines.length > 1) throw new ApiError('API_ERR_BAD_SDES_ANSWER', { field: 'sdp', detail: `${kind} m-line has ${lines.length} a=crypto lines` });
+  if (lines.length === 0) throw new ControlError('API_ERR_MISSING_CRYPTO', { field: 'sdp', detail: `${kind} m-line of the answer` });
+  if (lines.length > 1) throw new ControlError('API_ERR_BAD_SDES_ANSWER', { field: 'sdp', detail: `${kind} m-line has ${lines.length} a=crypto lines` });
   const attr = withField('sdp', () => parseCryptoAttribute(lines[0], { allowNull: keys.policy.allowNull }));
   const offered = pending.offer.sets.get(attr.tag);
   const matches = offered !== undefined && offered.profile === attr.profile;
@@ -54,42 +56,35 @@ export function checkSdesAnswer(keys: KeyManager, pending: PendingSdesOffer, lin
   return lines[0];
 }
 
-/** Complete our offer with a checked answer line and open the leg on the reserved ports. */
-export async function completeSdesAnswer(keys: KeyManager, call: CallRecord, leg: LegRecord, media: StreamMedia, line: string): Promise<void> {
-  const pending = media.sdesPending;
-  if (pending === null) throw new ApiError('API_ERR_NO_PENDING_OFFER', { field: 'type' });
-  media.sdesPending = null;
+/** Complete our offer with a checked answer line and open the stream on the reserved ports. */
+export async function completeSdesAnswer(keys: KeyManager, relay: RelayCall, media: SessionStream, line: string): Promise<void> {
+  const pending = media.takePending();
+  if (pending === null) throw new ControlError('API_ERR_NO_PENDING_OFFER', { field: 'type' });
   const negotiated = withField('sdp', () => keys.sdesComplete(pending.offer, line));
   try {
-    await openSrtpRelayLeg(call, leg, media, negotiated.receive, negotiated.send, pending.reservation);
+    await media.openSdes(negotiated.receive, negotiated.send, negotiated.tag, pending.reservation);
   } catch (err) {
     // The unchosen keys are gone and the ports may be too: the offer cannot be completed any more.
-    negotiated.send.release();
-    if (!call.relay.closed) call.relay.cancelReservation(pending.reservation);
+    if (!relay.closed) relay.cancelReservation(pending.reservation);
     throw err;
-  } finally {
-    negotiated.receive.release();
   }
-  media.sdesSend = { tag: negotiated.tag, set: negotiated.send };
 }
 
 /** The answerer rejected the stream (port 0): our offer's keys and ports go. */
-export function declineSdesOffer(call: CallRecord, media: StreamMedia): void {
-  const pending = media.sdesPending;
-  media.sdesPending = null;
+export function declineSdesOffer(relay: RelayCall, media: SessionStream): void {
+  const pending = media.takePending();
   if (pending === null) return;
   for (const set of pending.offer.sets.values()) set.release();
-  if (!call.relay.closed) call.relay.cancelReservation(pending.reservation);
+  if (!relay.closed) relay.cancelReservation(pending.reservation);
 }
 
 /**
  * Glare: the endpoint sent its own SDES offer while ours was pending. Its offer wins (we answer
  * it); our offered keys are wiped and the ports we already named are reused for the answer.
  */
-export function takeOverPending(media: StreamMedia, logger: Logger, callId: string): PendingSdesOffer['reservation'] | undefined {
-  const pending = media.sdesPending;
+export function takeOverPending(media: SessionStream, logger: Logger, callId: string): PortReservation | undefined {
+  const pending = media.takePending();
   if (pending === null) return undefined;
-  media.sdesPending = null;
   for (const set of pending.offer.sets.values()) set.release();
   logger.info({ callId, stream: media.kind }, 'sdes offer glare: answering the endpoint\'s offer on the reserved ports');
   return pending.reservation;

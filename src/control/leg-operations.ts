@@ -1,0 +1,70 @@
+/**
+ * Legs of a two-party call: add (keys and relay ports, SDES answers), new remotes from
+ * signaling, removal, and managed key delivery. validate → create → commit to the model →
+ * apply the plan; a refused request changes nothing.
+ */
+import type { MediaKind } from '../call';
+import { formatCryptoAttribute } from '../keys';
+import type { RemoteEndpoint } from '../relay';
+import type { CallSession } from './call-session';
+import { ControlError } from './errors';
+import { prepareLeg, validateLeg, type LegRequest } from './leg-setup';
+import type { LegKeysView, LegView, OperationResult } from './session-view';
+
+export async function addLeg(session: CallSession, req: LegRequest): Promise<LegView> {
+  const result = await session.operate(async () => {
+    const v = validateLeg(req);
+    if (session.leg(req.id) !== undefined) throw new ControlError('API_ERR_DUPLICATE_LEG', { field: 'id', detail: `leg ${req.id} exists` });
+    // A third party joins through a conference (participants) or a barge.
+    if (session.model.state.legs.length >= 2) throw new ControlError('API_ERR_MULTIPARTY_UNSUPPORTED', { field: 'id' });
+    const prepared = await prepareLeg(session, req, v);
+    try {
+      await session.model.addLeg(prepared.spec);
+    } catch (err) {
+      await prepared.leg.close();
+      throw err;
+    }
+    session.adoptLeg(prepared.leg);
+    session.context.logger.info({ callId: session.id, legId: req.id, keying: req.keying }, 'leg added');
+    session.notify('legadded', { callId: session.id, legId: req.id, keying: req.keying });
+    return () => ({ leg: session.legView(prepared.leg, prepared.answers) });
+  });
+  return result.leg as LegView;
+}
+
+export function updateLeg(session: CallSession, legId: string, streams: readonly { kind: MediaKind; remote: RemoteEndpoint }[]): Promise<LegView> {
+  return session.exclusive(async () => {
+    session.assertLive();
+    const leg = session.mustLeg(legId);
+    streams.forEach((s, i) => {
+      if (leg.stream(s.kind) === undefined) throw new ControlError('API_ERR_UNKNOWN_STREAM', { field: `streams[${i}].kind` });
+    });
+    for (const s of streams) await leg.stream(s.kind)?.setRemote(s.remote);
+    session.notify('legupdated', { callId: session.id, legId });
+    return session.legView(leg);
+  });
+}
+
+export function removeLeg(session: CallSession, legId: string): Promise<OperationResult> {
+  return session.operate(async () => {
+    const leg = session.mustLeg(legId);
+    await session.model.removeLeg(legId);
+    await session.dropLeg(leg);
+  });
+}
+
+/** Key delivery for a managed leg: the endpoint's send and receive sets as a=crypto lines (secret). */
+export function legKeys(session: CallSession, legId: string): LegKeysView {
+  const leg = session.mustLeg(legId);
+  if (leg.keying !== 'managed') throw new ControlError('API_ERR_NO_KEYS', { field: 'legId' });
+  // Per stream: its key manager leg (streams added later have their own).
+  const streams = leg.streams().flatMap((m) => {
+    const k = m.keyLegId === null ? undefined : session.keying.endpointKeys(m.keyLegId, m.kind);
+    return k === undefined ? [] : [k];
+  });
+  if (streams.length === 0) throw new ControlError('API_ERR_NO_KEYS', { field: 'legId' });
+  return {
+    leg: leg.id,
+    streams: streams.map((k) => ({ kind: k.stream, suite: k.profile.name, send: formatCryptoAttribute(1, k.send), receive: formatCryptoAttribute(1, k.receive) })),
+  };
+}

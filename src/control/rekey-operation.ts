@@ -1,0 +1,27 @@
+/**
+ * Rekey a managed leg: the key manager replaces both directions' sets of each SRTP stream
+ * (`LegKeying.rekey`; the retired sets are wiped when the leg ends), the relay swaps the leg's
+ * contexts for new ones carrying each SSRC's ROC over (`RelayCall.rekeyLeg`), and the endpoint
+ * fetches its new keys from the key delivery. Packets the endpoint protected with the old keys
+ * and that arrive after the swap fail authentication: switch keys when the answer arrives.
+ */
+import type { MediaKind } from '../call';
+import type { CallSession } from './call-session';
+import { ControlError } from './errors';
+import type { OperationResult } from './session-view';
+
+export function rekeyLeg(session: CallSession, legId: string, stream: MediaKind | undefined): Promise<OperationResult> {
+  return session.operate(async () => {
+    const leg = session.mustLeg(legId);
+    if (leg.keying !== 'managed') throw new ControlError('API_ERR_NO_KEYS', { field: 'legId', detail: 'only managed legs are rekeyed here (SDES: a new offer)' });
+    if (stream !== undefined && leg.stream(stream) === undefined) throw new ControlError('API_ERR_UNKNOWN_STREAM', { field: 'stream' });
+    const targets = leg.streams().filter((m) => (stream === undefined || m.kind === stream) && m.keyLegId !== null && m.srtpRelayLeg !== null);
+    if (targets.length === 0) throw new ControlError('API_ERR_NO_KEYS', { field: stream === undefined ? 'legId' : 'stream' });
+    for (const m of targets) {
+      const refs = session.keying.rekey(m.keyLegId as string, m.kind);
+      await session.relayLegs.rekey(m.srtpRelayLeg as string, refs);
+    }
+    session.notify('legupdated', { callId: session.id, legId });
+    return () => ({ leg: session.legView(leg) });
+  });
+}
