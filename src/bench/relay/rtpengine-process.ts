@@ -9,7 +9,7 @@ import dgram from 'node:dgram';
 import { join } from 'node:path';
 import { repoRoot } from '../repo-root';
 import { stopProcess } from './child-process';
-import { NgClient } from './ng-client';
+import { NgClient } from '../../ng/ng-client';
 
 export interface RtpengineOptions {
   readonly threads: number;

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bdecode, bencode } from '../../../src/bench/relay/bencode';
+import { bdecode, bencode } from '../../../src/ng/bencode';
 import { BENCH_MODES } from '../../../src/bench/relay/bench-modes';
 import { LatencyHistogram } from '../../../src/bench/relay/latency-histogram';
 import { RELAY_END, RELAY_START, updateRelaySection } from '../../../src/bench/relay/relay-report';
