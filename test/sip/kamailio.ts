@@ -20,6 +20,8 @@ export interface KamailioOptions {
   /** rtpengine module flags for the offer and the answer (space-separated, as in a kamailio.cfg). */
   readonly offerFlags: string;
   readonly answerFlags: string;
+  /** Where rtpengine.so and the other modules are (found among Debian's paths when absent). */
+  readonly modulesDir?: string;
 }
 
 function modulesDir(): string {
@@ -42,7 +44,7 @@ log_stderror=yes
 children=2
 auto_aliases=no
 listen=udp:127.0.0.1:${o.sipPort}
-mpath="${modulesDir()}/"
+mpath="${o.modulesDir ?? modulesDir()}/"
 
 loadmodule "tm.so"
 loadmodule "sl.so"

@@ -17,4 +17,15 @@ export interface NgRelayUnderTest {
   stop(): Promise<void>;
   /** The relay's recent log output, for failure messages. */
   logTail(): string;
+  /**
+   * Scenarios this relay is known to fail, by scenario name: why, and exactly which checks fail.
+   * The suite then asserts that those checks, and only those, fail — so a gap cannot widen
+   * unnoticed, and a fixed one (say, a newer rtpengine) makes the test ask for the entry's removal.
+   */
+  readonly knownGaps?: Readonly<Record<string, KnownGap>>;
+}
+
+export interface KnownGap {
+  readonly reason: string;
+  readonly failingChecks: readonly string[];
 }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { NgClient } from '../../src/ng/ng-client';
 import { freeUdpPort, freeUdpRange } from './ports';
 import { ManagedProcess } from './processes';
-import type { NgRelayUnderTest } from './relay-under-test';
+import type { KnownGap, NgRelayUnderTest } from './relay-under-test';
 
 const RTPENGINE_BIN = '/usr/bin/rtpengine';
 
@@ -25,7 +25,10 @@ export class RtpengineUnderTest implements NgRelayUnderTest {
   readonly name = `rtpengine ${packageVersion()}`;
   private proc: ManagedProcess | null = null;
 
-  constructor(readonly mediaAddress = '127.0.0.2') {}
+  constructor(
+    readonly mediaAddress = '127.0.0.2',
+    readonly knownGaps: Readonly<Record<string, KnownGap>> = {},
+  ) {}
 
   async start(): Promise<{ ngAddress: string; ngPort: number }> {
     const ngPort = await freeUdpPort();

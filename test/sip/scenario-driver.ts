@@ -140,8 +140,9 @@ export async function runScenario(relay: RunningRelay, scenario: SipScenario): P
       await capture.stop();
     });
 
-    const offerFlags = [...BASE_FLAGS, ...scenario.offerFlags].join(' ');
-    const answerFlags = [...BASE_FLAGS, ...scenario.answerFlags].join(' ');
+    const base = BASE_FLAGS.filter((f) => !(scenario.withoutPadFlag === true && f === 'SDES-pad'));
+    const offerFlags = [...base, ...scenario.offerFlags].join(' ');
+    const answerFlags = [...base, ...scenario.answerFlags].join(' ');
     const kamailio = await Kamailio.start({ dir: join(dir, 'kamailio'), sipPort: kamailioPort, ngAddress: relay.ngAddress, ngPort: relay.ngPort, offerFlags, answerFlags });
     cleanups.push(async () => {
       writeFileSync(join(dir, 'kamailio.log'), kamailio.process.tail(64 * 1024));

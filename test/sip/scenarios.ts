@@ -19,6 +19,8 @@ export interface SipScenario {
   readonly onlySuites?: readonly string[];
   /** The suite the callee must end up with when the flags leave one choice. */
   readonly calleeSuite?: string;
+  /** Leave `SDES-pad` out of the flags (the relay must still write padded keys). */
+  readonly withoutPadFlag?: boolean;
 }
 
 /**
@@ -50,6 +52,12 @@ export const SIP_SCENARIOS: readonly SipScenario[] = Object.freeze([
   {
     name: 'SRTP to SRTP, SDES-only-AES_CM_128_HMAC_SHA1_32', caller: 'srtp', callee: 'srtp', answerFlags: [],
     offerFlags: ['SDES-only-AES_CM_128_HMAC_SHA1_32'], onlySuites: ['AES_CM_128_HMAC_SHA1_32'], calleeSuite: 'AES_CM_128_HMAC_SHA1_32',
+  },
+  // Without SDES-pad the relay still has to write padded keys: baresip (and Linphone) reject
+  // unpadded AEAD keys (rtpengine issue #1197).
+  {
+    name: 'plain to SRTP, no SDES-pad flag', caller: 'plain', callee: 'srtp', answerFlags: [],
+    offerFlags: ['RTP/SAVP'], withoutPadFlag: true,
   },
 ]);
 
