@@ -67,7 +67,9 @@ export class NgDispatcher {
       return null;
     }
     this.counters.requests++;
-    const { reply, cached } = this.cache.reply(frame.cookie, () => this.execute(frame, peer));
+    // Keyed by sender address too: cookies are unique per proxy only (Kamailio's are
+    // "<pid>_<counter>_<n>"), and two proxies must never get each other's replies.
+    const { reply, cached } = this.cache.reply(`${peer.address} ${frame.cookie}`, () => this.execute(frame, peer));
     if (cached) {
       this.counters.retransmissions++;
       this.logger?.debug({ peer, cookie: frame.cookie }, 'ng: retransmission answered from the cookie cache');

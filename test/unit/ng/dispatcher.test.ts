@@ -91,6 +91,9 @@ describe('ng dispatcher', () => {
     // A new cookie is a new request.
     await d.handle(msg('r2', offer), peer);
     expect(control.count('offer')).toBe(2);
+    // The same cookie from another proxy is not a retransmission.
+    await d.handle(msg('r1', offer), { ...peer, address: '192.0.2.7' });
+    expect(control.count('offer')).toBe(3);
   });
 
   it('makes a concurrent duplicate wait for the first reply instead of running again', async () => {
