@@ -53,6 +53,10 @@ export const SIP_SCENARIOS: readonly SipScenario[] = Object.freeze([
     name: 'SRTP to SRTP, SDES-only-AES_CM_128_HMAC_SHA1_32', caller: 'srtp', callee: 'srtp', answerFlags: [],
     offerFlags: ['SDES-only-AES_CM_128_HMAC_SHA1_32'], onlySuites: ['AES_CM_128_HMAC_SHA1_32'], calleeSuite: 'AES_CM_128_HMAC_SHA1_32',
   },
+  {
+    name: 'plain to SRTP, SDES-only-AEAD_AES_128_GCM', caller: 'plain', callee: 'srtp', answerFlags: [],
+    offerFlags: ['RTP/SAVP', 'SDES-only-AEAD_AES_128_GCM'], onlySuites: ['AEAD_AES_128_GCM'], calleeSuite: 'AEAD_AES_128_GCM',
+  },
   // Without SDES-pad the relay still has to write padded keys: baresip (and Linphone) reject
   // unpadded AEAD keys (rtpengine issue #1197).
   {

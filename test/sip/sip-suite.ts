@@ -38,7 +38,7 @@ export function describeSipScenarios(relay: NgRelayUnderTest): void {
     afterAll(async () => {
       await relay.stop();
       if (results.length > 0) {
-        const lines = results.map((r) => `  ${r.failed.length === 0 ? 'PASS' : relay.knownGaps?.[r.scenario] !== undefined ? 'GAP ' : 'FAIL'}  ${r.scenario.padEnd(58)} setup ${String(r.setupMs).padStart(5)} ms  total ${(r.totalMs / 1000).toFixed(1)} s${r.failed.length > 0 ? `  (${r.failed.length} checks failed, kept ${r.workDir})` : ''}`);
+        const lines = results.map((r) => `  ${r.failed.length === 0 ? 'PASS' : relay.knownGaps?.[r.scenario] !== undefined ? 'GAP ' : 'FAIL'}  ${r.scenario.padEnd(58)} setup ${String(r.setupMs).padStart(5)} ms  total ${(r.totalMs / 1000).toFixed(1)} s${r.failed.length === 0 ? '' : relay.knownGaps?.[r.scenario] !== undefined ? `  (known gap: ${r.failed.map((f) => f.name).join('; ')})` : `  (${r.failed.length} checks failed, kept ${r.workDir})`}`);
         console.log(`SIP scenarios against ${relay.name}:\n${lines.join('\n')}`);
       }
     });
