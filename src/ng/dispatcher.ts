@@ -107,7 +107,7 @@ export class NgDispatcher {
     // A typed error's message is meant for the caller; anything else is a bug whose details stay in the log.
     const reason = typed ? (err as Error).message : 'internal error';
     if (typed) this.logger?.info({ peer, command, code }, `ng: error reply: ${reason}`);
-    else this.logger?.error({ peer, command, err }, 'ng: command failed');
+    else this.logger?.error({ peer, command, code: NgErrorCode.Internal, err }, 'ng: command failed');
     return encodeFrame(frame.cookie, errorReply(reason), frame.format);
   }
 

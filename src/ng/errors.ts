@@ -25,9 +25,7 @@ export enum NgErrorCode {
   UnknownCall = 'NG_ERR_UNKNOWN_CALL',
   /** The relay refuses new calls for now (answered `load limit` when the proxy supports it). */
   LoadLimit = 'NG_ERR_LOAD_LIMIT',
-  /** The call control failed for a reason of its own (its message is passed on). */
-  ControlFailed = 'NG_ERR_CONTROL_FAILED',
-  /** A bug: an exception that is not a typed error. */
+  /** A bug: an exception that is not a typed error (answered as `internal error`, details logged). */
   Internal = 'NG_ERR_INTERNAL',
 }
 

@@ -67,14 +67,21 @@ class KeyBag {
     return out;
   }
 
-  /** A single string value; a later value (from a flag) never silently overrides a different key value. */
+  /**
+   * A single-valued key: given once, or several times (as a key and as a `key=value` flag) with
+   * the same value. Different values are an error rather than a silent pick of one.
+   */
   string(key: string): string | undefined {
     const all = this.values.get(key);
     if (all === undefined) return undefined;
-    const last = all[all.length - 1];
-    if (typeof last === 'number') return String(last);
-    if (typeof last !== 'string') throw new NgError(NgErrorCode.BadValue, `"${key}" must be a string`);
-    return last;
+    const distinct = new Set<string>();
+    for (const v of all) {
+      if (typeof v === 'number') distinct.add(String(v));
+      else if (typeof v === 'string') distinct.add(v);
+      else throw new NgError(NgErrorCode.BadValue, `"${key}" must be a string`);
+    }
+    if (distinct.size > 1) throw new NgError(NgErrorCode.BadValue, `"${key}" given with conflicting values`);
+    return [...distinct][0];
   }
 
   required(key: string): string {
@@ -102,6 +109,12 @@ function addFlag(bag: KeyBag, flag: string): void {
     return;
   }
   const c = canonicalKey(flag);
+  // A bare protocol name (`RTP/AVP`, as in a Kamailio flags string) sets the transport protocol.
+  const protocol = NG_TRANSPORT_PROTOCOLS.find((p) => p !== 'accept' && p.toLowerCase() === c);
+  if (protocol !== undefined) {
+    bag.add('transport-protocol', protocol);
+    return;
+  }
   for (const [prefix, key] of LIST_FLAG_PREFIXES) {
     if (c.startsWith(prefix) && c.length > prefix.length) {
       // Keep the original spelling after the prefix: suite names are case-sensitive in SDP.

@@ -87,6 +87,10 @@ describe('ng request normalisation', () => {
     expect(r.params).toEqual({ 'srtp-relay-device': 'phone' });
   });
 
+  it('reads a bare protocol name in flags as the transport protocol', () => {
+    expect((parseRequest({ ...base, flags: ['RTP/SAVPF'] }).request as NgOfferRequest).transportProtocol).toBe('RTP/SAVPF');
+  });
+
   it('parses direction, label, record call, supports and ICE lists', () => {
     const r = parseRequest({ ...base, direction: ['priv', 'pub'], label: 'caller', 'record call': 'yes', supports: ['load limit'], ICE: ['force', 'trickle'], DTLS: 'disable' }).request as NgOfferRequest;
     expect(r.direction).toEqual(['priv', 'pub']);
@@ -124,6 +128,7 @@ describe('ng request normalisation', () => {
     ['a bad rtcp-mux option', { ...base, 'rtcp-mux': ['sometimes'] }, NgErrorCode.BadValue, /rtcp-mux/],
     ['flags that are not strings', { ...base, flags: [1] }, NgErrorCode.BadValue, /flags/],
     ['a dictionary as call-id', { ...base, 'call-id': { a: 1 } }, NgErrorCode.BadValue, /call-id/],
+    ['conflicting values for one key', { ...base, 'transport-protocol': 'RTP/AVP', flags: ['transport-protocol=RTP/SAVP'] }, NgErrorCode.BadValue, /conflicting/],
     ['a list limit of 0', { command: 'list', limit: 0 }, NgErrorCode.BadValue, /limit/],
     ['a negative delete delay', { command: 'delete', 'call-id': 'c', 'delete delay': -1 }, NgErrorCode.BadValue, /delete delay/],
   ])('rejects %s', (_name, dict, code, reason) => {
