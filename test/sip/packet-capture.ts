@@ -15,8 +15,10 @@ export class PacketCapture {
   /** Captures UDP on lo matching `filter` (a pcap-filter expression) into `<dir>/capture.pcap`. */
   static async start(dir: string, filter: string): Promise<PacketCapture> {
     const file = join(dir, 'capture.pcap');
-    // -U: write each packet as it comes (nothing lost at SIGINT); -n: no name lookups; -s 0: whole packets.
-    const proc = ManagedProcess.start('tcpdump', TCPDUMP_BIN, ['-i', 'lo', '-U', '-n', '-s', '0', '-w', file, `udp and (${filter})`]);
+    // --immediate-mode: hand each packet over at once (without it libpcap holds packets in ring
+    // blocks until a timeout, and those still held at SIGINT are lost); -U: write each packet as
+    // it comes; -n: no name lookups; -s 0: whole packets.
+    const proc = ManagedProcess.start('tcpdump', TCPDUMP_BIN, ['-i', 'lo', '--immediate-mode', '-U', '-n', '-s', '0', '-w', file, `udp and (${filter})`]);
     try {
       await proc.waitFor(/listening on lo/, 10_000);
     } catch (err) {
@@ -28,6 +30,8 @@ export class PacketCapture {
 
   /** Stops the capture and returns its UDP datagrams. */
   async stop(): Promise<UdpDatagram[]> {
+    // Let the last packets (the BYE, the ng delete) reach tcpdump before it stops.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await this.proc.stop('SIGINT', 5000);
     return readPcapUdp(this.file);
   }

@@ -15,13 +15,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionDescription } from 'sdp-transform';
+import { decodeBody, splitFrame } from '../../src/ng/framing';
 import { NgClient } from '../../src/ng/ng-client';
+import { parseRequest } from '../../src/ng/request-parser';
+import type { NgAnswerRequest, NgDeleteRequest, NgOfferRequest, NgRequest } from '../../src/ng/requests';
 import type { NgDict, NgValue } from '../../src/ng/bencode';
 import { BARESIP_SUITES, BaresipPhone } from './baresip';
 import { Kamailio } from './kamailio';
 import { analyseMedia, type Endpoint, type LegSpec, type MediaReport } from './media-checks';
 import { PacketCapture } from './packet-capture';
-import { readPcapUdp } from './pcap';
+import { readPcapUdp, type UdpDatagram } from './pcap';
 import { freeSipPort, freeTcpPort, freeUdpPort, freeUdpRange } from './ports';
 import { AUTH_TAG_BYTES, BASE_FLAGS, type SipScenario } from './scenarios';
 import { connectionAddress, cryptoLines, sipSdpMessages, type SipSdpMessage } from './sip-capture';
@@ -114,6 +117,46 @@ function findMessage(msgs: readonly SipSdpMessage[], from: number, to: number, s
   return msgs.find((m) => m.from.port === from && m.to.port === to && start.test(m.startLine));
 }
 
+/** Kamailio's ng requests for this call must parse cleanly and carry the scenario's flags. */
+function checkNgTraffic(c: Checks, datagrams: readonly UdpDatagram[], relay: RunningRelay, scenario: SipScenario, callId: string): void {
+  const requests: NgRequest[] = [];
+  const problems: string[] = [];
+  let replies = 0;
+  for (const d of datagrams) {
+    if (d.dstPort !== relay.ngPort && d.srcPort !== relay.ngPort) continue;
+    try {
+      const frame = splitFrame(d.payload);
+      const dict = decodeBody(frame.body, frame.format, 1 << 20);
+      if (d.srcPort === relay.ngPort) {
+        replies++;
+        if (dict.result !== 'ok' && dict.result !== 'pong' && !(dict.result === 'error' && dict['error-reason'] !== undefined)) problems.push(`reply result ${String(dict.result)}`);
+        continue;
+      }
+      const parsed = parseRequest(dict);
+      if (parsed.warnings.length > 0) problems.push(`${parsed.request.command}: ${parsed.warnings.join('; ')}`);
+      requests.push(parsed.request);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  c.check('ng traffic decodes with src/ng', problems.length === 0 && replies > 0, problems.join('; ') || `${requests.length} requests, ${replies} replies`);
+  const offer = requests.find((r): r is NgOfferRequest => r.command === 'offer' && r.callId === callId);
+  const answer = requests.find((r): r is NgAnswerRequest => r.command === 'answer' && r.callId === callId);
+  const del = requests.find((r): r is NgDeleteRequest => r.command === 'delete' && r.callId === callId);
+  const expectedProtocol = scenario.offerFlags.find((f) => f.startsWith('RTP/'));
+  const o = offer === undefined ? undefined : {
+    transportProtocol: offer.transportProtocol, ice: offer.ice, replace: [...offer.replace].sort(), pad: offer.sdes.pad,
+    excluded: [...offer.sdes.excludeSuites].sort(), only: [...offer.sdes.onlySuites].sort(), loadLimit: offer.supportsLoadLimit,
+  };
+  const expected = {
+    transportProtocol: expectedProtocol, ice: 'remove', replace: ['origin', 'session-connection'], pad: scenario.withoutPadFlag !== true,
+    excluded: [...(scenario.excludedSuites ?? [])].sort(), only: [...(scenario.onlySuites ?? [])].sort(), loadLimit: true,
+  };
+  c.check('ng offer from Kamailio carries the scenario\'s flags', JSON.stringify(o) === JSON.stringify(expected), `parsed ${JSON.stringify(o)}; expected ${JSON.stringify(expected)}`);
+  c.check('ng answer and delete from Kamailio', answer !== undefined && answer.toTag.length > 0 && del !== undefined && del.fromTag !== undefined,
+    `answer to-tag ${String(answer?.toTag)}, delete from-tag ${String(del?.fromTag)} to-tag ${String(del?.toTag)}`);
+}
+
 export async function runScenario(relay: RunningRelay, scenario: SipScenario): Promise<ScenarioResult> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'srtp-relay-sip-'));
@@ -133,7 +176,7 @@ export async function runScenario(relay: RunningRelay, scenario: SipScenario): P
     writeToneWav(join(dir, 'callee-tone.wav'), CALLEE_TONE, 30);
 
     const capture = await PacketCapture.start(dir, [
-      `host ${relay.mediaAddress}`, `port ${kamailioPort}`, `port ${callerSip}`, `port ${calleeSip}`,
+      `host ${relay.mediaAddress}`, `port ${relay.ngPort}`, `port ${kamailioPort}`, `port ${callerSip}`, `port ${calleeSip}`,
       `portrange ${callerRtp[0]}-${callerRtp[1] + 1}`, `portrange ${calleeRtp[0]}-${calleeRtp[1] + 1}`,
     ].join(' or '));
     cleanups.push(async () => {
@@ -254,6 +297,9 @@ export async function runScenario(relay: RunningRelay, scenario: SipScenario): P
     } else {
       c.check('offer to callee: no crypto', cryptoLines(eo.sdp).length === 0, `${cryptoLines(eo.sdp).length} crypto lines`);
     }
+
+    // The ng traffic Kamailio sent, read with the product's own protocol layer (src/ng).
+    checkNgTraffic(c, all, relay, scenario, callId);
 
     // Media on the wire.
     const port = (m: SipSdpMessage): number => m.sdp.media[0]?.port ?? 0;
