@@ -17,8 +17,10 @@ export class PacketCapture {
     const file = join(dir, 'capture.pcap');
     // --immediate-mode: hand each packet over at once (without it libpcap holds packets in ring
     // blocks until a timeout, and those still held at SIGINT are lost); -U: write each packet as
-    // it comes; -n: no name lookups; -s 0: whole packets.
-    const proc = ManagedProcess.start('tcpdump', TCPDUMP_BIN, ['-i', 'lo', '--immediate-mode', '-U', '-n', '-s', '0', '-w', file, `udp and (${filter})`]);
+    // it comes; -n: no name lookups. The ring holds buffer / snaplen packets: with the default
+    // 2 MiB and whole-packet snaplen (256 KiB) only 8, so a busy machine drops the burst of a call
+    // setup. 8 KiB covers every SIP and ng message here; 32 MiB then holds ~4000 packets.
+    const proc = ManagedProcess.start('tcpdump', TCPDUMP_BIN, ['-i', 'lo', '--immediate-mode', '-U', '-n', '-s', '8192', '-B', '32768', '-w', file, `udp and (${filter})`]);
     try {
       await proc.waitFor(/listening on lo/, 10_000);
     } catch (err) {
@@ -34,5 +36,19 @@ export class PacketCapture {
     await new Promise((resolve) => setTimeout(resolve, 200));
     await this.proc.stop('SIGINT', 5000);
     return readPcapUdp(this.file);
+  }
+
+  /**
+   * Packets the kernel dropped before tcpdump read them (from its exit summary), or null when it
+   * printed none (it was killed). Checks on a capture with drops would judge missing packets.
+   */
+  droppedByKernel(): number | null {
+    const m = /(\d+) packets? dropped by kernel/.exec(this.proc.tail());
+    return m === null ? null : Number(m[1]);
+  }
+
+  /** tcpdump's own output, for the work dir. */
+  log(): string {
+    return this.proc.tail();
   }
 }

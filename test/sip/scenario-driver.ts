@@ -236,6 +236,9 @@ export async function runScenario(relay: RunningRelay, scenario: SipScenario): P
     // Stop everything (the capture last) so the recordings and the capture are complete.
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     const all = readPcapUdp(capture.file);
+    writeFileSync(join(dir, 'tcpdump.log'), capture.log());
+    const dropped = capture.droppedByKernel();
+    c.check('capture complete', dropped === 0, `tcpdump: ${dropped === null ? 'no exit summary' : `${dropped} packets dropped by kernel`}`);
 
     // SDPs on the wire.
     const msgs = sipSdpMessages(all, new Set([kamailioPort, callerSip, calleeSip]));
