@@ -5,11 +5,9 @@
  */
 import { createErrorClass, defineErrorCatalog } from '../errors';
 
-export const BENCH_ERRORS = defineErrorCatalog<'BENCH_ERR_PEER_MISSING' | 'BENCH_ERR_NATIVE_BUILD' | 'BENCH_ERR_BENCODE' | 'BENCH_ERR_NG'>('BENCH_ERR_', {
+export const BENCH_ERRORS = defineErrorCatalog<'BENCH_ERR_PEER_MISSING' | 'BENCH_ERR_NATIVE_BUILD'>('BENCH_ERR_', {
   BENCH_ERR_PEER_MISSING: { statusCode: 503, message: 'a benchmark peer (rtpengine, an optional npm package) is not installed; the message names the command that installs it' },
   BENCH_ERR_NATIVE_BUILD: { statusCode: 500, message: 'native-bench/build.sh failed (missing C toolchain or headers: run bash scripts/install-bench-deps.sh)' },
-  BENCH_ERR_BENCODE: { statusCode: 502, message: 'a bencoded ng message is malformed or cannot be encoded' },
-  BENCH_ERR_NG: { statusCode: 502, message: "rtpengine's ng control protocol failed (timeout or error reply)" },
 });
 
 export type BenchErrorCode = keyof typeof BENCH_ERRORS;

@@ -10,7 +10,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { BenchError } from '../bench-errors';
 import { stopProcess } from './child-process';
-import { NgClient } from './ng-client';
+import { NgClient } from '../../ng/ng-client';
 
 export interface RtpengineOptions {
   readonly threads: number;

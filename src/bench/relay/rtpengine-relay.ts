@@ -6,7 +6,7 @@
  */
 import type { ModeSpec } from './bench-modes';
 import type { CallConfig, EndpointConfig, OpenedCall } from './generator-messages';
-import type { NgDict } from './ng-client';
+import type { NgDict } from '../../ng/bencode';
 import type { RelayStartOptions, RelayUnderTest } from './relay-under-test';
 import { RtpengineProcess, rtpengineVersion } from './rtpengine-process';
 import { endpointSdp, parseSdpMedia } from './sdp';

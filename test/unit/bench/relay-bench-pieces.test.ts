@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchError } from '../../../src/bench/bench-errors';
-import { bdecode, bencode, BencodeError } from '../../../src/bench/relay/bencode';
+import { bdecode, bencode, BencodeError } from '../../../src/ng/bencode';
 import { LatencyHistogram } from '../../../src/bench/relay/latency-histogram';
 import { RELAY_END, RELAY_START, updateRelaySection } from '../../../src/bench/relay/relay-report';
 import type { RelayBenchResults } from '../../../src/bench/relay/relay-results';

@@ -13,6 +13,7 @@ import { KEY_ERROR_CATALOG, KeyError, type KeyErrorCode } from '../../../src/key
 import { RELAY_ERRORS, RelayError, type RelayErrorCode } from '../../../src/relay';
 import { SCENARIO_ERRORS, ScenarioError, type ScenarioErrorCode } from '../../../src/scenario';
 import { SRTP_ERRORS, SrtpError, type SrtpErrorCode } from '../../../src/srtp';
+import { NG_ERRORS, NgError, type NgErrorCode } from '../../../src/ng/errors';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -32,6 +33,7 @@ const LAYERS: readonly Layer[] = [
   { prefix: 'CONFIG_ERR_', catalog: CONFIG_ERRORS, make: () => new ConfigError('m') },
   { prefix: 'SCENARIO_ERR_', catalog: SCENARIO_ERRORS, make: (c) => new ScenarioError(c as ScenarioErrorCode, 'm') },
   { prefix: 'BENCH_ERR_', catalog: BENCH_ERRORS, make: (c) => new BenchError(c as BenchErrorCode, 'm') },
+  { prefix: 'NG_ERR_', catalog: NG_ERRORS, make: (c) => new NgError(c as NgErrorCode, 'm') },
 ];
 
 const allCodes = new Map<string, number>(LAYERS.flatMap((l) => Object.entries(l.catalog).map(([code, e]) => [code, e.statusCode] as const)));
