@@ -145,7 +145,7 @@ describe('call control lifecycle', () => {
     const before = session.snapshot();
     await expect(controller.addLeg('l6', managed('C', await phone()))).rejects.toMatchObject({ code: 'API_ERR_MULTIPARTY_UNSUPPORTED' });
     await expect(controller.hold('l6', { leg: 'nobody' })).rejects.toBeDefined();
-    await expect(controller.transfer('l6', { from: 'B', to: { ...managed('A', await phone()) } })).rejects.toMatchObject({ code: 'API_ERR_BAD_REQUEST' });
+    await expect(controller.transfer('l6', { from: 'B', to: { ...managed('A', await phone()) } })).rejects.toMatchObject({ code: 'API_ERR_DUPLICATE_LEG', statusCode: 409 });
     expect(session.snapshot()).toEqual(before);
   });
 });

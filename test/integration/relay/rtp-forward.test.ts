@@ -58,6 +58,9 @@ describe('RTP <-> RTP forwarding (worker threads)', () => {
     expect(rtcpB.received[0]).toEqual(rr);
     expect(rtcpB.sources[0].port).toBe(portB + 1);
 
+    // packetsOut counts a datagram when the socket confirms the send (its callback), which can
+    // run a moment after the datagram arrived: wait for the counters to settle (bounded).
+    for (let i = 0; i < 100 && call.stats().legs[1].counters.packetsOut < 21; i++) await new Promise((r) => setTimeout(r, 10));
     const [sa, sb] = call.stats().legs;
     expect(sa.counters).toMatchObject({ packetsIn: 21, rtcpPacketsIn: 1, forwarded: 21, packetsOut: 1, droppedBySource: 0 });
     expect(sb.counters).toMatchObject({ packetsIn: 1, packetsOut: 21, rtcpPacketsOut: 1, bytesOut: 20 * 172 + rr.length });
