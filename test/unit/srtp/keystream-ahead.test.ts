@@ -114,8 +114,10 @@ function receiveAll(rx: SrtpContext, sent: readonly { wire: Buffer; plain: Buffe
  * reordered packets from before and after the wrap. Its first packet defines ROC 0 (RFC 3711
  * §3.3.1); while the highest index is below 2^15 a guess of ROC-1 does not exist, so 65522
  * stays in ROC 0 (libsrtp's srtp_rdbx_estimate_index gives the same); from then on Appendix A
- * applies and seq 3 is ROC 1. The sizes make the first packet's refill 72 blocks per packet,
- * then smaller, larger (computed alone) and empty ones.
+ * applies and seq 3 is ROC 1. The sizes walk every path of keystream-ahead.ts: a first refill
+ * of 72 blocks per packet, refills ahead of the range, packets behind it (computed alone), an
+ * empty one, packets in the range (down to its last slot, then the first index after it), and
+ * packets in the range larger than its slots (a refill with more blocks per packet).
  */
 const STARTS_PAST_WRAP: readonly { seq: number; size: number; index: number }[] = [
   { seq: 6, size: 1143, index: 6 },
@@ -127,9 +129,14 @@ const STARTS_PAST_WRAP: readonly { seq: number; size: number; index: number }[] 
   { seq: 65511, size: 16, index: 65511 },
   { seq: 65512, size: 0, index: 65512 },
   { seq: 65503, size: 160, index: 65503 },
-  { seq: 5, size: 400, index: 65541 },
+  { seq: 5, size: 1390, index: 65541 },
   { seq: 4, size: 161, index: 65540 },
   { seq: 7, size: 1143, index: 65543 },
+  { seq: 8, size: 1400, index: 65544 },
+  { seq: 20, size: 15, index: 65556 },
+  { seq: 9, size: 160, index: 65545 },
+  { seq: 27, size: 17, index: 65563 },
+  { seq: 28, size: 16, index: 65564 },
 ];
 
 describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_32', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM'])('keystream ahead, %s', (name) => {
