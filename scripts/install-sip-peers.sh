@@ -17,7 +17,7 @@
 set -euo pipefail
 
 PACKAGES=(kamailio baresip-core tcpdump)
-# The baresip modules the harness loads (test/sip/baresip-config.ts).
+# The baresip modules the harness loads (test/sip/baresip.ts).
 BARESIP_MODULES=(srtp aufile sndfile aubridge ctrl_tcp menu g711 ausine)
 
 fail() {

@@ -1,7 +1,7 @@
 /**
  * Reply cache keyed by the request cookie. Proxies retransmit an unanswered request with the
  * same cookie (Kamailio: after 1 s, up to 5 times), so a cookie seen before is answered with the
- * same reply and the command never runs twice (docs/ng_control_protocol.md: the cookie is used
+ * same reply and the command never runs twice (rtpengine's docs/ng_control_protocol.md: the cookie is used
  * "to detect retransmissions"). A duplicate that arrives while the first is still running waits
  * for the same reply: the cache holds the promise, not only the result.
  *

@@ -2,7 +2,7 @@
  * Typed errors of the ng front end (control plane throws), built with the project's one error
  * factory (src/errors). Every one of them
  * becomes an ng reply `{ result: "error", "error-reason": message }` (rtpengine's
- * docs/ng_control_protocol.md: an error reply carries `error-reason` and nothing else); the code
+ * rtpengine's docs/ng_control_protocol.md: an error reply carries `error-reason` and nothing else); the code
  * is for logs and tests, and the HTTP status only says what kind of failure it is (`POST /ng`
  * answers 200 with the ng reply). Messages never carry SDP bodies or key material.
  */

@@ -1,5 +1,5 @@
 /**
- * The ng message frame: `<cookie> <dictionary>` (docs/ng_control_protocol.md). The cookie is an
+ * The ng message frame: `<cookie> <dictionary>` (rtpengine's docs/ng_control_protocol.md). The cookie is an
  * opaque token chosen by the proxy, unique per request, echoed in the reply and used to spot
  * retransmissions. The dictionary is bencode (starts with `d`) or JSON (starts with `{`); the
  * reply is written in the request's format.

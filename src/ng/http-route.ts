@@ -1,7 +1,7 @@
 /**
  * ng over HTTP: `POST /ng` with content type `application/x-rtpengine-ng`, the body one ng
  * message (`<cookie> <dictionary>`), the reply the same (rtpengine's
- * docs/http_websocket_support.md, "ng Protocol Interface"). Registered by the API server on its
+ * rtpengine's docs/http_websocket_support.md, "ng Protocol Interface"). Registered by the API server on its
  * own fastify instance, so it sits behind the same bearer-token hook as every API route: the
  * API's `onRequest` hook runs before this route's handler.
  */

@@ -1,6 +1,6 @@
 /**
  * JSON bodies: rtpengine accepts a JSON object wherever a bencode dictionary may stand
- * (docs/ng_control_protocol.md, "The dictionary document can be in one of two formats"). JSON
+ * (rtpengine's docs/ng_control_protocol.md, "The dictionary document can be in one of two formats"). JSON
  * values map onto the bencode model: strings and lists as they are, integers as integers,
  * booleans as "yes"/"no" (how ng spells them, e.g. `record call`), and anything bencode cannot
  * carry (null, fractions) is an error.

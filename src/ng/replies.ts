@@ -1,5 +1,5 @@
 /**
- * Reply dictionaries (docs/ng_control_protocol.md): `result` is `ok`, `error`, `pong` or
+ * Reply dictionaries (rtpengine's docs/ng_control_protocol.md): `result` is `ok`, `error`, `pong` or
  * `load limit`. An error carries `error-reason` and nothing else; `ok` may carry `warning`
  * (non-fatal problems, joined into one string) and the command's keys (`sdp`, query data).
  */

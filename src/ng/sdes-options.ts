@@ -1,5 +1,5 @@
 /**
- * The `SDES` list and the `SDES-...` flags (docs/ng_control_protocol.md, "SDES"): suite
+ * The `SDES` list and the `SDES-...` flags (rtpengine's docs/ng_control_protocol.md, "SDES"): suite
  * selection (`no-`, `only-`, `order:`, `offerer_pref:`), formatting (`pad`, `lifetime`) and the
  * RFC 4568 section 6.3 session parameters. Suite names are kept in upper case with underscores,
  * as SDP writes them.

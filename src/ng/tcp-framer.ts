@@ -1,7 +1,7 @@
 /**
  * Finds message boundaries in an ng TCP byte stream. rtpengine's tcp-ng sends the same
  * `<cookie> <dictionary>` messages as over UDP, back to back with no length prefix
- * (docs/tcpng_control_protocol.md: "Everything said for UDP based ng protocol counts for TCP
+ * (rtpengine's docs/tcpng_control_protocol.md: "Everything said for UDP based ng protocol counts for TCP
  * variant too"): the end of a message is the end of its dictionary, which bencode delimits by
  * itself. JSON bodies are delimited by their closing brace.
  */

@@ -5,7 +5,7 @@
  * packets must be byte-equal.
  *
  * werift-rtp 0.8 implements two profiles, AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM
- * (src/srtp/const.ts); the other profiles are covered by libsrtp-differential.test.ts. Its sender
+ * (its own src/srtp/const.ts); the other profiles are covered by libsrtp-differential.test.ts. Its sender
  * derives the ROC with a +/-100 sequence-number heuristic and its receiver has no replay window,
  * so packets go to werift in sending order with small losses only (still crossing the 16-bit
  * wrap, so ROC 1 is exercised); our receiver gets werift's packets reordered. werift re-serialises

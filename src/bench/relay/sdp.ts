@@ -1,7 +1,7 @@
 /**
  * The minimal SDP a benchmark endpoint offers or answers through rtpengine: one audio stream,
  * PCMU (G.711 μ-law, 20 ms), RTP/AVP or RTP/SAVP with an SDES a=crypto line (RFC 4568).
- * Written and read with sdp-transform, as the control API does (src/api/sdp-rewrite.ts).
+ * Written and read with sdp-transform, as the control API does (src/control/sdp-rewrite.ts).
  */
 import { isIP } from 'node:net';
 import { parse, write, type SessionDescription } from 'sdp-transform';
