@@ -58,8 +58,13 @@ export async function leaveCall(session: CallSession, leg: SessionLeg, kinds?: r
     const staying = callKeyedStreams(session, m.kind, leg);
     m.useCallKeys(null);
     left.push(m);
-    if (staying.length > 0) await rekeyCallStream(session, m.kind, staying);
-    else session.keying.releaseCall(m.kind);
+    if (staying.length > 0) {
+      await rekeyCallStream(session, m.kind, staying);
+      // The phones that stay fetch their new keys (as after POST .../rekey).
+      for (const l of session.legs()) if (l !== leg && staying.includes(l.stream(m.kind) as SessionStream)) session.notify('legupdated', { callId: session.id, legId: l.id });
+    } else {
+      session.keying.releaseCall(m.kind);
+    }
   }
   return left;
 }

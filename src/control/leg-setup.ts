@@ -105,28 +105,32 @@ export async function prepareLeg(session: CallSession, req: LegRequest, v: Valid
   const scope: KeyingScope | null = req.keying === 'managed' ? req.keyingScope ?? 'call' : null;
   // Call scope: each SRTP stream takes a free side of its call stream if it can (seed 003).
   const sides = new Map<MediaKind, NonNullable<SessionStream['callKeys']>>();
-  const joined: MediaKind[] = [];
   try {
     if (scope === 'call' && options.callKeys !== false) {
       for (const s of srtpStreams) {
         const binding = session.keying.joinCall(s.kind, req.suites, heldSides(session, s.kind), `${prefix}suites`);
-        if (binding === null) continue;
-        // Created for this leg: wiped again if the leg fails (leg-setup never leaves keys behind).
-        if (binding.side === 'A') joined.push(s.kind);
-        sides.set(s.kind, binding);
+        if (binding !== null) sides.set(s.kind, binding);
       }
     }
   } catch (err) {
-    for (const kind of joined) session.keying.releaseCall(kind);
+    releaseUnheld(session, [...sides.keys()]);
     throw err;
   }
   const legKeyed = srtpStreams.filter((s) => !sides.has(s.kind));
-  return openLeg(session, req, v, prefix, { sides, legKeyed, created: joined, scope });
+  return openLeg(session, req, v, prefix, { sides, legKeyed, scope });
+}
+
+/**
+ * Call keys no leg of the session holds (made for a leg that then failed to join) are wiped:
+ * a failed request leaves no keys behind. The leg being prepared is not in the session yet.
+ */
+function releaseUnheld(session: CallSession, kinds: readonly MediaKind[]): void {
+  for (const kind of kinds) if (heldSides(session, kind).size === 0) session.keying.releaseCall(kind);
 }
 
 async function openLeg(
   session: CallSession, req: LegRequest, v: ValidatedLeg, prefix: string,
-  k: { sides: ReadonlyMap<MediaKind, NonNullable<SessionStream['callKeys']>>; legKeyed: readonly StreamRequest[]; created: readonly MediaKind[]; scope: KeyingScope | null },
+  k: { sides: ReadonlyMap<MediaKind, NonNullable<SessionStream['callKeys']>>; legKeyed: readonly StreamRequest[]; scope: KeyingScope | null },
 ): Promise<PreparedLeg> {
   const keyLegId = req.keying === 'managed' && k.legKeyed.length > 0 ? session.relayLegs.nextId(req.id) : null;
   const leg = session.createLeg({ id: req.id, device: v.device, keying: req.keying, keyingScope: k.scope, latching: req.latching, keyLegId });
@@ -169,7 +173,7 @@ async function openLeg(
       a.receive.release();
     }
     await leg.close();
-    for (const kind of k.created) session.keying.releaseCall(kind);
+    releaseUnheld(session, [...k.sides.keys()]);
     throw err;
   }
   return { leg, spec: v.spec, answers };
@@ -182,5 +186,5 @@ async function openLeg(
 export async function discardPreparedLeg(session: CallSession, leg: SessionLeg): Promise<void> {
   const kinds = leg.streams().filter((m) => m.callKeys !== null).map((m) => m.kind);
   await leg.close();
-  for (const kind of kinds) if (heldSides(session, kind).size === 0) session.keying.releaseCall(kind);
+  releaseUnheld(session, kinds);
 }
