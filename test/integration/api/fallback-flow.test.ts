@@ -170,6 +170,8 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     await expectHeard(B, 'Xa4', (await A.talk('a4')).map((p) => Buffer.concat([Buffer.from('X'), p])), secureEnds);
     await expectHeard(A, 'Xb4', (await B.talk('b4')).map((p) => Buffer.concat([Buffer.from('X'), p])), secureEnds);
     expect(xc.forwarded).toBe(10);
+    // Both phones' SRTP legs face the transcoder's RTP legs: decrypt from them, relay-origin encrypt toward them.
+    if (policy === 'bridge') expect((await streamsNow()).map((m) => m.mode)).toEqual(['decrypt', 'decrypt']);
 
     mark = events.mark();
     expect((await client.ok('DELETE', `${base}/transcoders/xc1`)).security.status).toBe('encrypted');
@@ -177,6 +179,8 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     await follow(mark, { A, B });
     await expectHeard(B, 'a5', await A.talk('a5'), true);
     await expectHeard(A, 'b5', await B.talk('b5'), true);
+    expect((await streamsNow()).map((m) => m.mode)).toEqual(['passthrough', 'passthrough']);
+    expect(B.inbox.slice(-5).map((x) => x.data)).toEqual(A.sent.slice(-5));
 
     // ── MTP on B's side ──
     mark = events.mark();
@@ -194,6 +198,8 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     expect((await securityChange(mark)).status).toBe('encrypted');
     await follow(mark, { A, B });
     await expectHeard(B, 'a7', await A.talk('a7'), true);
+    expect((await streamsNow()).map((m) => m.mode)).toEqual(['passthrough', 'passthrough']);
+    expect(B.inbox.slice(-5).map((x) => x.data)).toEqual(A.sent.slice(-5));
 
     // ── transfer B → C, a non-secure phone on plain RTP ──
     const C = await open(Phone.open());
