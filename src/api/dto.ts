@@ -10,6 +10,9 @@ export type {
   CallView, LegView, StreamView, ResourceView, BridgeView, BridgePortView, ConferenceView, OperationResult, LegKeysView, BridgeKeysView, SdpResult,
 } from '../control';
 export type { SecurityReport as SecurityView, DeviceReport } from '../call';
+/** Request bodies (POST .../legs and the leg inside transfer, participant, barge, meet-me): `keyingScope` picks call or leg keys. */
+export type { LegRequest, StreamRequest } from '../control';
+export type { KeyingScope } from '../keys';
 export type { ErrorBody } from './error-mapping';
 
 /** GET /v1/calls */

@@ -65,6 +65,10 @@ export const legRequestSchema = {
     id: idSchema,
     device: deviceSchema,
     keying: { type: 'string', enum: ['managed', 'sdes', 'none'], description: 'managed: the key manager keys the leg (GET .../keys); sdes: the endpoint offers a=crypto; none: plain RTP' },
+    keyingScope: {
+      type: 'string', enum: ['call', 'leg'],
+      description: 'managed keying: call (default, seed 003) shares the call\'s two key sets per stream with the other managed phone, the relay verifies and forwards unchanged (verified passthrough); leg: the leg gets its own key sets and the relay re-encrypts',
+    },
     suites: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'string', minLength: 1, maxLength: 64 }, description: 'managed keying: suites the endpoint supports (default: every suite of the policy)' },
     latching: { type: 'string', enum: ['authenticated', 'first', 'strict', 'off'] },
     streams: { type: 'array', minItems: 1, maxItems: 2, items: streamRequestSchema, description: 'default one audio stream' },
@@ -386,12 +390,21 @@ export const operationResultSchema = {
 
 export const keysViewSchema = {
   type: 'object', required: ['leg', 'streams'],
-  description: 'Key delivery for a managed leg: per stream, what the endpoint sends with and receives with, as SDES a=crypto lines (RFC 4568 key format). Secret.',
+  description: 'Key delivery for a managed leg: per stream, what the endpoint sends with and receives with, as SDES a=crypto lines (RFC 4568 key format, with MKIs for call scope). Secret.',
   properties: {
     leg: { type: 'string' },
     streams: {
       type: 'array',
-      items: { type: 'object', required: ['kind', 'suite', 'send', 'receive'], properties: { kind: { type: 'string' }, suite: { type: 'string' }, send: { type: 'string' }, receive: { type: 'string' } } },
+      items: {
+        type: 'object', required: ['kind', 'suite', 'keyingScope', 'send', 'receive'],
+        properties: {
+          kind: { type: 'string' }, suite: { type: 'string' },
+          keyingScope: { type: 'string', enum: ['call', 'leg'], description: 'call: the call\'s shared sets (seed 003); leg: the leg\'s own (the relay re-encrypts)' },
+          generation: { type: 'integer', minimum: 1, description: 'call scope: the keys\' generation (1, +1 per rekey)' },
+          send: { type: 'string', description: 'a=crypto line the endpoint protects with (call scope: its endpoint key, MKI 1, only)' },
+          receive: { type: 'string', description: 'a=crypto line the endpoint unprotects with (call scope: the other phone\'s endpoint key, MKI 1, and the relay-origin key, MKI 2)' },
+        },
+      },
     },
   },
 } as const;

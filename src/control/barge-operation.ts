@@ -34,7 +34,7 @@ export function barge(session: CallSession, req: BargeRequest): Promise<Operatio
     const remote = req.bridge?.remote;
     if (remote !== undefined && isIP(remote.address) === 0) throw new ControlError('API_ERR_BAD_REQUEST', { field: 'bridge.remote.address', detail: 'not an IP address' });
     bargeOp(session.model.state, session.context.cluster, { initiator: v.spec, targetLegId: req.target });
-    const prepared = await prepareLeg(session, req.initiator, v, 'initiator.');
+    const prepared = await prepareLeg(session, req.initiator, v, 'initiator.', { callKeys: false });
     try {
       if (remote !== undefined) {
         // Encrypted barge: SRTP toward the built-in bridge when the barger's leg is SRTP.

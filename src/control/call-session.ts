@@ -18,7 +18,8 @@
 import type { Logger } from 'pino';
 import type { Call, ClusterConfig, Device, MediaKind, SecurityReport, SegmentTransport } from '../call';
 import type { KeyManager } from '../keys';
-import type { LatchEvent, KeyLimitWorkerEvent, LatchingPolicy, RelayCall, RemoteEndpoint } from '../relay';
+import type { LatchEvent, KeyLimitWorkerEvent, RelayCall, RemoteEndpoint } from '../relay';
+import { leaveCall } from './call-keying';
 import { ConferenceBridge } from './conference-bridge';
 import type { CallCloseReason, ControlEmitterMap, ControlEventMap, ControlEventType } from './control-events';
 import { EnhancedEmitter } from './enhanced-emitter';
@@ -27,9 +28,8 @@ import { LegKeying } from './leg-keying';
 import { planPairs } from './media-plumbing';
 import { RelayLegs, type ResourceRole } from './relay-legs';
 import { SessionKeys } from './session-keys';
-import { SessionLeg } from './session-leg';
+import { SessionLeg, type LegSpecOfSession } from './session-leg';
 import { SessionResource, type SessionResourceKind } from './session-resource';
-import type { Keying } from './session-stream';
 import { bridgeView, callView, legView, type CallView, type LegView, type OperationResult } from './session-view';
 import { snapshotSession, type SessionSnapshot } from './session-snapshot';
 
@@ -109,7 +109,7 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
   }
 
   /** A leg not yet in the call: its streams are opened by leg-setup.ts, then `adoptLeg`. */
-  createLeg(spec: { id: string; device: Device; keying: Keying; latching: LatchingPolicy | undefined; keyLegId: string | null }): SessionLeg {
+  createLeg(spec: LegSpecOfSession): SessionLeg {
     return new SessionLeg(spec, this.relayLegs, this.keys);
   }
 
@@ -121,8 +121,13 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
     });
   }
 
-  /** The leg left the call: its bridge ports and relay legs closed, its keys wiped. */
+  /**
+   * The leg left the call: its bridge ports and relay legs closed, its keys wiped. Call keys it
+   * held are rekeyed first for the phone that stays (call-keying.ts), so the departed phone's
+   * keys verify nowhere.
+   */
   async dropLeg(leg: SessionLeg): Promise<void> {
+    await leaveCall(this, leg);
     await this.#bridge?.closePorts(leg.id);
     // A barge ends with its initiator or target (the model drops it): so does the built-in bridge.
     if (this.#bridge !== null && this.model.state.conference === null) await this.closeBridge();

@@ -92,7 +92,7 @@ export function addParticipant(session: CallSession, req: LegRequest): Promise<O
     const v = validateLeg(req, 'leg.');
     if (session.leg(req.id) !== undefined) throw new ControlError('API_ERR_DUPLICATE_LEG', { field: 'leg.id', detail: `leg ${req.id} exists` });
     addParticipantOp(session.model.state, session.context.cluster, v.spec);
-    const prepared = await prepareLeg(session, req, v, 'leg.');
+    const prepared = await prepareLeg(session, req, v, 'leg.', { callKeys: false });
     try {
       await session.bridge?.openPorts(prepared.leg);
       await session.model.addParticipant(v.spec);
@@ -133,7 +133,7 @@ export function openMeetMe(session: CallSession, req: MeetMeRequest, c: ChosenBr
   return session.operate(async () => {
     const v = validateLeg(req.initiator, 'initiator.');
     const bridge = session.openBridge({ id: c.device.id, device: c.device, secure: isSecureBridge(c.device, session.context.cluster), remote: c.offer.remote });
-    const prepared = await prepareLeg(session, req.initiator, v, 'initiator.');
+    const prepared = await prepareLeg(session, req.initiator, v, 'initiator.', { callKeys: false });
     session.adoptLeg(prepared.leg);
     await bridge.openPorts(prepared.leg);
     session.notify('legadded', { callId: session.id, legId: req.initiator.id, keying: req.initiator.keying });

@@ -13,7 +13,8 @@ import {
 import type { RemoteEndpoint } from '../relay';
 import type { CallSession } from './call-session';
 import { ControlError, withField } from './errors';
-import { prepareLeg, validateLeg, type LegRequest } from './leg-setup';
+import { leaveCall, rejoinCall } from './call-keying';
+import { discardPreparedLeg, prepareLeg, validateLeg, type LegRequest, type PreparedLeg } from './leg-setup';
 import { resourceView, type OperationResult } from './session-view';
 
 export interface InsertRequest {
@@ -102,12 +103,22 @@ export function transfer(session: CallSession, req: TransferRequest): Promise<Op
     if (req.to.id !== req.from && session.leg(req.to.id) !== undefined) throw new ControlError('API_ERR_DUPLICATE_LEG', { field: 'to.id', detail: `leg ${req.to.id} exists` });
     const op = req.kind === 'forward' ? forwardOp : transferOp;
     op(session.model.state, session.context.cluster, { fromLegId: req.from, to: v.spec });
-    const prepared = await prepareLeg(session, req.to, v, 'to.');
+    // The party replaced gives up its call keys first (rekeyed for the phone that stays), so
+    // the target can take its side and the departed phone's keys verify nowhere.
+    const left = await leaveCall(session, old);
+    let prepared: PreparedLeg;
+    try {
+      prepared = await prepareLeg(session, req.to, v, 'to.');
+    } catch (err) {
+      await rejoinCall(session, old, left);
+      throw err;
+    }
     try {
       if (req.kind === 'forward') await session.model.forward({ fromLegId: req.from, to: v.spec });
       else await session.model.transfer({ fromLegId: req.from, to: v.spec });
     } catch (err) {
-      await prepared.leg.close();
+      await discardPreparedLeg(session, prepared.leg);
+      await rejoinCall(session, old, left);
       throw err;
     }
     await session.dropLeg(old);

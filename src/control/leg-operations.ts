@@ -8,7 +8,7 @@ import { formatCryptoAttribute } from '../keys';
 import type { RemoteEndpoint } from '../relay';
 import type { CallSession } from './call-session';
 import { ControlError } from './errors';
-import { prepareLeg, validateLeg, type LegRequest } from './leg-setup';
+import { discardPreparedLeg, prepareLeg, validateLeg, type LegRequest } from './leg-setup';
 import type { LegKeysView, LegView, OperationResult } from './session-view';
 
 export async function addLeg(session: CallSession, req: LegRequest): Promise<LegView> {
@@ -21,7 +21,7 @@ export async function addLeg(session: CallSession, req: LegRequest): Promise<Leg
     try {
       await session.model.addLeg(prepared.spec);
     } catch (err) {
-      await prepared.leg.close();
+      await discardPreparedLeg(session, prepared.leg);
       throw err;
     }
     session.adoptLeg(prepared.leg);
@@ -53,18 +53,28 @@ export function removeLeg(session: CallSession, legId: string): Promise<Operatio
   });
 }
 
-/** Key delivery for a managed leg: the endpoint's send and receive sets as a=crypto lines (secret). */
+/**
+ * Key delivery for a managed leg: the endpoint's send and receive sets as a=crypto lines
+ * (secret). Call-scoped streams: the phone's side of the call keys (send: its endpoint key,
+ * MKI 1; receive: the other phone's endpoint key and the relay-origin key, MKIs 1 and 2).
+ */
 export function legKeys(session: CallSession, legId: string): LegKeysView {
   const leg = session.mustLeg(legId);
   if (leg.keying !== 'managed') throw new ControlError('API_ERR_NO_KEYS', { field: 'legId' });
-  // Per stream: its key manager leg (streams added later have their own).
-  const streams = leg.streams().flatMap((m) => {
+  // Per stream: the call keys of its side, or its key manager leg (streams added later have their own).
+  const streams = leg.streams().flatMap((m): LegKeysView['streams'][number][] => {
+    if (m.callKeys !== null) {
+      const keys = session.keying.callKeys(m.kind);
+      if (keys === undefined) return [];
+      const k = keys.endpoint(m.callKeys.side);
+      return [{
+        kind: k.stream, suite: k.profile.name, keyingScope: 'call', generation: keys.generation,
+        send: formatCryptoAttribute(1, k.send), receive: formatCryptoAttribute(1, k.receive),
+      }];
+    }
     const k = m.keyLegId === null ? undefined : session.keying.endpointKeys(m.keyLegId, m.kind);
-    return k === undefined ? [] : [k];
+    return k === undefined ? [] : [{ kind: k.stream, suite: k.profile.name, keyingScope: 'leg', send: formatCryptoAttribute(1, k.send), receive: formatCryptoAttribute(1, k.receive) }];
   });
   if (streams.length === 0) throw new ControlError('API_ERR_NO_KEYS', { field: 'legId' });
-  return {
-    leg: leg.id,
-    streams: streams.map((k) => ({ kind: k.stream, suite: k.profile.name, send: formatCryptoAttribute(1, k.send), receive: formatCryptoAttribute(1, k.receive) })),
-  };
+  return { leg: leg.id, streams };
 }

@@ -6,12 +6,14 @@
  */
 import { isIP } from 'node:net';
 import { defineDevice, defineLeg, type Device, type DeviceSpec, type LegSpec, type MediaKind } from '../call';
-import type { MasterKeySet } from '../keys';
+import type { KeyingScope, MasterKeySet } from '../keys';
+import { heldSides } from './call-keying';
 import type { LatchingPolicy, RemoteEndpoint } from '../relay';
 import type { CallSession } from './call-session';
 import { ControlError, withField } from './errors';
 import type { SessionLeg } from './session-leg';
 import type { Keying, SessionStream } from './session-stream';
+import { callKeyRefs } from './leg-keying';
 
 export interface StreamRequest {
   readonly kind: MediaKind;
@@ -26,6 +28,11 @@ export interface LegRequest {
   readonly id: string;
   readonly device: DeviceSpec;
   readonly keying: Keying;
+  /**
+   * Managed keying: `call` (default, seed 003) shares the call's two key sets per stream with
+   * the other managed phone (verified passthrough); `leg` gives the leg its own (recrypt).
+   */
+  readonly keyingScope?: KeyingScope;
   readonly suites?: readonly string[];
   readonly latching?: LatchingPolicy;
   readonly streams?: readonly StreamRequest[];
@@ -62,6 +69,9 @@ export function validateLeg(req: LegRequest, prefix = ''): ValidatedLeg {
     }
     if (s.srtp === false && s.crypto !== undefined) throw new ControlError('API_ERR_CRYPTO_NOT_ALLOWED', { field: `${at}.crypto` });
   });
+  if (req.keyingScope !== undefined && req.keying !== 'managed') {
+    throw new ControlError('API_ERR_BAD_REQUEST', { field: `${prefix}keyingScope`, detail: 'keyingScope is for managed keying' });
+  }
   if (req.suites !== undefined && req.keying !== 'managed') {
     throw new ControlError('API_ERR_BAD_REQUEST', { field: `${prefix}suites`, detail: 'suites are for managed keying' });
   }
@@ -75,22 +85,66 @@ export function streamIsSrtp(keying: Keying, s: StreamRequest): boolean {
   return keying !== 'none' && s.srtp !== false;
 }
 
+export interface PrepareOptions {
+  /**
+   * false: the leg is a third party (conference participant, barge initiator) and gets leg keys
+   * even when its request asks for call scope. Default true.
+   */
+  readonly callKeys?: boolean;
+}
+
 /**
  * Keys and relay legs for a validated leg request: a leg not yet in the call. Managed keying:
- * the leg's key sets (leg-keying.ts); sdes: the endpoint's a=crypto offer answered. If a step
+ * call keys (a side of the call stream) where the scope and suites allow, the leg's own key
+ * sets otherwise (leg-keying.ts); sdes: the endpoint's a=crypto offer answered. If a step
  * fails, what was opened is closed and its keys wiped, so a failed request leaves no half-made
  * leg and no socket behind.
  */
-export async function prepareLeg(session: CallSession, req: LegRequest, v: ValidatedLeg, prefix = ''): Promise<PreparedLeg> {
+export async function prepareLeg(session: CallSession, req: LegRequest, v: ValidatedLeg, prefix = '', options: PrepareOptions = {}): Promise<PreparedLeg> {
   const srtpStreams = v.streams.filter((s) => streamIsSrtp(req.keying, s));
-  const keyLegId = req.keying === 'managed' && srtpStreams.length > 0 ? session.relayLegs.nextId(req.id) : null;
-  const leg = session.createLeg({ id: req.id, device: v.device, keying: req.keying, latching: req.latching, keyLegId });
+  const scope: KeyingScope | null = req.keying === 'managed' ? req.keyingScope ?? 'call' : null;
+  // Call scope: each SRTP stream takes a free side of its call stream if it can (seed 003).
+  const sides = new Map<MediaKind, NonNullable<SessionStream['callKeys']>>();
+  try {
+    if (scope === 'call' && options.callKeys !== false) {
+      for (const s of srtpStreams) {
+        const binding = session.keying.joinCall(s.kind, req.suites, heldSides(session, s.kind), `${prefix}suites`);
+        if (binding !== null) sides.set(s.kind, binding);
+      }
+    }
+  } catch (err) {
+    releaseUnheld(session, [...sides.keys()]);
+    throw err;
+  }
+  const legKeyed = srtpStreams.filter((s) => !sides.has(s.kind));
+  return openLeg(session, req, v, prefix, { sides, legKeyed, scope });
+}
+
+/**
+ * Call keys no leg of the session holds (made for a leg that then failed to join) are wiped:
+ * a failed request leaves no keys behind. The leg being prepared is not in the session yet.
+ */
+function releaseUnheld(session: CallSession, kinds: readonly MediaKind[]): void {
+  for (const kind of kinds) if (heldSides(session, kind).size === 0) session.keying.releaseCall(kind);
+}
+
+async function openLeg(
+  session: CallSession, req: LegRequest, v: ValidatedLeg, prefix: string,
+  k: { sides: ReadonlyMap<MediaKind, NonNullable<SessionStream['callKeys']>>; legKeyed: readonly StreamRequest[]; scope: KeyingScope | null },
+): Promise<PreparedLeg> {
+  const keyLegId = req.keying === 'managed' && k.legKeyed.length > 0 ? session.relayLegs.nextId(req.id) : null;
+  const leg = session.createLeg({ id: req.id, device: v.device, keying: req.keying, keyingScope: k.scope, latching: req.latching, keyLegId });
   for (const s of v.streams) leg.addStream({ kind: s.kind, srtp: streamIsSrtp(req.keying, s), rtcpMux: s.rtcpMux === true, remote: s.remote ?? null });
   const answers = new Map<MediaKind, string>();
   const sdes: { kind: MediaKind; send: MasterKeySet; receive: MasterKeySet; tag: number; line: string }[] = [];
   try {
+    for (const [kind, binding] of k.sides) {
+      const media = leg.stream(kind) as SessionStream;
+      media.useCallKeys(binding);
+      await media.openSrtp(callKeyRefs(kind, binding.side), binding.reference.profile);
+    }
     if (keyLegId !== null) {
-      const refs = session.keying.createManaged(keyLegId, srtpStreams.map((s) => s.kind), req.suites, `${prefix}suites`);
+      const refs = session.keying.createManaged(keyLegId, k.legKeyed.map((s) => s.kind), req.suites, `${prefix}suites`);
       for (const [kind, r] of refs) {
         const media = leg.stream(kind);
         if (media === undefined) continue;
@@ -119,7 +173,18 @@ export async function prepareLeg(session: CallSession, req: LegRequest, v: Valid
       a.receive.release();
     }
     await leg.close();
+    releaseUnheld(session, [...k.sides.keys()]);
     throw err;
   }
   return { leg, spec: v.spec, answers };
+}
+
+/**
+ * A prepared leg the model refused: closed, and call keys it created (it was side A and no leg
+ * of the call holds them) wiped.
+ */
+export async function discardPreparedLeg(session: CallSession, leg: SessionLeg): Promise<void> {
+  const kinds = leg.streams().filter((m) => m.callKeys !== null).map((m) => m.kind);
+  await leg.close();
+  releaseUnheld(session, kinds);
 }

@@ -6,11 +6,16 @@
  */
 import type { Logger } from 'pino';
 import type { MediaKind } from '../call';
-import { toSrtpContextOptions, wipeContextOptions } from '../keys';
+import { toSrtpContextOptions, wipeContextOptions, wipeRelayLegOptions, type RelayLegContextOptions } from '../keys';
 import type { LatchingPolicy, LegLocal, PortReservation, RelayCall, RemoteEndpoint } from '../relay';
 import { ControlError } from './errors';
 import type { StreamKeyRefs } from './leg-keying';
 import type { KeySource } from './session-keys';
+
+/** Where relay legs get their context options: call-scoped ids as a whole (relayLegContextOptions), others set by set. */
+export interface RelayKeySource extends KeySource {
+  relayLegOptions(refs: StreamKeyRefs): RelayLegContextOptions | undefined;
+}
 
 export type ResourceRole = 'moh' | 'near' | 'far';
 
@@ -44,7 +49,7 @@ export class RelayLegs {
   private readonly specs = new Map<string, RelayLegSpec>();
   private seq = 0;
 
-  constructor(readonly call: RelayCall, private readonly keys: KeySource, private readonly logger: Logger) {}
+  constructor(readonly call: RelayCall, private readonly keys: RelayKeySource, private readonly logger: Logger) {}
 
   get closed(): boolean {
     return this.call.closed;
@@ -88,12 +93,11 @@ export class RelayLegs {
   /** Open a relay leg under a given id (restore). */
   async openAs(id: string, options: OpenRelayLeg): Promise<string> {
     const refs = options.keySetIds;
-    const inbound = refs === undefined ? null : this.contextOptions(refs.inbound);
-    const outbound = refs === undefined ? null : this.contextOptions(refs.outbound);
+    const srtp = refs === undefined ? null : this.contextOptions(refs);
     try {
       const local = await this.call.addLeg({
         id, remote: options.remote, rtcpMux: options.rtcpMux === true,
-        ...(inbound !== null && outbound !== null ? { srtp: { inbound, outbound } } : {}),
+        ...(srtp !== null ? { srtp } : {}),
         ...(options.latching !== undefined ? { latching: options.latching } : {}),
         ...(options.reservation !== undefined ? { reservation: options.reservation } : {}),
       });
@@ -102,8 +106,7 @@ export class RelayLegs {
       });
       return id;
     } finally {
-      if (inbound !== null) wipeContextOptions(inbound);
-      if (outbound !== null) wipeContextOptions(outbound);
+      if (srtp !== null) wipeRelayLegOptions(srtp);
     }
   }
 
@@ -111,14 +114,12 @@ export class RelayLegs {
   async rekey(id: string, refs: StreamKeyRefs): Promise<void> {
     const spec = this.specs.get(id);
     if (spec === undefined) return;
-    const inbound = this.contextOptions(refs.inbound);
-    const outbound = this.contextOptions(refs.outbound);
+    const options = this.contextOptions(refs);
     try {
-      await this.call.rekeyLeg(id, { inbound, outbound });
+      await this.call.rekeyLeg(id, options);
       this.specs.set(id, { ...spec, keySetIds: refs });
     } finally {
-      wipeContextOptions(inbound);
-      wipeContextOptions(outbound);
+      wipeRelayLegOptions(options);
     }
   }
 
@@ -154,7 +155,20 @@ export class RelayLegs {
     if (seq > this.seq) this.seq = seq;
   }
 
-  private contextOptions(id: string): ReturnType<typeof toSrtpContextOptions> {
+  /** Copies of key bytes for the relay (the caller wipes them): call-scoped ids resolve as a pair. */
+  private contextOptions(refs: StreamKeyRefs): RelayLegContextOptions {
+    const call = this.keys.relayLegOptions(refs);
+    if (call !== undefined) return call;
+    const inbound = this.setOptions(refs.inbound);
+    try {
+      return { inbound, outbound: this.setOptions(refs.outbound) };
+    } catch (err) {
+      wipeContextOptions(inbound);
+      throw err;
+    }
+  }
+
+  private setOptions(id: string): ReturnType<typeof toSrtpContextOptions> {
     const set = this.keys.keySet(id);
     if (set === undefined) throw new ControlError('API_ERR_INTERNAL', { detail: `no key set ${id} for a relay leg` });
     return toSrtpContextOptions(set);

@@ -122,12 +122,16 @@ function targetsFor(session: CallSession, leg: SessionLeg, other: SessionLeg, pa
   return targets;
 }
 
-/** Our a=crypto line toward an endpoint: SDES, the relay's send set; managed, the endpoint's receive set. */
+/** Our a=crypto line toward an endpoint: SDES, the relay's send set; managed (call or leg scope), the endpoint's receive set. */
 function cryptoLineFor(session: CallSession, media: SessionStream): string | null {
   const sdes = media.sdesSend;
   if (sdes !== null) {
     const set = session.keys.keySet(sdes.keySetId);
     return set === undefined ? null : formatCryptoAttribute(sdes.tag, set);
+  }
+  if (media.callKeys !== null) {
+    const k = session.keying.callKeys(media.kind)?.endpoint(media.callKeys.side);
+    if (k !== undefined) return formatCryptoAttribute(media.offerTag ?? 1, k.receive);
   }
   if (media.keyLegId !== null) {
     const k = session.keying.endpointKeys(media.keyLegId, media.kind);

@@ -4,8 +4,8 @@
  * offered keys and our answer — are owned here and wiped when their stream ends or the call
  * closes. Snapshots name sets by these ids only; `restore` gets the bytes from a `KeySource`.
  */
-import { MasterKey, MasterKeySet, wipeDelivered } from '../keys';
-import { isManagedKeyRef, type LegKeying } from './leg-keying';
+import { MasterKey, MasterKeySet, wipeDelivered, type RelayLegContextOptions } from '../keys';
+import { isManagedKeyRef, type LegKeying, type StreamKeyRefs } from './leg-keying';
 
 /** Where a restore finds the key sets a snapshot names. */
 export interface KeySource {
@@ -33,6 +33,11 @@ export class SessionKeys implements KeySource {
 
   keySet(id: string): MasterKeySet | undefined {
     return isManagedKeyRef(id) ? this.managed.resolve(id) : this.owned.get(id);
+  }
+
+  /** A relay leg keyed by call-scoped ids: both contexts' options (copies), or undefined for other ids. */
+  relayLegOptions(refs: StreamKeyRefs): RelayLegContextOptions | undefined {
+    return this.managed.relayLegOptions(refs);
   }
 
   /** Take ownership of a set (SDES); returns its id. */

@@ -4,6 +4,7 @@
  * removed, keys wiped, managed keys released — then tells the session (`@close`). Idempotent.
  */
 import type { Device, MediaKind } from '../call';
+import type { KeyingScope } from '../keys';
 import type { LatchingPolicy } from '../relay';
 import { EnhancedEmitter } from './enhanced-emitter';
 import type { RelayLegs } from './relay-legs';
@@ -14,15 +15,28 @@ export interface LegState {
   readonly id: string;
   readonly device: Device;
   readonly keying: Keying;
+  /** Managed keying: shared call keys where possible (`call`, seed 003) or the leg's own (`leg`); null otherwise. */
+  readonly keyingScope: KeyingScope | null;
   readonly latching: LatchingPolicy | null;
   readonly keyLegId: string | null;
   readonly streams: readonly StreamState[];
+}
+
+/** What a session leg is made from. */
+export interface LegSpecOfSession {
+  readonly id: string;
+  readonly device: Device;
+  readonly keying: Keying;
+  readonly keyingScope: KeyingScope | null;
+  readonly latching: LatchingPolicy | undefined;
+  readonly keyLegId: string | null;
 }
 
 export class SessionLeg extends EnhancedEmitter<{ '@close': [] }> implements StreamOwner {
   readonly id: string;
   readonly device: Device;
   readonly keying: Keying;
+  readonly keyingScope: KeyingScope | null;
   readonly latching: LatchingPolicy | undefined;
   /** Key manager leg of the streams the leg was created with (unique per attempt, so a failed add never blocks a retry). */
   readonly keyLegId: string | null;
@@ -30,7 +44,7 @@ export class SessionLeg extends EnhancedEmitter<{ '@close': [] }> implements Str
   #closed = false;
 
   constructor(
-    spec: { id: string; device: Device; keying: Keying; latching: LatchingPolicy | undefined; keyLegId: string | null },
+    spec: LegSpecOfSession,
     private readonly relayLegs: RelayLegs,
     private readonly keys: SessionKeys,
   ) {
@@ -38,6 +52,7 @@ export class SessionLeg extends EnhancedEmitter<{ '@close': [] }> implements Str
     this.id = spec.id;
     this.device = spec.device;
     this.keying = spec.keying;
+    this.keyingScope = spec.keyingScope;
     this.latching = spec.latching;
     this.keyLegId = spec.keyLegId;
   }
@@ -70,7 +85,7 @@ export class SessionLeg extends EnhancedEmitter<{ '@close': [] }> implements Str
 
   state(): LegState {
     return {
-      id: this.id, device: this.device, keying: this.keying, latching: this.latching ?? null, keyLegId: this.keyLegId,
+      id: this.id, device: this.device, keying: this.keying, keyingScope: this.keyingScope, latching: this.latching ?? null, keyLegId: this.keyLegId,
       streams: this.streams().map((s) => s.state()),
     };
   }

@@ -4,6 +4,8 @@
  * resources and bridge ports, and the model's plan applied again, so the endpoints keep sending
  * where they were told and media flows on. Key sets come from the key manager (managed ids) and
  * from `keys` (the session's own sets); each is copied, so `keys` may be wiped afterwards.
+ * Call-scoped streams carry their keys' reference (`CallStreamKeys.reference()`: generation,
+ * suite, MKIs, no key bytes); restore checks it with `KeyManager.resolveCallKeys`.
  * If anything fails, what was opened is closed again and the keys copied here are wiped.
  */
 import { Call } from '../call';
@@ -22,6 +24,16 @@ export async function restoreSession(context: SessionContext, relay: MediaRelay,
   const relayCall = await relay.createCall(snapshot.id);
   const session = new CallSession(context, new Call(snapshot.model, context.cluster), relayCall, snapshot.createdAt);
   try {
+    // Call-scoped streams (seed 003): the key manager must hold the very generation the snapshot
+    // references (same suite and MKIs); the relay legs then get `relayLegContextOptions` of it.
+    for (const l of snapshot.legs) {
+      for (const s of l.streams) {
+        const ref = s.callKeys?.reference;
+        if (ref !== undefined && session.keying.resolveCallKeys(ref) === undefined) {
+          throw new ControlError('API_ERR_NO_KEYS', { field: 'keys', detail: `call keys of stream ${s.kind} generation ${ref.generation} are not in the key manager` });
+        }
+      }
+    }
     for (const spec of snapshot.relayLegs) {
       for (const id of spec.keySetIds === null ? [] : [spec.keySetIds.inbound, spec.keySetIds.outbound]) {
         if (isManagedKeyRef(id)) {
@@ -41,7 +53,7 @@ export async function restoreSession(context: SessionContext, relay: MediaRelay,
     }
     session.relayLegs.resumeSequence(snapshot.relayLegSequence);
     for (const l of snapshot.legs) {
-      const leg = session.createLeg({ id: l.id, device: l.device, keying: l.keying, latching: l.latching ?? undefined, keyLegId: l.keyLegId });
+      const leg = session.createLeg({ id: l.id, device: l.device, keying: l.keying, keyingScope: l.keyingScope ?? null, latching: l.latching ?? undefined, keyLegId: l.keyLegId });
       for (const s of l.streams) {
         const stream = leg.addStream({ kind: s.kind, srtp: s.srtp, rtcpMux: s.rtcpMux, remote: s.remote });
         const inbound = s.srtpRelayLeg === null ? null : session.relayLegs.spec(s.srtpRelayLeg)?.keySetIds?.inbound ?? null;

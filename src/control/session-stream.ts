@@ -13,7 +13,7 @@ import type { MediaKind, SegmentTransport } from '../call';
 import type { MasterKeySet, SdesOffer } from '../keys';
 import type { LatchingPolicy, PortReservation, RemoteEndpoint } from '../relay';
 import { EnhancedEmitter } from './enhanced-emitter';
-import type { StreamKeyRefs } from './leg-keying';
+import type { CallKeyBinding, StreamKeyRefs } from './leg-keying';
 import type { RelayLegs } from './relay-legs';
 import type { SessionKeys } from './session-keys';
 
@@ -40,6 +40,8 @@ export interface StreamState {
   readonly rtcpMux: boolean;
   readonly remote: RemoteEndpoint | null;
   readonly keyLegId: string | null;
+  /** Call-scoped keys (seed 003): the side this endpoint is and the keys' reference (no key bytes). */
+  readonly callKeys: CallKeyBinding | null;
   readonly srtpRelayLeg: string | null;
   readonly rtpRelayLeg: string | null;
   readonly suite: string | null;
@@ -55,6 +57,7 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   readonly rtcpMux: boolean;
   #remote: RemoteEndpoint | null;
   #keyLegId: string | null = null;
+  #callKeys: CallKeyBinding | null = null;
   #srtpRelayLeg: string | null = null;
   #rtpRelayLeg: string | null = null;
   #suite: string | null = null;
@@ -83,6 +86,8 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   get remote(): RemoteEndpoint | null { return this.#remote; }
   /** Key manager leg holding this stream's managed keys (the leg's, or its own for a stream added later). */
   get keyLegId(): string | null { return this.#keyLegId; }
+  /** Call-scoped keys: this endpoint's side and the current generation's reference (null: leg keys or none). */
+  get callKeys(): CallKeyBinding | null { return this.#callKeys; }
   /** Relay leg with SRTP contexts (managed / sdes once negotiated); null for `none` or SDES not yet negotiated. */
   get srtpRelayLeg(): string | null { return this.#srtpRelayLeg; }
   /** Plain RTP relay leg: the only one for `none`, the fallback one for SRTP legs under policy `rtp`. */
@@ -104,6 +109,11 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   /** Managed keys: the key manager leg whose sets this stream uses. */
   useKeyLeg(keyLegId: string): void {
     this.#keyLegId = keyLegId;
+  }
+
+  /** Call-scoped keys (leg-keying.ts): this stream is side `binding.side` of its call stream; null: it left. */
+  useCallKeys(binding: CallKeyBinding | null): void {
+    this.#callKeys = binding;
   }
 
   /** Open the SRTP relay leg (on reserved ports when our SDES offer already named them). */
@@ -203,6 +213,7 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   /** Restore: the stream's fields as a snapshot describes them (relay legs already reopened). */
   restoreState(s: StreamState, sdesInbound: string | null): void {
     this.#keyLegId = s.keyLegId;
+    this.#callKeys = s.callKeys ?? null;
     this.#srtpRelayLeg = s.srtpRelayLeg;
     this.#rtpRelayLeg = s.rtpRelayLeg;
     this.#suite = s.suite;
@@ -214,7 +225,7 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
 
   state(): StreamState {
     return {
-      kind: this.kind, srtp: this.srtp, rtcpMux: this.rtcpMux, remote: this.#remote, keyLegId: this.#keyLegId,
+      kind: this.kind, srtp: this.srtp, rtcpMux: this.rtcpMux, remote: this.#remote, keyLegId: this.#keyLegId, callKeys: this.#callKeys,
       srtpRelayLeg: this.#srtpRelayLeg, rtpRelayLeg: this.#rtpRelayLeg, suite: this.#suite, sdesSend: this.#sdesSend,
       offerTag: this.#offerTag, active: this.#active,
     };

@@ -6,6 +6,7 @@
  */
 import type { CallState, ConferenceKind, Device, MediaKind, SecurityLevel, SecurityReport, SegmentTransport } from '../call';
 import type { Endpoint, LegCounterValues, LegLocal, RemoteEndpoint } from '../relay';
+import type { KeyingScope } from '../keys';
 import type { RelayLegOwner } from './relay-legs';
 import type { SessionLeg } from './session-leg';
 import type { SessionResource } from './session-resource';
@@ -95,7 +96,16 @@ export interface OperationResult {
 /** Key delivery for a managed leg: per stream, the endpoint's send and receive sets as a=crypto lines (secret). */
 export interface LegKeysView {
   readonly leg: string;
-  readonly streams: readonly { readonly kind: string; readonly suite: string; readonly send: string; readonly receive: string }[];
+  readonly streams: readonly {
+    readonly kind: string;
+    readonly suite: string;
+    /** `call`: the call's shared sets (seed 003); `leg`: the leg's own (the relay re-encrypts). */
+    readonly keyingScope: KeyingScope;
+    /** Call scope: the keys' generation (1, +1 per rekey). */
+    readonly generation?: number;
+    readonly send: string;
+    readonly receive: string;
+  }[];
 }
 
 /** Key delivery for a conference bridge: per participant port (secret). */

@@ -9,7 +9,9 @@
 import { isIP } from 'node:net';
 import { setLegStreams, type LegStream, type MediaKind } from '../call';
 import type { CallSession } from './call-session';
+import { heldSides, leaveCall } from './call-keying';
 import { ControlError, withField } from './errors';
+import { callKeyRefs } from './leg-keying';
 import { streamIsSrtp, type StreamRequest } from './leg-setup';
 import type { SessionLeg } from './session-leg';
 import type { SessionStream } from './session-stream';
@@ -64,6 +66,15 @@ async function openStream(session: CallSession, leg: SessionLeg, media: SessionS
     await media.openRtp();
     return;
   }
+  if (leg.keying === 'managed' && leg.keyingScope === 'call') {
+    // Call scope (seed 003): a free side of the call stream, created with this stream if new.
+    const binding = session.keying.joinCall(media.kind, undefined, heldSides(session, media.kind, leg), 'kind');
+    if (binding !== null) {
+      media.useCallKeys(binding);
+      await media.openSrtp(callKeyRefs(media.kind, binding.side), binding.reference.profile);
+      return;
+    }
+  }
   if (leg.keying === 'managed') {
     // Fresh sets of its own: never reuse a (key, SSRC, index), not even a removed stream's.
     const keyLegId = session.relayLegs.nextId(`${leg.id}.${media.kind}`);
@@ -80,6 +91,8 @@ async function openStream(session: CallSession, leg: SessionLeg, media: SessionS
 
 /** The stream ends: relay legs closed, its own keys and bridge port gone. */
 async function closeStream(session: CallSession, leg: SessionLeg, kind: MediaKind): Promise<void> {
+  // Call keys: rekeyed for the phone that keeps the stream, wiped when nobody does.
+  await leaveCall(session, leg, [kind]);
   await leg.closeStream(kind);
   await session.bridge?.closePorts(leg.id, kind);
 }

@@ -25,6 +25,8 @@ export class SimEndpoint {
   /** Streams on the leg now (video-on / video-off change it). */
   private readonly on: Set<MediaKind>;
   private readonly streams: Map<MediaKind, SimStream>;
+  /** Generation of the call keys each call-keyed stream last took (seed 003 call scope). */
+  private readonly callKeyGenerations = new Map<string, number>();
   /** SDES offers waiting for the answer: per stream, the key set offered under each tag. */
   private readonly offers = new Map<MediaKind, Map<number, MasterKeySet>>();
 
@@ -111,11 +113,17 @@ export class SimEndpoint {
     }
   }
 
-  /** Managed keying: the key delivery's send and receive lines (a=crypto format). */
-  takeManagedKeys(streams: readonly { kind: string; send: string; receive: string }[]): void {
+  /**
+   * Managed keying: the key delivery's send and receive lines (a=crypto format). Call keys
+   * (seed 003) carry MKIs: the send line holds our endpoint key only (MKI 1), the receive line
+   * the other phone's endpoint key and the relay-origin key (MKIs 1 and 2); the contexts select
+   * by MKI, so both senders' packets decrypt.
+   */
+  takeManagedKeys(streams: readonly { kind: string; send: string; receive: string; generation?: number }[]): void {
     for (const k of streams) {
       const stream = this.streams.get(k.kind as MediaKind);
       if (stream === undefined) continue;
+      if (k.generation !== undefined) this.callKeyGenerations.set(k.kind, k.generation);
       const send = parseCryptoAttribute(k.send);
       const receive = parseCryptoAttribute(k.receive);
       try {
@@ -125,6 +133,14 @@ export class SimEndpoint {
         receive.keySet.release();
       }
     }
+  }
+
+  /**
+   * Call-keyed streams whose keys moved to another generation since we took them (the other
+   * phone rekeyed, or left and the relay rekeyed for us): the endpoint must switch to those.
+   */
+  staleCallKeys<T extends { kind: string; keyingScope?: string; generation?: number }>(streams: readonly T[]): T[] {
+    return streams.filter((k) => k.keyingScope === 'call' && k.generation !== undefined && this.streams.has(k.kind as MediaKind) && this.callKeyGenerations.get(k.kind) !== k.generation);
   }
 
   /**

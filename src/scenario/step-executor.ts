@@ -15,7 +15,30 @@ function resourceLocal(res: ResourceResult, role: string): { address: string; rt
   return r !== null && r !== undefined && 'local' in r ? r.local[role] ?? null : null;
 }
 
+/** Steps after which the call keys of a stream may be at a new generation (rekey, or a phone left). */
+const CALL_KEY_CHANGES = new Set<Step['action']>(['rekey', 'transfer', 'hangup', 'conference-remove', 'video-off', 'video-on', 'barge', 'conference-add']);
+
 export async function executeStep(session: ScenarioSession, step: Step): Promise<void> {
+  await runStep(session, step);
+  if (CALL_KEY_CHANGES.has(step.action)) await followCallKeys(session);
+}
+
+/**
+ * Call keying (seed 003): a rekey, or a phone leaving, moves a call stream to its next
+ * generation for every phone that shares it. Each joined managed endpoint switches the streams
+ * whose generation changed (only those: its other contexts keep ROC and replay state), as a
+ * controller that was notified (`legupdated`) would have it do.
+ */
+async function followCallKeys(session: ScenarioSession): Promise<void> {
+  for (const ep of session.endpoints.values()) {
+    if (ep.def.keying !== 'managed' || ep.state !== 'joined') continue;
+    const keys = await session.client.request<KeysView>('GET', `${session.base}/legs/${encodeURIComponent(ep.name)}/keys`);
+    const stale = ep.staleCallKeys(keys.streams);
+    if (stale.length > 0) ep.takeManagedKeys(stale);
+  }
+}
+
+async function runStep(session: ScenarioSession, step: Step): Promise<void> {
   const { client, base } = session;
   switch (step.action) {
     case 'call':

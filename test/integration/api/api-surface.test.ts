@@ -141,8 +141,8 @@ describe('API surface', () => {
     try {
       await small.client.ok('POST', '/v1/calls', { id: 'k1' });
       // A's remote is not signaled: the relay learns it from A's first authenticated packet.
-      const a = await small.client.ok('POST', '/v1/calls/k1/legs', { id: 'A', device: securePhone('A'), keying: 'managed', suites: ['AES_CM_128_HMAC_SHA1_80'] });
-      const b = await small.client.ok('POST', '/v1/calls/k1/legs', { id: 'B', device: securePhone('B'), keying: 'managed', streams: [{ kind: 'audio', remote: B.endpoint }] });
+      const a = await small.client.ok('POST', '/v1/calls/k1/legs', { id: 'A', device: securePhone('A'), keying: 'managed', keyingScope: 'leg', suites: ['AES_CM_128_HMAC_SHA1_80'] });
+      const b = await small.client.ok('POST', '/v1/calls/k1/legs', { id: 'B', device: securePhone('B'), keying: 'managed', keyingScope: 'leg', streams: [{ kind: 'audio', remote: B.endpoint }] });
       A.relayPort = a.streams[0].local.rtpPort;
       B.relayPort = b.streams[0].local.rtpPort;
       A.useManagedKeys((await small.client.ok('GET', '/v1/calls/k1/legs/A/keys')).streams[0]);

@@ -4,9 +4,15 @@
  * and media in both directions decrypted by the simulated endpoints. The same SRTP phones keep
  * their contexts from start to end, so any ROC or replay breakage across a change would show
  * as auth failures or replays (checked on the relay's counters at the end).
+ *
+ * The two managed phones use call keying (seed 003, the default `keyingScope`): both get the
+ * call's two key sets, the relay forwards their packets byte-identical (verified passthrough)
+ * and drops forged and replayed ones; MOH reaches the held-against phone under its unchanged
+ * receive set (the relay-origin key), and passthrough returns on resume. A transfer rekeys the
+ * call stream, so the departed phone's keys verify nowhere.
  */
 import {
-  EventCollector, InlineResource, MohSource, Phone, nonsecurePhone, securePhone, startTestApi,
+  EventCollector, InlineResource, MohSource, Phone, keyParamsOf, nonsecurePhone, rtp, securePhone, sleep, startTestApi, contextFromLine,
   type ApiEventLike, type Client,
 } from './helpers';
 import type { RunningApi } from '../../../src/api';
@@ -66,6 +72,7 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
 
     // ── set-up: two managed, secure legs → encrypted, lock on both ──
     let mark = events.mark();
+    const delivered: Record<string, { kind: string; suite: string; keyingScope: string; generation?: number; send: string; receive: string }> = {};
     expect(await client.ok('POST', '/v1/calls', { id: callId, policy })).toMatchObject({ id: callId, policy, legs: [] });
     await events.waitFor((e) => e.type === 'callcreated' && e.callId === callId, mark);
     for (const [id, phone] of [['A', A], ['B', B]] as const) {
@@ -73,12 +80,48 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
       expect(leg.streams[0]).toMatchObject({ kind: 'audio', srtp: true, transport: 'srtp', suite: 'AEAD_AES_256_GCM' });
       expect(JSON.stringify(leg)).not.toMatch(/inline:/);
       phone.relayPort = leg.streams[0].local.rtpPort;
-      phone.useManagedKeys((await client.ok('GET', `${base}/legs/${id}/keys`)).streams[0]);
+      delivered[id] = (await client.ok('GET', `${base}/legs/${id}/keys`)).streams[0];
+      phone.useManagedKeys(delivered[id]);
     }
+    const aSrtpPort = A.relayPort;
     let sec = await client.ok('GET', `${base}/security`);
     expect(sec).toMatchObject({ status: 'encrypted', reasons: [], devices: [{ leg: 'A', icon: 'lock' }, { leg: 'B', icon: 'lock' }] });
     await expectHeard(B, 'a1', await A.talk('a1'), true);
     await expectHeard(A, 'b1', await B.talk('b1'), true);
+
+    // ── call keying: the same two sets per stream for both phones ──
+    for (const id of ['A', 'B']) expect(delivered[id]).toMatchObject({ kind: 'audio', suite: 'AEAD_AES_256_GCM', keyingScope: 'call', generation: 1 });
+    const [aSend, bSend] = [keyParamsOf(delivered.A.send), keyParamsOf(delivered.B.send)];
+    const [aReceive, bReceive] = [keyParamsOf(delivered.A.receive), keyParamsOf(delivered.B.receive)];
+    // A sends with A→B's endpoint key (MKI 1) only; B receives with it and A→B's relay-origin key (MKI 2).
+    expect(aSend).toHaveLength(1);
+    expect(aSend[0]).toMatch(/\|1:1$/);
+    expect(bReceive).toEqual([aSend[0], expect.stringMatching(/\|2:1$/)]);
+    expect(bSend).toHaveLength(1);
+    expect(aReceive).toEqual([bSend[0], expect.stringMatching(/\|2:1$/)]);
+    expect(new Set([aSend[0], bSend[0], aReceive[1], bReceive[1]]).size).toBe(4);
+    // Verified passthrough: what A and B sent arrives byte-identical.
+    const streamsNow = async (): Promise<{ mode: string; counters: Record<string, number> }[]> =>
+      (await client.ok('GET', base)).legs.map((l: { streams: { mode: string; counters: Record<string, number> }[] }) => l.streams[0]);
+    expect((await streamsNow()).map((m) => m.mode)).toEqual(['passthrough', 'passthrough']);
+    const a1 = A.sent.slice(-5);
+    expect(B.inbox.slice(-5).map((x) => x.data)).toEqual(a1);
+    expect(A.inbox.slice(-5).map((x) => x.data)).toEqual(B.sent.slice(-5));
+    // Forged and replayed packets from B's side are dropped and counted, never forwarded.
+    const beforeForge = (await streamsNow())[1].counters;
+    const heardByA = A.inbox.length;
+    const genuine = B.sent[B.sent.length - 1];
+    const forged = Buffer.from(genuine);
+    // A new sequence number (not a replay) on a genuine body: the tag covers the header.
+    forged.writeUInt16BE((genuine.readUInt16BE(2) + 1) & 0xffff, 2);
+    await B.sendTo(genuine, B.relayPort);
+    await B.sendTo(forged, B.relayPort);
+    await sleep(150);
+    expect(A.inbox.length).toBe(heardByA);
+    const afterForge = (await streamsNow())[1].counters;
+    expect(afterForge.replays - beforeForge.replays).toBe(1);
+    expect(afterForge.authFailures - beforeForge.authFailures).toBe(1);
+    expect(afterForge.forwarded).toBe(beforeForge.forwarded);
 
     // ── hold with MOH: the MOH segment is RTP; nonsecure (moh_rtp) while it lasts ──
     mark = events.mark();
@@ -93,8 +136,11 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     await follow(mark, { B });
     expect(B.mode).toBe(policy === 'bridge' ? 'srtp' : 'rtp');
     await moh.play('m1');
+    // B decrypts MOH with its unchanged receive set: the relay protects with the relay-origin key.
     const music = await B.hear('m1', 5);
     expect(music.every((r) => r.ssrc === moh.ssrc && r.status === (policy === 'bridge' ? 0 : 'rtp'))).toBe(true);
+    // B's SRTP leg is paired with the MOH's RTP leg (decrypt from B, relay-origin encrypt toward B).
+    if (policy === 'bridge') expect((await streamsNow())[1].mode).toBe('decrypt');
     await A.talk('a2');
     await B.silent('a2');
 
@@ -107,6 +153,9 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     expect(B.mode).toBe('srtp');
     await expectHeard(B, 'a3', await A.talk('a3'), true);
     await expectHeard(A, 'b3', await B.talk('b3'), true);
+    // Passthrough again, with the same phone keys.
+    expect((await streamsNow()).map((m) => m.mode)).toEqual(['passthrough', 'passthrough']);
+    expect(B.inbox.slice(-5).map((x) => x.data)).toEqual(A.sent.slice(-5));
 
     // ── transcoder on A's side: media goes through it (and is changed by it) ──
     mark = events.mark();
@@ -121,6 +170,8 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     await expectHeard(B, 'Xa4', (await A.talk('a4')).map((p) => Buffer.concat([Buffer.from('X'), p])), secureEnds);
     await expectHeard(A, 'Xb4', (await B.talk('b4')).map((p) => Buffer.concat([Buffer.from('X'), p])), secureEnds);
     expect(xc.forwarded).toBe(10);
+    // Both phones' SRTP legs face the transcoder's RTP legs: decrypt from them, relay-origin encrypt toward them.
+    if (policy === 'bridge') expect((await streamsNow()).map((m) => m.mode)).toEqual(['decrypt', 'decrypt']);
 
     mark = events.mark();
     expect((await client.ok('DELETE', `${base}/transcoders/xc1`)).security.status).toBe('encrypted');
@@ -128,6 +179,8 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     await follow(mark, { A, B });
     await expectHeard(B, 'a5', await A.talk('a5'), true);
     await expectHeard(A, 'b5', await B.talk('b5'), true);
+    expect((await streamsNow()).map((m) => m.mode)).toEqual(['passthrough', 'passthrough']);
+    expect(B.inbox.slice(-5).map((x) => x.data)).toEqual(A.sent.slice(-5));
 
     // ── MTP on B's side ──
     mark = events.mark();
@@ -145,6 +198,8 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     expect((await securityChange(mark)).status).toBe('encrypted');
     await follow(mark, { A, B });
     await expectHeard(B, 'a7', await A.talk('a7'), true);
+    expect((await streamsNow()).map((m) => m.mode)).toEqual(['passthrough', 'passthrough']);
+    expect(B.inbox.slice(-5).map((x) => x.data)).toEqual(A.sent.slice(-5));
 
     // ── transfer B → C, a non-secure phone on plain RTP ──
     const C = await open(Phone.open());
@@ -157,10 +212,26 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     expect(cEvent.status).toBe('nonsecure');
     expect(reasonCodes(cEvent)).toContain('device_nonsecure');
     await events.waitFor((e) => e.type === 'legremoved' && e.legId === 'B', mark);
+    // B left: the call stream was rekeyed first, A fetches generation 2.
+    const aGen2 = (await client.ok('GET', `${base}/legs/A/keys`)).streams[0];
+    expect(aGen2).toMatchObject({ keyingScope: 'call', generation: 2 });
+    expect(keyParamsOf(aGen2.send)).not.toEqual(aSend);
+    A.useManagedKeys(aGen2);
     await follow(mark, { A });
     await expectHeard(C, 'a8', await A.talk('a8'), false);
     await expectHeard(A, 'c8', await C.talk('c8'), policy === 'bridge');
     await B.silent('a8');
+    // The departed B still holds generation 1 (A→B's endpoint key is in its receive set): posing
+    // as A with it on A's relay leg fails authentication and reaches no one.
+    const poseAsA = contextFromLine(delivered.B.receive);
+    const beforePose = (await streamsNow())[0].counters;
+    const heardByC = C.inbox.length;
+    expect(poseAsA.protectRtp(rtp(A.ssrc, A.seq + 100, Buffer.from('posing#0;')))).toBe(0);
+    await B.sendTo(Buffer.from(poseAsA.output.subarray(0, poseAsA.outputLength)), aSrtpPort);
+    await sleep(150);
+    expect(C.inbox.length).toBe(heardByC);
+    // (Under policy rtp A's view shows its RTP leg now; the count is checked on its SRTP leg at the end.)
+    if (policy === 'bridge') expect((await streamsNow())[0].counters.authFailures - beforePose.authFailures).toBe(1);
 
     // ── and back to a secure phone D ──
     const D = await open(Phone.open());
@@ -168,7 +239,11 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     const toD = await client.ok('POST', `${base}/transfer`, { from: 'C', to: { id: 'D', device: securePhone('D'), keying: 'managed', streams: [{ kind: 'audio', remote: D.endpoint }] } });
     expect(toD.security).toMatchObject({ status: 'encrypted', reasons: [] });
     D.relayPort = toD.leg.streams[0].local.rtpPort;
-    D.useManagedKeys((await client.ok('GET', `${base}/legs/D/keys`)).streams[0]);
+    const dKeys = (await client.ok('GET', `${base}/legs/D/keys`)).streams[0];
+    // D takes the side B left, of the current generation: A's send key is D's receive key.
+    expect(dKeys).toMatchObject({ keyingScope: 'call', generation: 2 });
+    expect(keyParamsOf(dKeys.receive)[0]).toBe(keyParamsOf(aGen2.send)[0]);
+    D.useManagedKeys(dKeys);
     expect((await securityChange(mark)).status).toBe('encrypted');
     await follow(mark, { A });
     expect(A.mode).toBe('srtp');
@@ -178,8 +253,10 @@ describe.each(['bridge', 'rtp'] as const)('fallback operations under policy %s',
     // ── no ROC or replay breakage anywhere: A's SRTP leg saw every packet authenticate ──
     const call = await client.ok('GET', base);
     const aStream = call.legs[0].streams[0];
-    expect(aStream).toMatchObject({ transport: 'srtp', peer: 'D', mode: 'recrypt' });
-    expect(aStream.counters).toMatchObject({ authFailures: 0, replays: 0, tooOld: 0, protectErrors: 0 });
+    expect(aStream).toMatchObject({ transport: 'srtp', peer: 'D', mode: 'passthrough' });
+    expect(D.inbox.slice(-5).map((x) => x.data)).toEqual(A.sent.slice(-5));
+    // The one auth failure is the departed B posing as A; A's own packets all authenticated.
+    expect(aStream.counters).toMatchObject({ authFailures: 1, replays: 0, tooOld: 0, protectErrors: 0 });
     expect(A.received.every((r) => r.status === 0 || r.status === 'rtp')).toBe(true);
     expect(B.received.every((r) => r.status === 0 || r.status === 'rtp')).toBe(true);
     sec = await client.ok('GET', `${base}/security`);

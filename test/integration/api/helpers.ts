@@ -188,6 +188,8 @@ export class Phone extends UdpPeer {
   send: SrtpContext | null = null;
   recv: SrtpContext | null = null;
   readonly received: Received[] = [];
+  /** Every datagram this phone sent, as sent (SRTP bytes in `srtp` mode). */
+  readonly sent: Buffer[] = [];
 
   static async open(): Promise<Phone> {
     return new Phone(await UdpPeer.bind());
@@ -232,6 +234,7 @@ export class Phone extends UdpPeer {
         if (st !== SrtpStatus.Ok) throw new Error(`protect: ${st}`);
         packet = Buffer.from(ctx.output.subarray(0, ctx.outputLength));
       }
+      this.sent.push(packet);
       await this.sendTo(packet, this.relayPort);
     }
     return payloads;
@@ -256,6 +259,11 @@ export class Phone extends UdpPeer {
     const got = this.received.filter((r) => r.payload.subarray(0, tag.length + 1).toString() === `${tag}#`);
     if (got.length > 0) throw new Error(`heard ${got.length} "${tag}" packets`);
   }
+}
+
+/** The key-params of an a=crypto line (`inline:...|lifetime|mki:len`), in order. Secret. */
+export function keyParamsOf(line: string): string[] {
+  return line.split(' ')[2].split(';');
 }
 
 export function contextFromLine(line: string): SrtpContext {

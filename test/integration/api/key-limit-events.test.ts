@@ -36,7 +36,7 @@ describe('key lifetime events', () => {
     const mark = events.mark();
     await client.ok('POST', '/v1/calls', { id: 'kl1' });
     for (const [id, p] of [['A', A], ['B', B]] as const) {
-      const leg = await client.ok('POST', '/v1/calls/kl1/legs', { id, device: securePhone(id), keying: 'managed', suites: ['AES_CM_128_HMAC_SHA1_80'], streams: [{ kind: 'audio', remote: p.endpoint }] });
+      const leg = await client.ok('POST', '/v1/calls/kl1/legs', { id, device: securePhone(id), keying: 'managed', keyingScope: 'leg', suites: ['AES_CM_128_HMAC_SHA1_80'], streams: [{ kind: 'audio', remote: p.endpoint }] });
       p.relayPort = leg.streams[0].local.rtpPort;
       const keys = (await client.ok('GET', `/v1/calls/kl1/legs/${id}/keys`)).streams[0];
       expect(keys.send).not.toBe(withoutLifetime(keys.send));

@@ -47,20 +47,20 @@ describe.each(['bridge', 'rtp'] as const)('relay legs are released when they lea
 
   const available = (): number => api.service.relay.pool.available;
   const relayLegs = (callId: string): number => api.service.relay.getCall(callId)?.stats().legs.length ?? -1;
-  const managed = (id: string): object => ({ id, device: securePhone(id), keying: 'managed' });
+  const managed = (id: string, keyingScope: 'call' | 'leg' = 'call'): object => ({ id, device: securePhone(id), keying: 'managed', keyingScope });
 
   /** A two-leg secure call; returns the pool count before it had legs and the leg views. */
-  async function twoLegCall(callId: string): Promise<{ before: number; A: { streams: { local: Local }[] }; B: { streams: { local: Local }[] } }> {
+  async function twoLegCall(callId: string, keyingScope: 'call' | 'leg' = 'call'): Promise<{ before: number; A: { streams: { local: Local }[] }; B: { streams: { local: Local }[] } }> {
     await client.ok('POST', '/v1/calls', { id: callId, policy });
     const before = available();
-    const A = await client.ok('POST', `/v1/calls/${callId}/legs`, managed('A'));
-    const B = await client.ok('POST', `/v1/calls/${callId}/legs`, managed('B'));
+    const A = await client.ok('POST', `/v1/calls/${callId}/legs`, managed('A', keyingScope));
+    const B = await client.ok('POST', `/v1/calls/${callId}/legs`, managed('B', keyingScope));
     expect(available()).toBe(before - 4);
     return { before, A, B };
   }
 
-  it('removing a leg closes its sockets, returns its ports and wipes its managed keys', async () => {
-    const { before, B } = await twoLegCall(`rm-${policy}`);
+  it('removing a leg closes its sockets, returns its ports and wipes its managed keys (leg keying)', async () => {
+    const { before, B } = await twoLegCall(`rm-${policy}`, 'leg');
     const session = api.service.findSession(`rm-${policy}`);
     const keyLegId = session?.leg('B')?.keyLegId as string;
     const sets: MasterKeySet[] = api.service.keys.endpointKeys(`rm-${policy}`, 'A', keyLegId).flatMap((k) => [k.send, k.receive]);
@@ -74,6 +74,25 @@ describe.each(['bridge', 'rtp'] as const)('relay legs are released when they lea
     // Idempotent from the API's side: the leg is gone.
     expect((await client.call('DELETE', `/v1/calls/rm-${policy}/legs/B`)).status).toBe(404);
     await client.ok('DELETE', `/v1/calls/rm-${policy}`);
+    expect(available()).toBe(before);
+  });
+
+  it('removing a call-keyed leg rekeys the call stream for the phone that stays; closing the call wipes every generation', async () => {
+    const callId = `rmc-${policy}`;
+    const { before, B } = await twoLegCall(callId);
+    const gen1 = api.service.keys.callStreamKeys(callId, 'audio');
+    expect(gen1.generation).toBe(1);
+    await client.ok('DELETE', `/v1/calls/${callId}/legs/B`);
+    expect(available()).toBe(before - 2);
+    expect(relayLegs(callId)).toBe(1);
+    await expectFree(B.streams[0].local, true);
+    // What B was given no longer keys A's relay leg: A is on generation 2.
+    const gen2 = api.service.keys.callStreamKeys(callId, 'audio');
+    expect(gen2.generation).toBe(2);
+    expect((await client.ok('GET', `/v1/calls/${callId}/legs/A/keys`)).streams[0]).toMatchObject({ keyingScope: 'call', generation: 2 });
+    await client.ok('DELETE', `/v1/calls/${callId}`);
+    expect(gen1.released && gen2.released).toBe(true);
+    expect(api.service.keys.callKeys(callId)).toEqual([]);
     expect(available()).toBe(before);
   });
 

@@ -55,6 +55,10 @@ describe('video on / off', () => {
     const off = await client.ok('DELETE', `${base}/legs/B/streams/video`);
     expect(off.leg.streams.map((s: { kind: string }) => s.kind)).toEqual(['audio']);
     expect(off.security.status).toBe('encrypted');
+    // Call keying: B's phone keeps the video keys it had, so A's video was rekeyed before B's went.
+    const aKeys = (await client.ok('GET', `${base}/legs/A/keys`)).streams;
+    expect(aKeys.map((k: { kind: string; generation?: number }) => [k.kind, k.generation])).toEqual([['audio', 1], ['video', 2]]);
+    (video.A as Phone).useManagedKeys(aKeys[1]);
     await (video.A as Phone).talk('vx');
     await (video.B as Phone).silent('vx');
     // B's video back on as plain RTP: seed 003 Table 4 row 2, authenticated.

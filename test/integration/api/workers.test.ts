@@ -46,7 +46,9 @@ describe('API with media worker threads', () => {
       expect((await A.hear('b1', 20)).every((r) => r.status === 0)).toBe(true);
       const view = await client.ok('GET', '/v1/calls/w1/legs/A');
       expect(view.streams[0].counters).toMatchObject({ authFailures: 0, replays: 0, forwarded: 20 });
-      expect(view.streams[0].mode).toBe('recrypt');
+      // Call keying (the default): the worker forwards A↔B in verified passthrough again after resume.
+      expect(view.streams[0].mode).toBe('passthrough');
+      expect(B.inbox.slice(-20).map((x) => x.data)).toEqual(A.sent.slice(-20));
       expect((await client.ok('GET', '/healthz')).workers).toEqual({ total: 2, alive: 2 });
     } finally {
       events.close();

@@ -57,7 +57,11 @@ describe('call control lifecycle', () => {
     const session = controller.session('l1');
     const legA = session.mustLeg('A');
     const streamA = legA.stream('audio');
-    const sets = controller.keys.endpointKeys('l1', 'A', session.leg('A')?.keyLegId as string).flatMap((k) => [k.send, k.receive]);
+    // Call keying (the default): both phones' sets are the call stream's.
+    expect(streamA?.callKeys?.side).toBe('A');
+    const sets = controller.keys.endpointCallKeys('l1', 'A').flatMap((k) => [k.send, k.receive]);
+    const callKeys = controller.keys.callKeys('l1');
+    expect(callKeys).toHaveLength(1);
     const closes: string[] = [];
     session.on('close', (reason) => closes.push(reason));
     const closed: string[] = [];
@@ -72,6 +76,8 @@ describe('call control lifecycle', () => {
     expect(controller.relay.getCall('l1')).toBeUndefined();
     expect(controller.relay.pool.available).toBe(RANGE[1] - RANGE[0] + 1);
     expect(sets.every((s) => s.released)).toBe(true);
+    expect(callKeys.every((k) => k.released)).toBe(true);
+    expect(controller.keys.callKeys('l1')).toEqual([]);
     await expect(session.operate(async () => undefined)).rejects.toMatchObject({ code: 'API_ERR_UNKNOWN_CALL', statusCode: 404 });
     expect(() => controller.getCall('l1')).toThrow(expect.objectContaining({ code: 'API_ERR_UNKNOWN_CALL' }));
   });

@@ -105,13 +105,13 @@ const managed = (id: string, p: Phone, extra: Partial<LegRequest> = {}): LegRequ
   id, device: securePhone(id) as LegRequest['device'], keying: 'managed', streams: [{ kind: 'audio', remote: p.endpoint }], ...extra,
 });
 
-/** Two managed phones in call `id` on node A, keyed and talking. */
-async function managedCall(a: CallController, id: string): Promise<{ A: Phone; B: Phone }> {
+/** Two managed phones in call `id` on node A, keyed and talking (call keying unless `keyingScope` says leg). */
+async function managedCall(a: CallController, id: string, keyingScope: 'call' | 'leg' = 'call'): Promise<{ A: Phone; B: Phone }> {
   await a.createCall({ id });
   const A = await phone();
   const B = await phone();
   for (const [legId, p] of [['A', A], ['B', B]] as const) {
-    const leg = await a.addLeg(id, managed(legId, p));
+    const leg = await a.addLeg(id, managed(legId, p, { keyingScope }));
     p.relayPort = leg.streams[0].local?.rtpPort ?? 0;
     p.useManagedKeys(a.legKeys(id, legId).streams[0]);
   }
@@ -212,12 +212,56 @@ describe('CallSession snapshot and restore', () => {
     expect(mtp.forwarded).toBe(15);
   });
 
+  it('add leg, managed with leg keying: recrypt before and after the takeover', async () => {
+    const a = await node();
+    const { A, B } = await managedCall(a, 'ml1', 'leg');
+    const { session } = await failover(a, 'ml1');
+    expect(session.view().legs.map((l) => l.streams[0].mode)).toEqual(['recrypt', 'recrypt']);
+    await expectFlow(A, B, 'a1', true);
+    await expectFlow(B, A, 'b1', true);
+  });
+
+  it('call keying (seed 003): the snapshot carries the key reference and sides, the restored relay runs passthrough', async () => {
+    const a = await node();
+    const { A, B } = await managedCall(a, 'ck1');
+    expect(a.session('ck1').view().legs.map((l) => l.streams[0].mode)).toEqual(['passthrough', 'passthrough']);
+    const reference = keys.callStreamKeys('ck1', 'audio').reference();
+    const { session, snap } = await failover(a, 'ck1');
+    // Sides and the keys' reference (suite, generation, MKIs), no key bytes (checked in failover).
+    expect(snap.legs.map((l) => [l.keyingScope, l.streams[0].callKeys])).toEqual([['call', { side: 'A', reference }], ['call', { side: 'B', reference }]]);
+    expect(snap.relayLegs.map((l) => l.keySetIds)).toEqual([
+      { inbound: 'call:audio/A/inbound', outbound: 'call:audio/A/outbound' },
+      { inbound: 'call:audio/B/inbound', outbound: 'call:audio/B/outbound' },
+    ]);
+    expect(session.view().legs.map((l) => l.streams[0].mode)).toEqual(['passthrough', 'passthrough']);
+    await expectFlow(A, B, 'a1', true);
+    await expectFlow(B, A, 'b1', true);
+    // Byte-identical through the restored relay (verified passthrough).
+    expect(B.inbox.slice(-5).map((x) => x.data)).toEqual(A.sent.slice(-5));
+    expect(A.inbox.slice(-5).map((x) => x.data)).toEqual(B.sent.slice(-5));
+  });
+
+  it('call keying: a snapshot whose key generation the key manager no longer holds is refused', async () => {
+    const a = await node();
+    await managedCall(a, 'ck2');
+    const snap = await a.snapshot('ck2');
+    await a.rekeyLeg('ck2', 'A');
+    await a.relay.close();
+    const b = await node();
+    await expect(b.restore(snap, { keySet: () => undefined })).rejects.toMatchObject({ code: 'API_ERR_NO_KEYS', field: 'keys' });
+    expect(b.callCount()).toBe(0);
+    expect(b.relay.pool.available).toBe(RANGE[1] - RANGE[0] + 1);
+  });
+
   it('transfer to a plain RTP phone', async () => {
     const a = await node();
     const { A } = await managedCall(a, 'x1');
     const C = await phone();
     const res = await a.transfer('x1', { from: 'B', to: { id: 'C', device: nonsecurePhone('C') as LegRequest['device'], keying: 'none', streams: [{ kind: 'audio', remote: C.endpoint }] } });
     C.relayPort = res.leg?.streams[0].local?.rtpPort ?? 0;
+    // B left with the call's keys: A's stream was rekeyed (generation 2).
+    expect(a.legKeys('x1', 'A').streams[0].generation).toBe(2);
+    A.useManagedKeys(a.legKeys('x1', 'A').streams[0]);
     await failover(a, 'x1');
     await expectFlow(A, C, 'a1', false);
     await expectFlow(C, A, 'c1', true);
@@ -278,7 +322,9 @@ describe('CallSession snapshot and restore', () => {
     const a = await node();
     const { A, B } = await managedCall(a, 'k1');
     await a.rekeyLeg('k1', 'A');
+    // Call keying: one generation for both phones.
     A.useManagedKeys(a.legKeys('k1', 'A').streams[0]);
+    B.useManagedKeys(a.legKeys('k1', 'B').streams[0]);
     await failover(a, 'k1');
     await expectFlow(A, B, 'a1', true);
     await expectFlow(B, A, 'b1', true);
