@@ -46,7 +46,7 @@ async function measureOurs(calls: number, concurrency: number): Promise<SetupRat
   const ngPort = await freeUdpPort();
   const dataDir = mkdtempSync(join(tmpdir(), 'srtp-relay-bench-control-'));
   const entry = join(repoRoot(), 'dist', 'cli', 'main.js');
-  const child = spawn(process.execPath, [entry, 'serve', '--listen', '127.0.0.1:0', '--listen-ng', `127.0.0.1:${ngPort}`, '--port-range', '42000-45999', '--workers', '1', '--data-dir', dataDir, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [entry, 'serve', '--listen', '127.0.0.1:0', '--listen-ng', `127.0.0.1:${ngPort}`, '--port-range', '21000-24999', '--workers', '1', '--data-dir', dataDir, '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SRTP_RELAY_TOKEN: randomBytes(24).toString('hex') },
   });
   try {
@@ -64,7 +64,7 @@ async function measureOurs(calls: number, concurrency: number): Promise<SetupRat
 }
 
 async function measureRtpengine(calls: number, concurrency: number): Promise<SetupRateResult> {
-  const proc = await RtpengineProcess.start(findRtpengine(), { threads: 2, portRange: [46000, 49999] });
+  const proc = await RtpengineProcess.start(findRtpengine(), { threads: 2, portRange: [25000, 28999] });
   try {
     return await measureSetupRate(proc.ng, { calls, concurrency }, 'rtpengine');
   } finally {
