@@ -18,7 +18,7 @@ import type { NgCallControl, NgCallInfo, NgDeleteResult, NgSdpResult } from './c
 import { callInfo } from './call-info';
 import { NgError, NgErrorCode } from './errors';
 import type { NgAnswerRequest, NgDeleteRequest, NgListRequest, NgMediaRequest, NgOfferRequest, NgQueryRequest } from './requests';
-import { sideHints, type NgSide } from './side-hints';
+import { hasSideHints, sideHints, type NgSide } from './side-hints';
 import { suitesToOffer } from './suite-selection';
 
 export const CALLER_LEG = 'caller';
@@ -40,6 +40,13 @@ interface NgCallRecord {
   /** The leg whose offer waits for an answer. */
   offerer: string | null;
   readonly untold: string[];
+}
+
+/** Security flags after the offer that created the call: the legs' devices are already set. */
+function lateHints(req: NgMediaRequest): string[] {
+  return hasSideHints(req.params, 'from') || hasSideHints(req.params, 'to')
+    ? ['security flags are read from the offer that creates the call; ignored here']
+    : [];
 }
 
 export class ControllerNgCallControl implements NgCallControl {
@@ -107,7 +114,7 @@ export class ControllerNgCallControl implements NgCallControl {
     const result = await this.controller.processSdp(req.callId, from, { type: 'offer', sdp: req.sdp, to, offerSuites: suites });
     record.offerer = from;
     record.lastSignal = this.#now();
-    return { sdp: result.sdp };
+    return { sdp: result.sdp, warnings: lateHints(req) };
   }
 
   async #newCall(req: NgOfferRequest, media: readonly SdpMedia[], suites: readonly string[]): Promise<NgSdpResult> {
@@ -145,7 +152,7 @@ export class ControllerNgCallControl implements NgCallControl {
     const result = await this.controller.processSdp(req.callId, answerer, { type: 'answer', sdp: req.sdp, to: offerer });
     record.offerer = null;
     record.lastSignal = this.#now();
-    return { sdp: result.sdp };
+    return { sdp: result.sdp, warnings: lateHints(req) };
   }
 
   /** The leg of a known tag; an offer from an unknown tag on a live call is refused. */

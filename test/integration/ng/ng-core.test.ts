@@ -208,7 +208,9 @@ describe('ng over the call control', () => {
     const offer = await client.request('offer', { ...BASE, 'call-id': 's1', 'from-tag': 'a', 'sdp': sdp(alice.port, [aliceKey.line]), flags });
     const toBob = audio(offer.sdp as string);
     const bobKey = phoneOffer(toBob.crypto[0].suite);
-    await client.request('answer', { ...BASE, 'call-id': 's1', 'from-tag': 'a', 'to-tag': 'b', 'sdp': sdp(bob.port, [bobKey.line.replace(/^a=crypto:\d+/, `a=crypto:${toBob.crypto[0].id}`)]) });
+    const answer = await client.request('answer', { ...BASE, 'call-id': 's1', 'from-tag': 'a', 'to-tag': 'b', 'flags': ['to-trusted=no'], 'sdp': sdp(bob.port, [bobKey.line.replace(/^a=crypto:\d+/, `a=crypto:${toBob.crypto[0].id}`)]) });
+    // Flags after the creating offer change nothing, and say so.
+    expect(String(answer.warning)).toContain('security flags');
     const q = await client.request('query', { 'call-id': 's1' });
     const security = q.security as NgDict;
     expect(security.status).toBe('encrypted');
