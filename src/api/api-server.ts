@@ -14,6 +14,7 @@ import { defineCluster, type ClusterConfig } from '../call';
 import { KeyManager, type KeyManagerConfig } from '../keys';
 import { MediaRelay, type AddressPolicyConfig, type MediaRelayOptions } from '../relay';
 import { CallController, CONTROL_EVENT_TYPES } from '../control';
+import { ControllerNgCallControl, NgDispatcher, NgTcpServer, NgUdpServer } from '../ng';
 import { EventHub } from './event-hub';
 import { resolveLimits, type ServerLimits } from './limits';
 import { buildApiServer } from './server';
@@ -36,6 +37,14 @@ export interface ApiServerConfig {
   readonly limits?: Partial<ServerLimits>;
   /** Remotes the relay may send to (relay/address-policy.ts); overrides `relay.addressPolicy`. */
   readonly addressPolicy?: AddressPolicyConfig;
+  /** rtpengine's ng protocol: UDP and TCP listeners (null: none). `POST /ng` is always there. */
+  readonly ng?: { readonly udp: NgListen | null; readonly tcp?: NgListen | null };
+}
+
+export interface NgListen {
+  readonly host: string;
+  /** 0: a port from the OS. */
+  readonly port: number;
 }
 
 export interface RunningApi {
@@ -50,6 +59,8 @@ export interface RunningApi {
   close(): Promise<void>;
   /** What the last close() did (null before). */
   readonly shutdownReport: ShutdownReport | null;
+  /** Where ng listens (null: not on that transport). */
+  readonly ng: { readonly udp: NgListen | null; readonly tcp: NgListen | null; readonly dispatcher: NgDispatcher };
 }
 
 export async function startApiServer(config: ApiServerConfig): Promise<RunningApi> {
@@ -76,15 +87,34 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
   for (const type of CONTROL_EVENT_TYPES) {
     (service.on as (t: string, l: (p: never) => void) => unknown).call(service, type, (payload: never) => events.publish(type, payload));
   }
+  // ng is the second front end on the same controller: one call model, one event stream.
+  const ngLogger = logger.child({ component: 'ng' });
+  const dispatcher = new NgDispatcher(new ControllerNgCallControl(service, { maxCalls: limits.maxCalls }), { logger: ngLogger });
+  const ngServers: { close(): Promise<void> }[] = [];
+  let udp: NgListen | null = null;
+  let tcp: NgListen | null = null;
   let http: Awaited<ReturnType<typeof buildApiServer>>;
   try {
+    const ng = config.ng ?? { udp: null };
+    if (ng.udp !== null) {
+      const server = await NgUdpServer.listen({ address: ng.udp.host, port: ng.udp.port, dispatcher, logger: ngLogger });
+      ngServers.push(server);
+      udp = { host: server.address().address, port: server.address().port };
+    }
+    if (ng.tcp !== undefined && ng.tcp !== null) {
+      const server = await NgTcpServer.listen({ address: ng.tcp.host, port: ng.tcp.port, dispatcher, logger: ngLogger });
+      ngServers.push(server);
+      const a = server.address();
+      tcp = { host: a.address, port: a.port };
+    }
     http = await buildApiServer({
-      service, events, token: config.token, logger, version: config.version ?? '0.1.0', limits,
+      service, events, token: config.token, logger, version: config.version ?? '0.1.0', limits, ng: dispatcher,
       ...(config.onRoute !== undefined ? { onRoute: config.onRoute } : {}),
       ...(config.tls !== undefined ? { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } } : {}),
     });
     await http.app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
+    await Promise.all(ngServers.map((s) => s.close()));
     await service.close();
     throw err;
   }
@@ -95,13 +125,13 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
   let closing: Promise<void> | null = null;
   let report: ShutdownReport | null = null;
   return {
-    app, service, events, logger, url, limits,
+    app, service, events, logger, url, limits, ng: { udp, tcp, dispatcher },
     get shutdownReport() {
       return report;
     },
     close() {
       closing ??= (async () => {
-        report = await shutdownApi({ app, service, connections: http.connections, state: http.state, logger }, limits.shutdownGraceMs);
+        report = await shutdownApi({ app, service, connections: http.connections, state: http.state, logger, listeners: ngServers }, limits.shutdownGraceMs);
         logger.info({ ms: report.ms, forced: report.forced, callsClosed: report.callsClosed }, 'api closed');
       })();
       return closing;

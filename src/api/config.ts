@@ -33,6 +33,8 @@ export interface ServeConfig {
   readonly limits: Partial<ServerLimits>;
   /** Remotes the relay may send to (docs/relay.md "Address policy"). */
   readonly addressPolicy: AddressPolicyConfig;
+  /** rtpengine's ng protocol (docs/api.md "ng"): UDP (default 127.0.0.1:2223) and TCP listeners, null = off. */
+  readonly ng: { readonly udp: { readonly host: string; readonly port: number } | null; readonly tcp: { readonly host: string; readonly port: number } | null };
 }
 
 export interface ServeFlags {
@@ -43,6 +45,9 @@ export interface ServeFlags {
   readonly portRange?: string;
   readonly workers?: string;
   readonly logLevel?: string;
+  /** `host:port` or `none`. */
+  readonly listenNg?: string;
+  readonly listenNgTcp?: string;
 }
 
 
@@ -62,7 +67,15 @@ export function defaultConfig(): ServeConfig {
     logLevel: 'info',
     limits: {},
     addressPolicy: {},
+    // rtpengine's default ng port, so Kamailio's `rtpengine_sock "udp:127.0.0.1:2223"` just works.
+    ng: { udp: { host: '127.0.0.1', port: 2223 }, tcp: null },
   };
+}
+
+/** An ng listener: `host:port`, or `none` / `off` for no listener. */
+export function parseNgListen(text: string): { host: string; port: number } | null {
+  if (/^(none|off)$/i.test(text.trim())) return null;
+  return parseListen(text.trim());
 }
 
 /** `host:port`, `[v6]:port` or `port`. */
@@ -84,7 +97,8 @@ export function parsePortRange(text: string): [number, number] {
 }
 
 const ALLOWED: Record<string, readonly string[]> = {
-  '': ['listen', 'dataDir', 'token', 'tls', 'media', 'cluster', 'keys', 'logLevel', 'limits', 'addressPolicy'],
+  '': ['listen', 'dataDir', 'token', 'tls', 'media', 'cluster', 'keys', 'logLevel', 'limits', 'addressPolicy', 'ng'],
+  ng: ['listen', 'listenTcp'],
   limits: LIMIT_NAMES,
   addressPolicy: ['allow', 'deny', 'allowLinkLocal'],
   tls: ['cert', 'key'],
@@ -150,8 +164,19 @@ export function loadConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.e
   } catch (err) {
     throw new ConfigError(`config addressPolicy: ${(err as Error).message}`);
   }
+  const ngFile = (f.ng ?? {}) as { listen?: unknown; listenTcp?: unknown };
+  for (const key of ['listen', 'listenTcp'] as const) {
+    if (ngFile[key] !== undefined && typeof ngFile[key] !== 'string') throw new ConfigError(`config ng.${key} must be "host:port" or "none"`);
+  }
+  const ngUdpText = flags.listenNg ?? (ngFile.listen as string | undefined);
+  const ngTcpText = flags.listenNgTcp ?? (ngFile.listenTcp as string | undefined);
+  const ng = {
+    udp: ngUdpText !== undefined ? parseNgListen(ngUdpText) : base.ng.udp,
+    tcp: ngTcpText !== undefined ? parseNgListen(ngTcpText) : base.ng.tcp,
+  };
   return {
     listen,
+    ng,
     dataDir: path.resolve(dataDir),
     limits,
     addressPolicy,

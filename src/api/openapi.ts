@@ -28,8 +28,22 @@ function errorStatuses(route: RouteSpec): number[] {
   return [...set].sort();
 }
 
-export function buildOpenApi(version: string): object {
+/** `POST /ng`: rtpengine's ng protocol over HTTP (src/ng/http-route.ts), not a JSON route. */
+const NG_OPERATION = {
+  operationId: 'ng',
+  summary: 'rtpengine ng protocol: one message "<cookie> <bencode or JSON dictionary>" in, the reply out',
+  tags: ['ng'],
+  requestBody: { required: true, content: { 'application/x-rtpengine-ng': { schema: { type: 'string', format: 'binary' } } } },
+  responses: {
+    200: { description: 'the ng reply (its own result: ok, error, pong, load limit)', content: { 'application/x-rtpengine-ng': { schema: { type: 'string', format: 'binary' } } } },
+    400: { description: 'not an ng message' },
+    415: { description: 'wrong content type' },
+  },
+};
+
+export function buildOpenApi(version: string, options: { readonly ng?: boolean } = {}): object {
   const paths: Record<string, Record<string, object>> = {};
+  if (options.ng === true) paths['/ng'] = { post: NG_OPERATION };
   for (const route of ROUTES) {
     const responses: Record<string, object> = {};
     for (const [status, [description, schema]] of Object.entries(route.responses)) {

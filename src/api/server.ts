@@ -27,6 +27,7 @@ import { buildOpenApi } from './openapi';
 import { replySerializerCompiler } from './reply-validation';
 import { ROUTES, type RouteSpec } from './routes';
 import { errorSchema } from './schemas';
+import { registerNgHttpRoute, type NgDispatcher } from '../ng';
 
 export interface ApiServerOptions {
   readonly service: CallController;
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   readonly onRoute?: (route: { method: string; url: string }) => void;
   /** Default DEFAULT_LIMITS. */
   readonly limits?: ServerLimits;
+  /** rtpengine's ng protocol over HTTP: `POST /ng`, behind the same token (docs/api.md "ng"). */
+  readonly ng?: NgDispatcher;
 }
 
 /** The app plus what shutdown needs to reach (shutdown.ts). */
@@ -228,7 +231,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
     defaultJson(req, body as string, done);
   });
   const auth = new BearerAuth(options.token);
-  const openapi = buildOpenApi(options.version);
+  const openapi = buildOpenApi(options.version, { ng: options.ng !== undefined });
   const authed = new WeakSet<FastifyRequest>();
   const bound = handlers(options.service, metrics, openapi, limits, state, authed);
   const judge: RemoteJudge = { policy: options.service.relay.addressPolicy, socketFamily: socketFamilyOf(options.service.relay.bindAddress) };
@@ -309,6 +312,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
 
   const ctx: RouteContext = { bound, options, limits, metrics, judge };
   for (const route of ROUTES) registerRoute(app, route, ctx);
+  if (options.ng !== undefined) await registerNgHttpRoute(app, options.ng);
   return { app, connections, limits, state, metrics };
 }
 

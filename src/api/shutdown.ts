@@ -2,7 +2,8 @@
  * Shutdown that always completes, whatever clients do (a request stalled in its headers, a
  * WebSocket subscriber that never answers the close frame, live calls):
  *
- * 1. new requests get 503 `API_ERR_SHUTTING_DOWN` (Connection: close), /healthz says degraded;
+ * 1. new requests get 503 `API_ERR_SHUTTING_DOWN` (Connection: close), /healthz says degraded,
+ *    and the other front ends' listeners (ng over UDP and TCP) close, so no command starts a call;
  * 2. every call is closed (keys wiped, sockets closed, `callclosed` with reason `shutdown`
  *    published while WebSocket subscribers are still connected), then the relay's workers and
  *    the key manager;
@@ -22,6 +23,8 @@ export interface ShutdownParts {
   readonly connections: ConnectionGuard;
   readonly state: { shuttingDown: boolean };
   readonly logger: Logger;
+  /** Other front ends' listeners (ng UDP/TCP servers), closed before the calls. */
+  readonly listeners?: readonly { close(): Promise<void> }[];
 }
 
 export interface ShutdownReport {
@@ -47,6 +50,8 @@ export async function shutdownApi(parts: ShutdownParts, graceMs: number): Promis
   const left = (): number => graceMs - (Date.now() - start);
   const { app, connections, logger } = parts;
   parts.state.shuttingDown = true;
+  const listenersClosed = await within(Promise.all((parts.listeners ?? []).map((l) => l.close())), left());
+  if (!listenersClosed) logger.warn({ graceMs }, 'shutdown: ng listeners not closed within the grace period');
 
   // Calls first: no client can delay wiping keys or stopping media.
   const serviceClosed = parts.service.close();

@@ -12,6 +12,7 @@ import { renderReport } from '../bench/report-writer';
 import { summarizeProfileFile } from '../bench/profile-summary';
 import { registerRelayBenchCommand } from '../bench/relay/relay-bench-command';
 import { registerMicroBenchCommand } from '../bench/micro/micro-bench-command';
+import { registerControlBenchCommand } from '../bench/control/control-bench-command';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -59,6 +60,7 @@ export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('benchmarks (never part of npm test)');
   registerRelayBenchCommand(bench);
   registerMicroBenchCommand(bench);
+  registerControlBenchCommand(bench);
   bench
     .command('srtp')
     .description('SRTP protect/unprotect packets per second per suite and payload size; writes bench-results/<timestamp>/ and BENCHMARKS.md')

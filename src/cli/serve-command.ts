@@ -23,6 +23,8 @@ export function registerServeCommand(program: Command): void {
     .option('--port-range <min-max>', 'media UDP ports (default 30000-39999)')
     .option('--workers <n>', 'media worker threads (default one per core; 0 = in-process)')
     .option('--log-level <level>', 'pino level (default info)')
+    .option('--listen-ng <host:port|none>', 'rtpengine ng protocol over UDP (default 127.0.0.1:2223; none to disable)')
+    .option('--listen-ng-tcp <host:port|none>', 'rtpengine ng protocol over TCP (default none)')
     .action(async (flags: ServeFlags) => {
       const config = loadConfig(flags);
       const token = await resolveToken({ env: process.env, dataDir: config.dataDir, ...(config.token !== undefined ? { configToken: config.token } : {}) });
@@ -37,9 +39,12 @@ export function registerServeCommand(program: Command): void {
         ...(config.media.advertiseAddress !== undefined ? { advertiseAddress: config.media.advertiseAddress } : {}),
         ...(config.tls !== undefined ? { tls: config.tls } : {}),
         logLevel: config.logLevel,
+        ng: { udp: config.ng.udp, tcp: config.ng.tcp },
       });
       const where = token.file !== null ? `token in ${token.file}` : `token from ${token.source === 'env' ? 'SRTP_RELAY_TOKEN' : 'the config file'}`;
       console.log(`srtp-relay listening on ${api.url}/v1 (${where}; media ${config.media.bindAddress} ports ${config.media.portRange[0]}-${config.media.portRange[1]}, ${config.media.workers} worker(s))`);
+      const ng = [api.ng.udp !== null ? `udp:${api.ng.udp.host}:${api.ng.udp.port}` : null, api.ng.tcp !== null ? `tcp:${api.ng.tcp.host}:${api.ng.tcp.port}` : null, `${api.url}/ng`].filter((x) => x !== null);
+      console.log(`srtp-relay ng control on ${ng.join(', ')}`);
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) return;

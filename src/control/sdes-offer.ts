@@ -16,18 +16,27 @@ import type { PortReservation, RelayCall } from '../relay';
 import { ControlError, fieldError, withField } from './errors';
 import type { PendingSdesOffer, SessionStream } from './session-stream';
 
-/** Suites to offer: `first` (the other leg's suite) when the policy has it, then the rest of the policy. */
-export function offerSuites(keys: KeyManager, first: string | null): string[] {
+/**
+ * Suites to offer: `first` (the other leg's suite) when the policy has it, then the rest of the
+ * policy. `only` (a front end's suite selection, most preferred first) replaces that order: its
+ * suites the policy accepts, as given; none left is a 4xx, since an empty offer cannot be answered.
+ */
+export function offerSuites(keys: KeyManager, first: string | null, only?: readonly string[]): string[] {
+  if (only !== undefined) {
+    const chosen = only.filter((name) => keys.policy.accepts(name));
+    if (chosen.length === 0) throw new ControlError('API_ERR_BAD_REQUEST', { field: 'suites', detail: 'no SRTP suite left to offer' });
+    return chosen;
+  }
   const all = keys.policy.preference.map((p) => p.name);
   if (first === null || !keys.policy.accepts(first)) return all;
   return [first, ...all.filter((name) => name !== first)];
 }
 
 /** Our pending offer toward this stream, made now (ports reserved, keys fresh) or repeated. */
-export function pendingOffer(keys: KeyManager, relay: RelayCall, media: SessionStream, firstSuite: string | null): PendingSdesOffer {
+export function pendingOffer(keys: KeyManager, relay: RelayCall, media: SessionStream, firstSuite: string | null, only?: readonly string[]): PendingSdesOffer {
   const existing = media.pending;
   if (existing !== null) return existing;
-  const offer = keys.sdesOffer({ suites: offerSuites(keys, firstSuite) });
+  const offer = keys.sdesOffer({ suites: offerSuites(keys, firstSuite, only) });
   try {
     media.setPending({ reservation: relay.reservePorts(media.rtcpMux), offer });
   } catch (err) {

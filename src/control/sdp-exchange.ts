@@ -20,6 +20,11 @@ export interface SdpRequest {
   readonly type: 'offer' | 'answer';
   readonly sdp: string;
   readonly to?: string;
+  /**
+   * When the relay offers SDES to the other leg: exactly these suites, in this order (those the
+   * policy accepts). Default: the offering leg's suite first, then the policy's order.
+   */
+  readonly offerSuites?: readonly string[];
 }
 
 export function processSdp(session: CallSession, legId: string, req: SdpRequest): Promise<SdpResult> {
@@ -33,7 +38,7 @@ export function processSdp(session: CallSession, legId: string, req: SdpRequest)
     const answerLines = validate(session, leg, other, parsed, req.type);
     await applyThisSide(session, leg, parsed, req.type, answerLines);
     await session.applyPlan();
-    const targets = targetsFor(session, leg, other, parsed, req.type);
+    const targets = targetsFor(session, leg, other, parsed, req);
     session.notify('legupdated', { callId: session.id, legId });
     return { type: req.type, for: other.id, sdp: writeSdpFor(parsed, targets, session.context.advertiseAddress) };
   });
@@ -98,7 +103,8 @@ async function applyThisSide(session: CallSession, leg: SessionLeg, parsed: Pars
 }
 
 /** The other side's m-lines: relay address and ports, transport, a=crypto (or our SDES offer). */
-function targetsFor(session: CallSession, leg: SessionLeg, other: SessionLeg, parsed: ParsedSdp, type: SdpRequest['type']): Map<number, SdpTarget> {
+function targetsFor(session: CallSession, leg: SessionLeg, other: SessionLeg, parsed: ParsedSdp, req: SdpRequest): Map<number, SdpTarget> {
+  const type = req.type;
   const { keys, advertiseAddress } = session.context;
   const targets = new Map<number, SdpTarget>();
   for (const m of parsed.media) {
@@ -107,7 +113,7 @@ function targetsFor(session: CallSession, leg: SessionLeg, other: SessionLeg, pa
     if (type === 'answer' && m.declined) continue;
     if (type === 'offer' && other.keying === 'sdes' && theirs.awaitingKeys && wantsSrtp(theirs)) {
       const own = leg.stream(m.kind) as SessionStream;
-      const pending = pendingOffer(keys, session.relayCall, theirs, own.suite);
+      const pending = pendingOffer(keys, session.relayCall, theirs, own.suite, req.offerSuites);
       const r = pending.reservation;
       targets.set(m.index, { address: advertiseAddress, rtpPort: r.rtpPort, rtcpPort: r.rtcpPort, rtcpMux: r.rtcpMux, srtp: true, crypto: pending.offer.lines });
       continue;

@@ -15,6 +15,8 @@ export interface SdpMedia {
   /** Index of the m-line. */
   readonly index: number;
   readonly kind: MediaKind;
+  /** The m-line's transport protocol as written (`RTP/SAVP`, `RTP/AVPF`, `UDP/TLS/RTP/SAVPF`, ...). */
+  readonly protocol: string;
   /** Null when the m-line is disabled (port 0) or on hold with 0.0.0.0. */
   readonly remote: RemoteEndpoint | null;
   /** Port 0: the stream is rejected (in an answer) or disabled. */
@@ -54,6 +56,7 @@ export function parseEndpointSdp(text: string): ParsedSdp {
     media.push({
       index,
       kind: m.type,
+      protocol: m.protocol,
       remote: disabled ? null : { address, port: m.port, ...(rtcpPort !== undefined && !rtcpMux ? { rtcpPort } : {}) },
       declined: m.port === 0,
       rtcpMux,

@@ -11,3 +11,5 @@ export { NgUdpServer, MAX_NG_DATAGRAM } from './udp-server';
 export { NgTcpServer } from './tcp-server';
 export { registerNgHttpRoute, NG_CONTENT_TYPE } from './http-route';
 export { NgClient, NgClientError } from './ng-client';
+export { ControllerNgCallControl, CALLER_LEG, CALLEE_LEG, type NgCallControlOptions } from './ng-call-control';
+export { sideHints, type NgSide, type SideHints } from './side-hints';

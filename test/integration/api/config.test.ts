@@ -17,6 +17,20 @@ describe('serve configuration', () => {
     expect(c.dataDir).toBe(path.join(os.homedir(), '.srtp-relay'));
   });
 
+  it('listens for ng on UDP 127.0.0.1:2223 by default; --listen-ng / ng.listen move or disable it, TCP on request', () => {
+    expect(loadConfig({}, {}).ng).toEqual({ udp: { host: '127.0.0.1', port: 2223 }, tcp: null });
+    expect(loadConfig({ listenNg: 'none' }, {}).ng.udp).toBeNull();
+    expect(loadConfig({ listenNg: '127.0.0.1:0', listenNgTcp: '127.0.0.1:2224' }, {}).ng).toEqual({ udp: { host: '127.0.0.1', port: 0 }, tcp: { host: '127.0.0.1', port: 2224 } });
+    const dir = tmp();
+    const yaml = path.join(dir, 'ng.yaml');
+    writeFileSync(yaml, 'ng:\n  listen: "127.0.0.1:2300"\n  listenTcp: "127.0.0.1:2301"\n');
+    expect(loadConfig({ config: yaml }, {}).ng).toEqual({ udp: { host: '127.0.0.1', port: 2300 }, tcp: { host: '127.0.0.1', port: 2301 } });
+    expect(loadConfig({ config: yaml, listenNg: 'off' }, {}).ng.udp).toBeNull();
+    writeFileSync(yaml, 'ng:\n  listne: "127.0.0.1:2300"\n');
+    expect(() => loadConfig({ config: yaml }, {})).toThrow('unknown key ng.listne');
+    expect(() => loadConfig({ listenNg: 'localhost:2223' }, {})).toThrow('IP address');
+  });
+
   it('layers a YAML or JSON file, then the environment, then flags', () => {
     const dir = tmp();
     const yaml = path.join(dir, 'relay.yaml');
