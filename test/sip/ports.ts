@@ -1,39 +1,40 @@
 /**
- * Ports from the OS for programs that cannot be given port 0 (Kamailio, baresip, rtpengine's
- * ng port): bind port 0, read the port, release it. A port range (baresip's and rtpengine's RTP
- * ports must be a range) is probed the same way: every port of it bindable at the time.
+ * Ports for programs that cannot be given port 0 (Kamailio, baresip, rtpengine's ng port and
+ * media range, the relay under test). They come from this jest worker's own block
+ * (test/helpers/port-ranges.ts), which sits below the kernel's ephemeral range: a port the OS
+ * hands to some other socket (port 0, an outgoing connection) can never be one of them, and no
+ * other worker uses the block, so a port checked free here stays free until the program binds
+ * it. Each port is still probed (UDP, and TCP where the program listens on TCP too) and skipped
+ * when something else holds it.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { relayPortRange } from '../helpers/port-ranges';
+
+/** Attempts before giving up on finding free ports in this worker's block. */
+const ATTEMPTS = 50;
 
 export async function freeUdpPort(address = '127.0.0.1'): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.bind(0, address, () => resolve());
-  });
-  const port = s.address().port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const [port] = relayPortRange(2);
+    if (await udpBindable(port, address)) return port;
+  }
+  throw new Error(`no free UDP port in this worker's block in ${ATTEMPTS} attempts`);
 }
 
 export async function freeTcpPort(address = '127.0.0.1'): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, address, () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const [port] = relayPortRange(2);
+    if (await tcpBindable(port, address)) return port;
+  }
+  throw new Error(`no free TCP port in this worker's block in ${ATTEMPTS} attempts`);
 }
 
 /** A UDP port free on both UDP and TCP (baresip listens on UDP and TCP, and TLS on port + 1). */
 export async function freeSipPort(address = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await freeUdpPort(address);
-    if (port >= 65534) continue;
-    if (await tcpBindable(port, address) && await tcpBindable(port + 1, address) && await udpBindable(port + 1, address)) return port;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const [port] = relayPortRange(2);
+    if (await udpBindable(port, address) && await tcpBindable(port, address) && await tcpBindable(port + 1, address) && await udpBindable(port + 1, address)) return port;
   }
   throw new Error('no free SIP port pair found in 50 attempts');
 }
@@ -54,16 +55,13 @@ function tcpBindable(port: number, address: string): Promise<boolean> {
   });
 }
 
-/**
- * `count` consecutive even-aligned ports, all bindable on `address` right now, chosen at random
- * in [low, high) (RTP/RTCP pairs start on even ports). Retried a bounded number of times.
- */
-export async function freeUdpRange(address: string, count: number, low = 20000, high = 60000): Promise<[number, number]> {
+/** `count` consecutive even-aligned UDP ports of this worker's block, all bindable on `address` now. */
+export async function freeUdpRange(address: string, count: number): Promise<[number, number]> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const start = low + 2 * Math.floor(Math.random() * ((high - low - count) / 2));
+    const [start, end] = relayPortRange(count);
     let ok = true;
-    for (let p = start; p < start + count && ok; p++) ok = await udpBindable(p, address);
-    if (ok) return [start, start + count - 1];
+    for (let p = start; p <= end && ok; p++) ok = await udpBindable(p, address);
+    if (ok) return [start, end];
   }
   throw new Error(`no free range of ${count} UDP ports on ${address} in 20 attempts`);
 }
