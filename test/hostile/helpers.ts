@@ -35,7 +35,8 @@ export async function spawnServe(config: object, options: { ulimit?: number; wor
   const portRange = relayPortRange();
   writeFileSync(file, JSON.stringify({ listen: '127.0.0.1:0', dataDir: path.join(dir, 'data'), media: { bindAddress: '127.0.0.1', portRange: `${portRange[0]}-${portRange[1]}`, workers: options.workers ?? 1 }, logLevel: 'warn', ...config }));
   const token = `hostile-${randomBytes(16).toString('hex')}`;
-  const args = [MAIN, 'serve', '--config', file];
+  // ng on a port the OS picks: the default 127.0.0.1:2223 would collide between servers run at once.
+  const args = [MAIN, 'serve', '--config', file, '--listen-ng', '127.0.0.1:0'];
   const env = { ...process.env, SRTP_RELAY_TOKEN: token };
   const child = options.ulimit !== undefined
     ? spawn('bash', ['-c', `ulimit -n ${options.ulimit}; exec "$0" "$@"`, process.execPath, ...args], { env })

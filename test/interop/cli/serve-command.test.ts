@@ -34,7 +34,7 @@ describe('srtp-relay serve', () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'srtp-relay-serve-')), 'data');
     const env = { ...process.env };
     delete env.SRTP_RELAY_TOKEN;
-    const child = spawn(process.execPath, [main, 'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--port-range', `${portRange[0]}-${portRange[1]}`, '--workers', '1', '--log-level', 'warn'], { env });
+    const child = spawn(process.execPath, [main, 'serve', '--listen', '127.0.0.1:0', '--listen-ng', '127.0.0.1:0', '--data-dir', dataDir, '--port-range', `${portRange[0]}-${portRange[1]}`, '--workers', '1', '--log-level', 'warn'], { env });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     try {
