@@ -8,7 +8,9 @@
  * program holds anyway is skipped by the relay's pool (RELAY_ERR_BIND_FAILED is retried on the
  * next port), so a busy machine cannot fail a test.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Lowest port handed out: above the registered ports most local services use. */
 const BASE = 10_000;
@@ -35,19 +37,37 @@ export function workerBlock(workerId = Number(process.env.JEST_WORKER_ID ?? '1')
   return [first, first + BLOCK - 1];
 }
 
-let cursor = 0;
+/**
+ * Where the next range starts in this worker's block. Kept in a small file of the worker process
+ * (jest gives every test file a fresh module registry and its own copy of process.env), so the
+ * cursor carries over from one test file to the next: restarting at the block's first port in
+ * each file would hand out ports a previous file's programs may still be releasing.
+ */
+function cursorFile(): string {
+  return join(tmpdir(), `srtp-relay-test-ports-${process.pid}-${process.env.JEST_WORKER_ID ?? '1'}`);
+}
+
+function readCursor(): number {
+  try {
+    const n = Number(readFileSync(cursorFile(), 'utf8'));
+    return Number.isInteger(n) && n >= 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * The next `size` ports (even-aligned, so RTP/RTCP pairs fit) of this worker's block. Ranges
- * follow one another and wrap around within the block: a test file's relays are closed before
- * the block comes round again.
+ * follow one another and wrap around within the block: a test's relays are closed before the
+ * block comes round again.
  */
 export function relayPortRange(size = 100): [number, number] {
   const [first, last] = workerBlock();
   const n = size + (size % 2);
   if (n < 2 || n > last - first + 1) throw new Error(`a test port range of ${size} ports does not fit a block of ${last - first + 1}`);
+  let cursor = readCursor();
   if (first + cursor + n - 1 > last) cursor = 0;
   const lo = first + cursor;
-  cursor += n;
+  writeFileSync(cursorFile(), String(cursor + n));
   return [lo, lo + n - 1];
 }

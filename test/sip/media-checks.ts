@@ -26,9 +26,9 @@ export interface FlowReport {
 }
 
 export interface MediaReport {
-  /** Datagrams with a phone media port on one end and not the relay's leg ports on the other. */
+  /** RTP/RTCP datagrams with a phone media port on one end and not the relay's leg ports on the other. */
   readonly strayPackets: number;
-  /** Datagrams directly between the two phones' media ports. */
+  /** RTP/RTCP datagrams directly between the two phones' media ports. */
   readonly directPackets: number;
   readonly flows: readonly FlowReport[];
 }
@@ -89,6 +89,10 @@ export function analyseMedia(datagrams: readonly UdpDatagram[], legs: readonly [
   let stray = 0;
   let direct = 0;
   for (const d of datagrams) {
+    // Media only (RTP/RTCP: version 2, RFC 3550 §5.1): a datagram that is not media (such as a
+    // SIP probe another harness process aimed at a port it held before) says nothing about
+    // where the phones send their media.
+    if (d.payload.length < 2 || (d.payload[0] & 0xc0) !== RTP_VERSION_2) continue;
     const src = { address: d.src, port: d.srcPort };
     const dst = { address: d.dst, port: d.dstPort };
     for (const leg of legs) {

@@ -154,10 +154,13 @@ describe('SIP harness: capture analysis', () => {
     expect(bIn).toMatchObject({ packets: 200, expectedLength: 200, toneSeconds: 0 });
   });
 
-  it('counts packets between the phones and packets to anywhere else', () => {
+  it('counts media packets between the phones and media packets to anywhere else, not other datagrams', () => {
     const extra: UdpDatagram[] = [
       { time: 1, src: caller.address, srcPort: caller.port, dst: callee.address, dstPort: callee.port, payload: rtp(1, Buffer.alloc(160)) },
-      { time: 1, src: callee.address, srcPort: callee.port + 1, dst: '127.0.0.3', dstPort: 5000, payload: Buffer.alloc(20) },
+      // An RTCP receiver report (V=2, PT=201) from the callee's RTCP port to somewhere else: stray.
+      { time: 1, src: callee.address, srcPort: callee.port + 1, dst: '127.0.0.3', dstPort: 5000, payload: Buffer.concat([Buffer.from([0x81, 201, 0, 7]), Buffer.alloc(28)]) },
+      // Not media (a SIP probe aimed at a phone's media port): not counted either way.
+      { time: 1, src: '127.0.0.1', srcPort: 40000, dst: caller.address, dstPort: caller.port, payload: Buffer.from('OPTIONS sip:127.0.0.1 SIP/2.0\r\n\r\n') },
     ];
     const r = analyseMedia([...packets(), ...extra], legs);
     expect(r.directPackets).toBeGreaterThan(0);
