@@ -11,9 +11,10 @@
  * complete it.
  */
 import type { Logger } from 'pino';
-import { KeyError, KeyErrorCode, parseCryptoAttribute, type KeyManager } from '../keys';
+import { formatCryptoAttribute, KeyError, KeyErrorCode, parseCryptoAttribute, type KeyManager, type MasterKeySet } from '../keys';
 import type { PortReservation, RelayCall } from '../relay';
 import { ControlError, fieldError, withField } from './errors';
+import { copyKeySet } from './session-keys';
 import type { PendingSdesOffer, SessionStream } from './session-stream';
 
 /**
@@ -41,6 +42,55 @@ export function pendingOffer(keys: KeyManager, relay: RelayCall, media: SessionS
     media.setPending({ reservation: relay.reservePorts(media.rtcpMux), offer });
   } catch (err) {
     for (const set of offer.sets.values()) set.release();
+    throw err;
+  }
+  return media.pending as PendingSdesOffer;
+}
+
+/**
+ * Verified passthrough: the endpoint's own offered lines the relay may pass on unchanged, parsed
+ * (tag → that endpoint's send set). A line is kept when it parses, its suite is in the policy
+ * (and in `only`, a front end's selection, when given) and it asks for no weak session
+ * parameter (RFC 4568 §6.3.2-3: never offered by us, so never passed on either). None left is a
+ * 4xx, checked before anything changes. The caller owns the sets (wipe them when done).
+ */
+export function offeredKeySets(keys: KeyManager, lines: readonly string[], only?: readonly string[]): Map<number, MasterKeySet> {
+  const sets = new Map<number, MasterKeySet>();
+  for (const line of lines) {
+    let attr;
+    try {
+      attr = parseCryptoAttribute(line, { allowNull: keys.policy.allowNull });
+    } catch (err) {
+      if (err instanceof KeyError) continue;
+      for (const set of sets.values()) set.release();
+      throw err;
+    }
+    const p = attr.keySet.params;
+    const usable = keys.policy.accepts(attr.profile.name) && (only === undefined || only.includes(attr.profile.name))
+      && !p.unencryptedSrtp && !p.unauthenticatedSrtp && !sets.has(attr.tag);
+    if (usable) sets.set(attr.tag, attr.keySet);
+    else attr.keySet.release();
+  }
+  if (sets.size === 0) throw new ControlError('API_ERR_BAD_REQUEST', { field: 'sdp', detail: 'no offered a=crypto line can be passed on' });
+  return sets;
+}
+
+/**
+ * Verified passthrough: our offer toward this stream repeats the offering endpoint's own keys
+ * (`offered`, its send sets per tag, which the stream of that endpoint keeps as its inbound
+ * candidates). The lines are rewritten from the parsed sets, so the key bytes, lifetimes, MKIs
+ * and session parameters stay exactly the endpoint's and only the base64 is normalised (padded).
+ * The offer holds copies: completing it wipes the unchosen ones like any offer of ours.
+ */
+export function pendingPassthroughOffer(relay: RelayCall, media: SessionStream, offered: ReadonlyMap<number, MasterKeySet>): PendingSdesOffer {
+  const existing = media.pending;
+  if (existing !== null) return existing;
+  const sets = new Map([...offered].map(([tag, set]) => [tag, copyKeySet(set)]));
+  const lines = [...sets].map(([tag, set]) => formatCryptoAttribute(tag, set));
+  try {
+    media.setPending({ reservation: relay.reservePorts(media.rtcpMux), offer: { lines, sets } });
+  } catch (err) {
+    for (const set of sets.values()) set.release();
     throw err;
   }
   return media.pending as PendingSdesOffer;

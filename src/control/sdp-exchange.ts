@@ -6,12 +6,20 @@
  * the signaled address. The other side: the relay's address and that leg's ports, transport and
  * a=crypto line — and when that leg is SDES without keys, the relay's own SDES offer on reserved
  * ports. Everything is validated before anything changes.
+ *
+ * Verified passthrough (`offerPeerKeys`): when both legs are SDES without keys, the offer toward
+ * the other leg carries the offering endpoint's own keys instead of the relay's; the offerer's
+ * stream opens when the answer comes back, inbound = the offerer's line the answer picked,
+ * outbound = the answerer's key. Each relay leg's outbound is then exactly what the receiving
+ * endpoint expects from the other one, so the relay pairs them in passthrough (docs/relay.md:
+ * every tag and replay window still checked) and never protects with a key of its own there.
  */
 import { formatCryptoAttribute } from '../keys';
 import type { CallSession } from './call-session';
 import { ControlError, withField } from './errors';
 import { parseEndpointSdp, writeSdpFor, type ParsedSdp, type SdpTarget } from './sdp-rewrite';
-import { checkSdesAnswer, completeSdesAnswer, declineSdesOffer, pendingOffer, takeOverPending } from './sdes-offer';
+import { checkSdesAnswer, completeSdesAnswer, declineSdesOffer, offeredKeySets, pendingOffer, pendingPassthroughOffer, takeOverPending } from './sdes-offer';
+import { copyKeySet } from './session-keys';
 import type { SessionLeg } from './session-leg';
 import type { SessionStream } from './session-stream';
 import type { SdpResult } from './session-view';
@@ -25,6 +33,13 @@ export interface SdpRequest {
    * policy accepts). Default: the offering leg's suite first, then the policy's order.
    */
   readonly offerSuites?: readonly string[];
+  /**
+   * Offer the other leg the offering endpoint's own SDES keys (verified passthrough) instead of
+   * fresh relay keys, for each stream where both legs are SDES, neither has keys yet and no offer
+   * of ours is pending; other streams as usual. Only the offered lines within `offerSuites` (and
+   * the policy) are passed on. Offers only.
+   */
+  readonly offerPeerKeys?: boolean;
 }
 
 export function processSdp(session: CallSession, legId: string, req: SdpRequest): Promise<SdpResult> {
@@ -35,8 +50,8 @@ export function processSdp(session: CallSession, legId: string, req: SdpRequest)
     const other = req.to !== undefined ? session.leg(req.to) : others.length === 1 ? others[0] : undefined;
     if (other === undefined || other.id === legId) throw new ControlError('API_ERR_NO_PEER_LEG', { field: 'to' });
     const parsed = parseEndpointSdp(req.sdp);
-    const answerLines = validate(session, leg, other, parsed, req.type);
-    await applyThisSide(session, leg, parsed, req.type, answerLines);
+    const answerLines = validate(session, leg, other, parsed, req);
+    await applyThisSide(session, leg, other, parsed, req, answerLines);
     await session.applyPlan();
     const targets = targetsFor(session, leg, other, parsed, req);
     session.notify('legupdated', { callId: session.id, legId });
@@ -49,8 +64,18 @@ function wantsSrtp(media: SessionStream): boolean {
   return media.transport !== 'rtp';
 }
 
+/** Whether this offer's stream passes the offerer's own keys on (see `offerPeerKeys`). */
+function passesPeerKeys(leg: SessionLeg, other: SessionLeg, kind: SessionStream['kind'], req: SdpRequest): boolean {
+  if (req.type !== 'offer' || req.offerPeerKeys !== true || leg.keying !== 'sdes' || other.keying !== 'sdes') return false;
+  const own = leg.stream(kind);
+  const theirs = other.stream(kind);
+  return own !== undefined && theirs !== undefined && own.awaitingKeys && own.pending === null && wantsSrtp(own)
+    && theirs.awaitingKeys && theirs.pending === null && wantsSrtp(theirs);
+}
+
 /** Every check that needs no side effect; returns the checked SDES answer line per m-line index. */
-function validate(session: CallSession, leg: SessionLeg, other: SessionLeg, parsed: ParsedSdp, type: SdpRequest['type']): Map<number, string> {
+function validate(session: CallSession, leg: SessionLeg, other: SessionLeg, parsed: ParsedSdp, req: SdpRequest): Map<number, string> {
+  const type = req.type;
   const answerLines = new Map<number, string>();
   for (const m of parsed.media) {
     const own = leg.stream(m.kind);
@@ -64,18 +89,23 @@ function validate(session: CallSession, leg: SessionLeg, other: SessionLeg, pars
         if (!m.declined) answerLines.set(m.index, checkSdesAnswer(session.context.keys, own.pending, m.crypto, m.kind));
       } else if (m.crypto.length === 0) {
         throw new ControlError('API_ERR_MISSING_CRYPTO', { field: 'sdp', detail: `${m.kind} m-line` });
+      } else if (passesPeerKeys(leg, other, m.kind, req)) {
+        // Parsed only to check that some line can be passed on; wiped at once.
+        for (const set of offeredKeySets(session.context.keys, m.crypto, req.offerSuites).values()) set.release();
       }
     }
-    // An answer cannot carry our SDES offer to a leg without keys: that leg must be offered to first.
-    if (type === 'answer' && other.keying === 'sdes' && theirs.awaitingKeys && wantsSrtp(theirs)) {
+    // An answer cannot carry our SDES offer to a leg without keys: that leg must be offered to
+    // first. A leg whose own keys we passed on opens with this answer (passthrough).
+    if (type === 'answer' && other.keying === 'sdes' && theirs.awaitingKeys && wantsSrtp(theirs) && theirs.offeredKeys === null) {
       throw new ControlError('API_ERR_SDES_PENDING', { field: 'to' });
     }
   }
   return answerLines;
 }
 
-async function applyThisSide(session: CallSession, leg: SessionLeg, parsed: ParsedSdp, type: SdpRequest['type'], answerLines: ReadonlyMap<number, string>): Promise<void> {
+async function applyThisSide(session: CallSession, leg: SessionLeg, other: SessionLeg, parsed: ParsedSdp, req: SdpRequest, answerLines: ReadonlyMap<number, string>): Promise<void> {
   const { keys, logger } = session.context;
+  const type = req.type;
   for (const m of parsed.media) {
     const own = leg.stream(m.kind) as SessionStream;
     if (leg.keying === 'sdes' && own.awaitingKeys) {
@@ -84,7 +114,19 @@ async function applyThisSide(session: CallSession, leg: SessionLeg, parsed: Pars
         const line = answerLines.get(m.index);
         if (line === undefined) declineSdesOffer(session.relayCall, own);
         else await completeSdesAnswer(keys, session.relayCall, own, line);
+        await completePassthrough(session, own, other.stream(m.kind));
+      } else if (passesPeerKeys(leg, other, m.kind, req)) {
+        // Held until the other leg's answer picks one (completePassthrough); nothing opens yet.
+        own.setOfferedKeys(offeredKeySets(keys, m.crypto, req.offerSuites));
       } else {
+        const passedOn = own.takeOfferedKeys();
+        if (passedOn !== null) {
+          // A new offer before the answer to the one whose keys we passed on: that pass-on offer
+          // is withdrawn (its copies wiped, ports given back) and the other leg gets our own.
+          for (const set of passedOn.values()) set.release();
+          const theirs = other.stream(m.kind);
+          if (theirs !== undefined) declineSdesOffer(session.relayCall, theirs);
+        }
         // The endpoint's SDES offer: our answer, its stream opened (on our reserved ports after glare).
         const answer = withField('sdp', () => keys.sdesAnswer(m.crypto));
         const reservation = takeOverPending(own, logger, session.id);
@@ -102,6 +144,26 @@ async function applyThisSide(session: CallSession, leg: SessionLeg, parsed: Pars
   }
 }
 
+/**
+ * Passthrough: `answered` (the stream our pass-on offer went to) has opened, or declined; the
+ * offerer's stream `offerer`, whose keys we passed on, now opens with its own line of the tag the
+ * answer picked inbound and the answerer's key outbound (a copy: each stream wipes its own). The
+ * unpicked lines are wiped. Declined: the offerer's stream stays without keys, its lines wiped.
+ */
+async function completePassthrough(session: CallSession, answered: SessionStream, offerer: SessionStream | undefined): Promise<void> {
+  const offered = offerer?.takeOfferedKeys() ?? null;
+  if (offerer === undefined || offered === null) return;
+  const send = answered.sdesSend;
+  const answerKeys = answered.sdesInbound === null ? undefined : session.keys.keySet(answered.sdesInbound);
+  const inbound = send === null ? undefined : offered.get(send.tag);
+  for (const [tag, set] of offered) if (inbound === undefined || tag !== send?.tag) set.release();
+  if (send === null || inbound === undefined || answerKeys === undefined) {
+    inbound?.release();
+    return;
+  }
+  await offerer.openSdes(inbound, copyKeySet(answerKeys), send.tag);
+}
+
 /** The other side's m-lines: relay address and ports, transport, a=crypto (or our SDES offer). */
 function targetsFor(session: CallSession, leg: SessionLeg, other: SessionLeg, parsed: ParsedSdp, req: SdpRequest): Map<number, SdpTarget> {
   const type = req.type;
@@ -113,7 +175,10 @@ function targetsFor(session: CallSession, leg: SessionLeg, other: SessionLeg, pa
     if (type === 'answer' && m.declined) continue;
     if (type === 'offer' && other.keying === 'sdes' && theirs.awaitingKeys && wantsSrtp(theirs)) {
       const own = leg.stream(m.kind) as SessionStream;
-      const pending = pendingOffer(keys, session.relayCall, theirs, own.suite, req.offerSuites);
+      const offered = own.offeredKeys;
+      const pending = offered !== null && own.awaitingKeys
+        ? pendingPassthroughOffer(session.relayCall, theirs, offered)
+        : pendingOffer(keys, session.relayCall, theirs, own.suite, req.offerSuites);
       const r = pending.reservation;
       targets.set(m.index, { address: advertiseAddress, rtpPort: r.rtpPort, rtcpPort: r.rtcpPort, rtcpMux: r.rtcpMux, srtp: true, crypto: pending.offer.lines });
       continue;

@@ -67,6 +67,7 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   #active: string | null = null;
   #transport: SegmentTransport | null = null;
   #pending: PendingSdesOffer | null = null;
+  #offeredKeys: ReadonlyMap<number, MasterKeySet> | null = null;
   #closed = false;
 
   constructor(
@@ -105,6 +106,29 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   get pending(): PendingSdesOffer | null { return this.#pending; }
   /** SRTP on this leg but no keys yet (an SDES leg waiting for an offer or answer). */
   get awaitingKeys(): boolean { return this.srtp && this.#srtpRelayLeg === null; }
+  /** Session id of the endpoint's send set (our inbound) once SDES is negotiated. */
+  get sdesInbound(): string | null { return this.#sdesInbound; }
+  /**
+   * Verified passthrough (sdp-exchange.ts, `offerPeerKeys`): this endpoint's offered key sets per
+   * tag, passed on to the other leg; the stream opens when that leg's answer picks one.
+   */
+  get offeredKeys(): ReadonlyMap<number, MasterKeySet> | null { return this.#offeredKeys; }
+
+  setOfferedKeys(sets: ReadonlyMap<number, MasterKeySet>): void {
+    this.releaseOfferedKeys();
+    this.#offeredKeys = sets;
+  }
+
+  /** Take the offered sets (the caller consumes or wipes them). */
+  takeOfferedKeys(): ReadonlyMap<number, MasterKeySet> | null {
+    const sets = this.#offeredKeys;
+    this.#offeredKeys = null;
+    return sets;
+  }
+
+  releaseOfferedKeys(): void {
+    for (const set of this.takeOfferedKeys()?.values() ?? []) set.release();
+  }
 
   /** Managed keys: the key manager leg whose sets this stream uses. */
   useKeyLeg(keyLegId: string): void {
@@ -203,6 +227,7 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
     this.keys.release(this.#sdesSend?.keySetId ?? null);
     this.#sdesInbound = null;
     this.#sdesSend = null;
+    this.releaseOfferedKeys();
     const pending = this.takePending();
     if (pending !== null) {
       for (const set of pending.offer.sets.values()) set.release();

@@ -5,10 +5,11 @@
  *
  * Legs: the first offer creates the call, the offerer's leg (`caller`, the from-tag) and the
  * recipient's (`callee`, whose to-tag comes with the answer). `transport-protocol` names the
- * protocol toward the recipient (rtpengine's meaning): an SRTP recipient gets the relay's own
- * SDES offer (fresh keys, suites in policy order minus `SDES-no-`, only `SDES-only-`); a plain
- * one gets RTP/AVP. The offerer's SDES offer is answered by the relay, so the answer toward an
- * SRTP offerer is SRTP whatever the recipient chose. Every step goes through the controller's
+ * protocol toward the recipient (rtpengine's meaning): an SRTP recipient of an SDES offer gets
+ * the offerer's own keys (verified passthrough, `passesKeysOn`), else the relay's own SDES offer
+ * (fresh keys, suites in policy order minus `SDES-no-`, only `SDES-only-`); a plain one gets
+ * RTP/AVP. An SDES offer toward a plain recipient is answered by the relay, so the answer toward
+ * an SRTP offerer is SRTP whatever the recipient chose. Every step goes through the controller's
  * own operations (addLeg, processSdp, deleteCall), so validation, keys and events are theirs.
  */
 import type { SdpMedia } from '../control';
@@ -47,6 +48,21 @@ function lateHints(req: NgMediaRequest): string[] {
   return hasSideHints(req.params, 'from') || hasSideHints(req.params, 'to')
     ? ['security flags are read from the offer that creates the call; ignored here']
     : [];
+}
+
+/**
+ * Verified passthrough, rtpengine's default for SDES on both sides: the recipient is offered the
+ * offerer's own keys unless the proxy asks for new ones — the `recrypt` flag, or SDES suite
+ * selection (`SDES-no-`/`SDES-only-`) that removes a suite the offerer offered (then the relay
+ * offers its own suites as selected). Streams where either side is plain are unaffected
+ * (sdp-exchange.ts passes keys on only between two SDES legs without keys).
+ */
+function passesKeysOn(req: NgOfferRequest, media: readonly SdpMedia[], suites: readonly string[]): boolean {
+  if (req.flags.includes('recrypt')) return false;
+  return media.every((m) => m.crypto.every((line) => {
+    const suite = /^(?:a=)?crypto:\d+\s+(\S+)/.exec(line)?.[1];
+    return suite === undefined || suites.includes(suite);
+  }));
 }
 
 export class ControllerNgCallControl implements NgCallControl {
@@ -111,7 +127,7 @@ export class ControllerNgCallControl implements NgCallControl {
     if (record === undefined) return this.#newCall(req, parsed.media, suites);
     const from = this.#legOfTag(record, req.fromTag);
     const to = from === CALLER_LEG ? CALLEE_LEG : CALLER_LEG;
-    const result = await this.controller.processSdp(req.callId, from, { type: 'offer', sdp: req.sdp, to, offerSuites: suites });
+    const result = await this.controller.processSdp(req.callId, from, { type: 'offer', sdp: req.sdp, to, offerSuites: suites, offerPeerKeys: passesKeysOn(req, parsed.media, suites) });
     record.offerer = from;
     record.lastSignal = this.#now();
     return { sdp: result.sdp, warnings: lateHints(req) };
@@ -128,7 +144,7 @@ export class ControllerNgCallControl implements NgCallControl {
     try {
       await this.controller.addLeg(req.callId, caller.leg);
       await this.controller.addLeg(req.callId, callee.leg);
-      const result = await this.controller.processSdp(req.callId, CALLER_LEG, { type: 'offer', sdp: req.sdp, to: CALLEE_LEG, offerSuites: suites });
+      const result = await this.controller.processSdp(req.callId, CALLER_LEG, { type: 'offer', sdp: req.sdp, to: CALLEE_LEG, offerSuites: suites, offerPeerKeys: passesKeysOn(req, media, suites) });
       const now = this.#now();
       const untold = [caller, callee].filter((l) => !l.told).map((l) => l.leg.id);
       this.#calls.set(req.callId, { created: now, lastSignal: now, fromTag: req.fromTag, toTag: req.toTag, offerer: CALLER_LEG, untold });

@@ -1,37 +1,24 @@
 /**
- * Our relay under test: relay-server.js in its own process (worker threads on), driven over
- * IPC. Keys per call: four per SRTP call (each endpoint's sending key and the relay's sending
- * key towards it), or two shared end to end for verified passthrough.
+ * Our relay under test: relay-server.js in its own process (worker threads on) with the
+ * product's call control and ng front end; calls are set up over ng with the product's NgClient,
+ * the same offer/answer as for rtpengine (ng-call-setup.ts). With SDES on both sides our relay
+ * passes A's own keys on by default (verified passthrough), so the recrypt mode sends the
+ * `recrypt` flag to get the relay's own keys toward B. IPC starts and stops the process and
+ * reads pair modes and counters.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NgClient } from '../../ng/ng-client';
+import { repoRoot } from '../repo-root';
 import type { ModeSpec } from './bench-modes';
 import { forkEntry, stopProcess } from './child-process';
 import type { CallConfig, OpenedCall } from './generator-messages';
 import { IpcClient } from './ipc-channel';
+import { ngCallsSetup } from './ng-call-setup';
 import type { RelayStartOptions, RelayUnderTest } from './relay-under-test';
-import type { CallPorts, CallSetup, RelayServerInfo, RelayServerRequest } from './relay-server-messages';
-import { randomSdesKey, type SdesKey } from './sdes-key';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '../repo-root';
+import type { PairModes, RelayServerInfo, RelayServerRequest } from './relay-server-messages';
 
 const ADDRESS = '127.0.0.1';
-
-interface CallKeys {
-  /** Endpoint A sends with; the relay's leg A inbound. */
-  readonly aSend: SdesKey | null;
-  /** The relay sends to A with (leg A outbound); A receives with. */
-  readonly toA: SdesKey | null;
-  readonly bSend: SdesKey | null;
-  readonly toB: SdesKey | null;
-}
-
-async function callKeys(spec: ModeSpec): Promise<CallKeys> {
-  const key = (suite: string | null): Promise<SdesKey | null> => (suite === null ? Promise.resolve(null) : randomSdesKey(suite));
-  const aSend = await key(spec.suiteA);
-  const bSend = await key(spec.suiteB);
-  if (spec.endToEndKeys) return { aSend, toA: bSend, bSend, toB: aSend };
-  return { aSend, toA: await key(spec.suiteA), bSend, toB: await key(spec.suiteB) };
-}
 
 function ourVersion(): string {
   try {
@@ -43,9 +30,10 @@ function ourVersion(): string {
 
 export class OursRelay implements RelayUnderTest {
   readonly name = 'ours' as const;
-  pairModes: { readonly [direction: string]: string } | null = null;
+  pairModes: PairModes | null = null;
   private constructor(
     private readonly ipc: IpcClient<RelayServerRequest>,
+    private readonly ng: NgClient,
     readonly pid: number,
     readonly description: string,
   ) {}
@@ -55,7 +43,8 @@ export class OursRelay implements RelayUnderTest {
     const ipc = new IpcClient<RelayServerRequest>(child, 'relay-server');
     try {
       const info = await ipc.request<RelayServerInfo>({ op: 'start', workers: o.threads, portRange: o.portRange }, 30_000);
-      return new OursRelay(ipc, child.pid ?? -1, `srtp-relay ${ourVersion()} (this checkout), ${info.workers} media worker threads`);
+      const ng = await NgClient.connect(ADDRESS, info.ngPort);
+      return new OursRelay(ipc, ng, child.pid ?? -1, `srtp-relay ${ourVersion()} (this checkout), ${info.workers} media worker threads, calls set up over ng`);
     } catch (err) {
       await stopProcess(child);
       throw err;
@@ -63,18 +52,10 @@ export class OursRelay implements RelayUnderTest {
   }
 
   async addCalls(first: number, endpoints: readonly OpenedCall[], spec: ModeSpec): Promise<CallConfig[]> {
-    const keys = await Promise.all(endpoints.map(() => callKeys(spec)));
-    const setups: CallSetup[] = endpoints.map((e, i) => ({
-      id: `bench-${first + i}`,
-      a: { remotePort: e.a, inbound: keys[i].aSend, outbound: keys[i].toA },
-      b: { remotePort: e.b, inbound: keys[i].bSend, outbound: keys[i].toB },
-    }));
-    const ports = await this.ipc.request<CallPorts[]>({ op: 'setup', calls: setups });
-    this.pairModes ??= ports[0]?.modes ?? null;
-    return ports.map((p, i) => ({
-      a: { relayAddress: ADDRESS, relayPort: p.a, send: keys[i].aSend, recv: keys[i].toA },
-      b: { relayAddress: ADDRESS, relayPort: p.b, send: keys[i].bSend, recv: keys[i].toB },
-    }));
+    const recrypt = spec.suiteA !== null && spec.suiteB !== null && !spec.endToEndKeys;
+    const calls = await ngCallsSetup(this.ng, first, endpoints, spec, recrypt ? ['recrypt'] : []);
+    if (this.pairModes === null && endpoints.length > 0) this.pairModes = await this.ipc.request<PairModes>({ op: 'modes', callId: `bench-${first}` });
+    return calls;
   }
 
   counters(): Promise<Record<string, number>> {
@@ -82,6 +63,7 @@ export class OursRelay implements RelayUnderTest {
   }
 
   async stop(): Promise<void> {
+    this.ng.close();
     try {
       await this.ipc.request({ op: 'close' }, 30_000);
     } catch {

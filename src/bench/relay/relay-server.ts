@@ -1,57 +1,49 @@
 /**
  * Our relay in its own process for the benchmark (forked from dist/ by the orchestrator), so
  * its CPU and memory are measured apart from the load generator's: a MediaRelay with worker
- * threads on 127.0.0.1 that sets up calls on command.
+ * threads on 127.0.0.1 under the product's call control (src/control) and its ng front end
+ * (src/ng) on a UDP port of the OS's choosing, so calls are set up over ng exactly as for
+ * rtpengine (ng-call-setup.ts). IPC only starts and stops it and reads pair modes and counters.
  */
-import { MediaRelay, type AddLegOptions, type RelayCall } from '../../relay';
+import pino from 'pino';
+import { defineCluster } from '../../call';
+import { CallController } from '../../control';
+import { KeyManager } from '../../keys';
+import { ControllerNgCallControl, NgDispatcher, NgUdpServer } from '../../ng';
+import { MediaRelay } from '../../relay';
 import { serveIpc } from './ipc-channel';
-import type { CallPorts, CallSetup, LegSetup, RelayCounterTotals, RelayServerInfo, RelayServerRequest } from './relay-server-messages';
-import { sdesContextOptions } from './sdes-key';
+import type { PairModes, RelayCounterTotals, RelayServerInfo, RelayServerRequest } from './relay-server-messages';
 
 const ADDRESS = '127.0.0.1';
-/** Calls set up concurrently (each is a few worker round trips). */
-const SETUP_CONCURRENCY = 32;
-
-function legOptions(id: string, leg: LegSetup): AddLegOptions {
-  const srtp = leg.inbound !== null && leg.outbound !== null
-    ? { inbound: sdesContextOptions(leg.inbound), outbound: sdesContextOptions(leg.outbound) }
-    : null;
-  // The remote is known from "signaling" (the orchestrator); default latching: authenticated
-  // for SRTP, strict for RTP, as in production.
-  return { id, remote: { address: ADDRESS, port: leg.remotePort }, rtcpMux: false, srtp };
-}
 
 export class RelayServer {
-  private relay: MediaRelay | null = null;
-  private readonly calls: RelayCall[] = [];
+  private controller: CallController | null = null;
+  private ng: NgUdpServer | null = null;
 
   async start(workers: number, portRange: readonly [number, number]): Promise<RelayServerInfo> {
-    if (this.relay !== null) throw new Error('relay already started');
-    this.relay = await MediaRelay.create({ portRange: [portRange[0], portRange[1]], bindAddress: ADDRESS, workers, logLevel: 'error' });
-    return { workers: this.relay.workerCount };
+    if (this.controller !== null) throw new Error('relay already started');
+    const relay = await MediaRelay.create({ portRange: [portRange[0], portRange[1]], bindAddress: ADDRESS, workers, logLevel: 'error' });
+    const logger = pino({ level: 'error' });
+    // Mixed security, as `srtp-relay serve` runs by default: SRTP ↔ RTP calls are allowed.
+    const controller = new CallController({ keys: await KeyManager.create(), relay, cluster: defineCluster({ securityMode: 'mixed' }), logger });
+    this.controller = controller;
+    this.ng = await NgUdpServer.listen({ address: ADDRESS, port: 0, dispatcher: new NgDispatcher(new ControllerNgCallControl(controller)) });
+    return { workers: relay.workerCount, ngPort: this.ng.address().port };
   }
 
-  async setup(calls: readonly CallSetup[]): Promise<CallPorts[]> {
-    const relay = this.relay;
-    if (relay === null) throw new Error('relay not started');
-    const out: CallPorts[] = new Array<CallPorts>(calls.length);
-    for (let i = 0; i < calls.length; i += SETUP_CONCURRENCY) {
-      await Promise.all(calls.slice(i, i + SETUP_CONCURRENCY).map(async (c, j) => {
-        const call = await relay.createCall(c.id);
-        this.calls.push(call);
-        const a = await call.addLeg(legOptions('a', c.a));
-        const b = await call.addLeg(legOptions('b', c.b));
-        const modes = await call.connect('a', 'b');
-        out[i + j] = { a: a.rtpPort, b: b.rtpPort, modes };
-      }));
-    }
-    return out;
+  /** Pair mode per direction of one call, as the relay chose it (caller = A, callee = B). */
+  modes(callId: string): PairModes {
+    const controller = this.mustController();
+    const legs = controller.getCall(callId).legs;
+    const mode = (id: string): string => legs.find((l) => l.id === id)?.streams[0]?.mode ?? 'none';
+    return { 'a->b': mode('caller'), 'b->a': mode('callee') };
   }
 
   counters(): RelayCounterTotals {
+    const relay = this.mustController().relay;
     const sum: Record<string, number> = {};
-    for (const call of this.calls) {
-      for (const leg of call.stats().legs) {
+    for (const id of relay.callIds()) {
+      for (const leg of relay.getCall(id)?.stats().legs ?? []) {
         for (const [k, v] of Object.entries(leg.counters)) sum[k] = (sum[k] ?? 0) + v;
       }
     }
@@ -59,9 +51,15 @@ export class RelayServer {
   }
 
   async close(): Promise<void> {
-    await this.relay?.close();
-    this.relay = null;
-    this.calls.length = 0;
+    await this.ng?.close();
+    this.ng = null;
+    await this.controller?.close();
+    this.controller = null;
+  }
+
+  private mustController(): CallController {
+    if (this.controller === null) throw new Error('relay not started');
+    return this.controller;
   }
 }
 
@@ -71,8 +69,8 @@ export function main(): void {
     switch (req.op) {
       case 'start':
         return server.start(req.workers, req.portRange);
-      case 'setup':
-        return server.setup(req.calls);
+      case 'modes':
+        return server.modes(req.callId);
       case 'counters':
         return server.counters();
       case 'close':

@@ -3,8 +3,9 @@
  *
  *   orchestrator (this process) ── stdin/stdout ── load generator (native-bench/relay_loadgen, C;
  *        │                                          or dist/bench/relay/load-generator.js over IPC)
- *        │  ng over UDP / IPC                         │  RTP/SRTP on 127.0.0.1
- *        └── relay under test: relay-server.js (ours, worker threads) or rtpengine (userspace)
+ *        │  ng over UDP (+ IPC for ours)              │  RTP/SRTP on 127.0.0.1
+ *        └── relay under test: relay-server.js (ours: worker threads, src/control + src/ng) or
+ *            rtpengine (userspace); both get the same ng offer/answer per call (ng-call-setup.ts)
  *
  * Per mode and relay: a fresh relay process, calls added step by step (50, 100, 200, ...),
  * each step warm-up + measured window + drain; CPU and RSS from /proc. Then a node-datachannel

@@ -62,11 +62,11 @@ function audio(text: string): { port: number; protocol: string; crypto: { id: nu
 const BASE = { 'replace': ['origin', 'session-connection'], 'ICE': 'remove', 'received-from': ['IP4', '127.0.0.1'], 'supports': ['load limit'] };
 
 describe('ng over the call control', () => {
-  it('offer, answer, delete over UDP with SRTP media through the relay (SRTP caller to SRTP callee)', async () => {
+  it('offer, answer, delete over UDP with SRTP media through the relay (SRTP caller to SRTP callee, recrypt)', async () => {
     const alice = await phone();
     const bob = await phone();
     const aliceKey = phoneOffer('AES_CM_128_HMAC_SHA1_80');
-    const offer = await client.request('offer', { ...BASE, 'call-id': 'c1@host', 'from-tag': 'ta', 'sdp': sdp(alice.port, [aliceKey.line]), 'transport-protocol': 'RTP/SAVP', 'flags': ['SDES-pad'] });
+    const offer = await client.request('offer', { ...BASE, 'call-id': 'c1@host', 'from-tag': 'ta', 'sdp': sdp(alice.port, [aliceKey.line]), 'transport-protocol': 'RTP/SAVP', 'flags': ['SDES-pad', 'recrypt'] });
     expect(offer.result).toBe('ok');
     const toBob = audio(offer.sdp as string);
     expect(toBob.address).toBe('127.0.0.1');

@@ -70,6 +70,10 @@ describe('bench relay: smoke run', () => {
     }
   });
 
+  it('both relays were driven over ng (ours through the product\'s call control and ng front end)', () => {
+    for (const r of results.results.filter((x) => x.relay === 'ours')) expect(r.description).toContain('calls set up over ng');
+  });
+
   it('our relay chose the intended pair modes and failed only the forgery probe packets', () => {
     const expected: Record<string, Record<string, string>> = {
       'srtp-rtp': { 'a->b': 'decrypt', 'b->a': 'encrypt' },
