@@ -35,20 +35,21 @@ function heapBytesPerPacket(profile: string, keyLength: number, saltLength: numb
   let gcs = 0;
   const obs = new PerformanceObserver((list) => { gcs += list.getEntries().length; });
   obs.observe({ entryTypes: ['gc'] });
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // The smallest of three clean measurements: a per-packet object shows in every one of them,
+  // while a keystream batch (or anything else) landing unevenly across a window only inflates one.
+  const samples: number[] = [];
+  const n = 20000;
+  for (let attempt = 0; attempt < 8 && samples.length < 3; attempt++) {
     gc();
     gcs = 0;
     const before = getHeapStatistics().used_heap_size;
-    const n = 20000;
     run(5000 + attempt * n, n);
     const after = getHeapStatistics().used_heap_size;
-    if (gcs === 0) {
-      obs.disconnect();
-      return (after - before) / n / 2; // two operations per iteration
-    }
+    if (gcs === 0) samples.push((after - before) / n / 2); // two operations per iteration
   }
   obs.disconnect();
-  throw new Error('a GC ran during every measurement');
+  if (samples.length === 0) throw new Error('a GC ran during every measurement');
+  return Math.min(...samples);
 }
 
 describe('steady-state allocation on the packet path', () => {
