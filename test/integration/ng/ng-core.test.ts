@@ -3,44 +3,21 @@
  * CallController with a real MediaRelay, driven over UDP with the product's NgClient, and SRTP
  * media from loopback phones (engine SrtpContext) through the relay.
  */
-import pino from 'pino';
 import { parse } from 'sdp-transform';
-import { defineCluster } from '../../../src/call';
-import { CallController } from '../../../src/control';
-import { KeyManager } from '../../../src/keys';
-import { bencode, ControllerNgCallControl, NgClient, NgDispatcher, NgUdpServer, type NgDict } from '../../../src/ng';
-import { MediaRelay } from '../../../src/relay';
-import { relayPortRange } from '../../helpers/port-ranges';
-import { Phone, phoneOffer } from '../api/helpers';
+import type { CallController } from '../../../src/control';
+import { bencode, type NgClient, type NgDict, type NgDispatcher } from '../../../src/ng';
+import { phoneOffer } from '../api/helpers';
+import { useNgRelay } from './ng-relay';
 
-const RANGE: [number, number] = relayPortRange(200);
-
+const ng = useNgRelay();
+const RANGE = ng.range;
+const phone = ng.phone;
 let controller: CallController;
-let server: NgUdpServer;
 let client: NgClient;
 let dispatcher: NgDispatcher;
-const phones: Phone[] = [];
-
-beforeEach(async () => {
-  const relay = await MediaRelay.create({ portRange: RANGE, bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
-  controller = new CallController({ keys: await KeyManager.create(), relay, cluster: defineCluster({ securityMode: 'mixed' }), logger: pino({ level: 'silent' }) });
-  dispatcher = new NgDispatcher(new ControllerNgCallControl(controller));
-  server = await NgUdpServer.listen({ address: '127.0.0.1', port: 0, dispatcher });
-  client = await NgClient.connect('127.0.0.1', server.address().port);
+beforeEach(() => {
+  ({ controller, client, dispatcher } = ng);
 });
-
-afterEach(async () => {
-  client.close();
-  for (const p of phones.splice(0)) p.close();
-  await server.close();
-  await controller.close();
-});
-
-async function phone(): Promise<Phone> {
-  const p = await Phone.open();
-  phones.push(p);
-  return p;
-}
 
 function sdp(port: number, crypto: readonly string[] = [], padding = 0): string {
   const proto = crypto.length > 0 ? 'RTP/SAVP' : 'RTP/AVP';

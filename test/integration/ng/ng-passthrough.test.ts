@@ -4,43 +4,21 @@
  * forwards SRTP bytes unchanged both ways while still checking every tag and replay window.
  * `recrypt` makes the relay offer fresh keys of its own (media still flows, recrypted).
  */
-import pino from 'pino';
 import { parse } from 'sdp-transform';
-import { defineCluster } from '../../../src/call';
-import { CallController } from '../../../src/control';
-import { KeyManager } from '../../../src/keys';
-import { ControllerNgCallControl, NgClient, NgDispatcher, NgUdpServer } from '../../../src/ng';
-import { MediaRelay } from '../../../src/relay';
+import type { CallController } from '../../../src/control';
+import type { NgClient } from '../../../src/ng';
 import { SrtpContext, SrtpStatus } from '../../../src/srtp';
-import { relayPortRange } from '../../helpers/port-ranges';
-import { Phone, phoneOffer, rtp, sleep } from '../api/helpers';
+import { phoneOffer, rtp, sleep, type Phone } from '../api/helpers';
+import { useNgRelay } from './ng-relay';
 
-const RANGE: [number, number] = relayPortRange(200);
-
+const ng = useNgRelay();
+const RANGE = ng.range;
+const phone = ng.phone;
 let controller: CallController;
-let server: NgUdpServer;
 let client: NgClient;
-const phones: Phone[] = [];
-
-beforeEach(async () => {
-  const relay = await MediaRelay.create({ portRange: RANGE, bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
-  controller = new CallController({ keys: await KeyManager.create(), relay, cluster: defineCluster({ securityMode: 'mixed' }), logger: pino({ level: 'silent' }) });
-  server = await NgUdpServer.listen({ address: '127.0.0.1', port: 0, dispatcher: new NgDispatcher(new ControllerNgCallControl(controller)) });
-  client = await NgClient.connect('127.0.0.1', server.address().port);
+beforeEach(() => {
+  ({ controller, client } = ng);
 });
-
-afterEach(async () => {
-  client.close();
-  for (const p of phones.splice(0)) p.close();
-  await server.close();
-  await controller.close();
-});
-
-async function phone(): Promise<Phone> {
-  const p = await Phone.open();
-  phones.push(p);
-  return p;
-}
 
 function sdp(port: number, crypto: readonly string[]): string {
   return `${['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio ${port} RTP/SAVP 0`, 'a=rtpmap:0 PCMU/8000', 'a=sendrecv', ...crypto].join('\r\n')}\r\n`;
