@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +15,7 @@ import { repoRoot } from '../repo-root';
 import { stopProcess } from '../relay/child-process';
 import { findRtpengine, rtpengineVersion, RtpengineProcess } from '../relay/rtpengine-process';
 import { measureSetupRate, type SetupRateResult } from './ng-setup-rate';
-
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const port = s.address().port;
-  s.close();
-  return port;
-}
+import { freeUdpPort } from '../free-udp-port';
 
 async function waitForPong(port: number, alive: () => boolean): Promise<void> {
   const ng = await NgClient.connect('127.0.0.1', port, 250);

@@ -5,12 +5,12 @@
  * port and media ports on 127.0.0.1. The packaged config file is ignored (`--config-file=none`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { BenchError } from '../bench-errors';
 import { stopProcess } from './child-process';
 import { NgClient } from '../../ng/ng-client';
+import { freeUdpPort } from '../free-udp-port';
 
 export interface RtpengineOptions {
   readonly threads: number;
@@ -56,14 +56,6 @@ export function rtpengineVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const port = s.address().port;
-  s.close();
-  return port;
 }
 
 export class RtpengineProcess {
