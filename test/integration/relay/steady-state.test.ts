@@ -123,10 +123,18 @@ describe('packet path steady state', () => {
     viaRelay(relayPhone, 0, 20_000);
     engineOnly(enginePhone, 0, 20_000);
     const N = 30_000;
-    const base = await measure(() => engineOnly(enginePhone, 20_000, N));
-    // As above: a GC set off by other work in this process gets the measurement repeated.
-    let m = await measure(() => viaRelay(relayPhone, 20_000, N));
-    let sent = 20_000 + N;
+    // As above: a GC set off by other work in this process gets a measurement repeated, for the
+    // engine-alone baseline as for the relay path, so that both figures come from quiet runs.
+    let engineSent = 20_000;
+    let base = await measure(() => engineOnly(enginePhone, engineSent, N));
+    engineSent += N;
+    for (let attempt = 1; attempt < 3 && base.scavenges > 0; attempt++) {
+      base = await measure(() => engineOnly(enginePhone, engineSent, N));
+      engineSent += N;
+    }
+    let sent = 20_000;
+    let m = await measure(() => viaRelay(relayPhone, sent, N));
+    sent += N;
     for (let attempt = 1; attempt < 3 && m.scavenges > base.scavenges; attempt++) {
       m = await measure(() => viaRelay(relayPhone, sent, N));
       sent += N;
@@ -135,7 +143,8 @@ describe('packet path steady state', () => {
     expect(sink.packets).toBe(sent);
     expect(sink.bytes).toBe(sent * (12 + 160 + 4));
     expect(legA.counters[0]).toBe(sent);
-    expect(m.scavenges).toBe(base.scavenges);
+    // No GC beyond what the engine alone needs for the same packets (noise can only add GCs).
+    expect(m.scavenges).toBeLessThanOrEqual(base.scavenges);
     // The relay's own share: under 8 B per packet (one object per packet would be 32 B or more);
     // the engine's amortized keystream batches vary a little between the two loops.
     expect(m.grownBeforeGc - base.grownBeforeGc).toBeLessThan(N * 8 + 64 * 1024);
