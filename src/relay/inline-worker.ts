@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { AddressPolicy } from './address-policy';
+import type { IoBackendChoice } from './io/packet-io';
 import { toWireError } from './errors';
 import { MediaEngine } from './media-engine';
 import { WorkerHandle } from './worker-handle';
@@ -12,9 +13,11 @@ import type { WorkerRequest } from './worker-messages';
 export class InlineWorker extends WorkerHandle {
   readonly engine: MediaEngine;
 
-  constructor(index: number, logger: Logger, policy: AddressPolicy) {
+  constructor(index: number, logger: Logger, policy: AddressPolicy, io: IoBackendChoice) {
     super(index);
-    this.engine = new MediaEngine(logger.child({ worker: index }), (e) => this.onMessage(e), policy);
+    this.engine = new MediaEngine(logger.child({ worker: index }), (e) => this.onMessage(e), policy, io);
+    this.io = this.engine.io.name;
+    this.ioFallback = this.engine.ioFallback;
   }
 
   protected post(msg: WorkerRequest & { seq: number }): void {

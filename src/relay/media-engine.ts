@@ -5,6 +5,8 @@
  */
 import type { Logger } from 'pino';
 import { AddressPolicy } from './address-policy';
+import type { IoBackendChoice, PacketIo } from './io/packet-io';
+import { createPacketIo } from './io/select-backend';
 import { RelayError, RelayErrorCode } from './errors';
 import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
 import { MediaLeg } from './media-leg';
@@ -17,6 +19,10 @@ import type { WorkerEvent, WorkerRequest } from './worker-messages';
 export class MediaEngine {
   private readonly calls = new Map<string, Map<string, MediaLeg>>();
   readonly scratch = new ScratchBuffers();
+  /** The worker's sockets: native batched I/O or dgram (io/select-backend.ts). */
+  readonly io: PacketIo;
+  /** Why `auto` fell back to dgram, or null. */
+  readonly ioFallback: string | null;
   readonly path: PacketPath;
   private closed = false;
   /** Requests are applied one at a time, in arrival order (a close never overtakes an open). */
@@ -26,8 +32,12 @@ export class MediaEngine {
     private readonly logger: Logger,
     private readonly onEvent: (event: WorkerEvent) => void,
     policy: AddressPolicy = new AddressPolicy(),
+    io: IoBackendChoice = 'auto',
   ) {
-    this.path = new PacketPath(this.scratch, (leg, rtcp, address, port) => {
+    const selected = createPacketIo(io, this.scratch);
+    this.io = selected.io;
+    this.ioFallback = selected.fallback;
+    this.path = new PacketPath(this.scratch, this.io, (leg, rtcp, address, port) => {
       onEvent({ type: 'latch', callId: leg.callId, legId: leg.legId, rtcp, address, port });
     }, policy);
   }
@@ -62,7 +72,7 @@ export class MediaEngine {
           if (req.keyBytes !== null) wipeKeyBytes(req.keyBytes);
           throw new RelayError(RelayErrorCode.DuplicateLeg, `leg ${req.legId} already exists in call ${req.callId}`);
         }
-        const leg = await MediaLeg.open(req, this.path.handle, this.logger);
+        const leg = await MediaLeg.open(req, this.path.handle, this.logger, this.io);
         legs = this.calls.get(req.callId);
         if (legs === undefined) {
           legs = new Map();
@@ -144,11 +154,12 @@ export class MediaEngine {
     for (const leg of legs.values()) leg.close();
   }
 
-  /** Close every call, then wipe the scratch buffers (they held clear packets). Idempotent. */
+  /** Close every call and the packet I/O, then wipe the scratch buffers (they held clear packets). Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const callId of [...this.calls.keys()]) this.closeCall(callId);
+    this.io.close();
     this.scratch.wipe();
   }
 }

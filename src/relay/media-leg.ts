@@ -3,13 +3,13 @@
  * (the remote, moved only by latching), its peer and the mode toward it, and its counters.
  * The packet path itself is in `packet-path.ts`.
  */
-import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
 import { RelayError, RelayErrorCode } from './errors';
 import { C } from './leg-counters';
 import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
 import type { LatchingPolicy } from './latching';
+import type { MediaSocket, PacketIo } from './io/packet-io';
 import { createPacketContext, type PacketContext } from './packet-context';
 import { PairMode } from './pair-mode';
 import { RateLimitedLog } from './rate-limited-log';
@@ -18,8 +18,12 @@ import type { AddLegRequest, RemoteEndpoint } from './worker-messages';
 /** SSRCs per direction whose ROC a rekey carries over (a phone has one; a bridge port a few). */
 export const MAX_TRACKED_SSRCS = 16;
 
-/** Called by the packet path for every packet received on one of the leg's sockets. */
-export type PacketHandler = (leg: MediaLeg, packet: Buffer, address: string, port: number, onRtcpSocket: boolean) => void;
+/**
+ * Called by the packet path for every packet received on one of the leg's sockets. The
+ * datagram is `packet[0, length)`; `length` defaults to `packet.length` (the native backend's
+ * ring slots are longer than the datagrams in them, so it always passes it).
+ */
+export type PacketHandler = (leg: MediaLeg, packet: Buffer, address: string, port: number, onRtcpSocket: boolean, length?: number) => void;
 
 export class MediaLeg {
   readonly callId: string;
@@ -38,8 +42,9 @@ export class MediaLeg {
   inboundSsrcCount = 0;
   readonly outboundSsrcs = new Uint32Array(MAX_TRACKED_SSRCS);
   outboundSsrcCount = 0;
-  readonly rtpSocket: dgram.Socket;
-  readonly rtcpSocket: dgram.Socket;
+  /** From the worker's packet I/O backend (`io/`): dgram or native batched. */
+  readonly rtpSocket: MediaSocket;
+  readonly rtcpSocket: MediaSocket;
   /** Address family the sockets can reach (the bind address's): remotes must match it. */
   readonly socketFamily: 4 | 6;
   readonly log: RateLimitedLog;
@@ -49,8 +54,8 @@ export class MediaLeg {
    * EHOSTUNREACH, EACCES, a family the socket cannot reach) counts as `sendErrors` and is
    * logged at a rate limit, so a leg whose sends fail is visible instead of silently lossy.
    */
-  readonly onRtpSent: (err: Error | null, bytes?: number) => void;
-  readonly onRtcpSent: (err: Error | null, bytes?: number) => void;
+  readonly onRtpSent: (error: string | null, bytes: number) => void;
+  readonly onRtcpSent: (error: string | null, bytes: number) => void;
   /** Where RTP (and muxed RTCP) goes; '' / 0 when unknown. */
   rtpAddress = '';
   rtpPort = 0;
@@ -65,7 +70,7 @@ export class MediaLeg {
   mode: PairMode = PairMode.Forward;
   closed = false;
 
-  private constructor(req: AddLegRequest, contexts: { inbound: PacketContext; outbound: PacketContext } | null, sockets: { rtp: dgram.Socket; rtcp: dgram.Socket }, logger: Logger) {
+  private constructor(req: AddLegRequest, contexts: { inbound: PacketContext; outbound: PacketContext } | null, sockets: { rtp: MediaSocket; rtcp: MediaSocket }, logger: Logger) {
     this.callId = req.callId;
     this.legId = req.legId;
     this.rtcpMux = req.rtcpMux;
@@ -77,27 +82,27 @@ export class MediaLeg {
     this.rtcpSocket = sockets.rtcp;
     this.socketFamily = isIPv6(req.bindAddress) ? 6 : 4;
     this.log = new RateLimitedLog(logger.child({ callId: req.callId, legId: req.legId }));
-    this.onRtpSent = (err, bytes) => this.sent(err, bytes, false);
-    this.onRtcpSent = (err, bytes) => this.sent(err, bytes, true);
+    this.onRtpSent = (error, bytes) => this.sent(error, bytes, false);
+    this.onRtcpSent = (error, bytes) => this.sent(error, bytes, true);
     this.setRemote(req.remote);
   }
 
-  private sent(err: Error | null, bytes: number | undefined, rtcpSocket: boolean): void {
+  private sent(error: string | null, bytes: number, rtcpSocket: boolean): void {
     const c = this.counters;
-    if (err === null || err === undefined) {
+    if (error === null) {
       c[C.packetsOut] += 1;
-      c[C.bytesOut] += bytes ?? 0;
+      c[C.bytesOut] += bytes;
       return;
     }
     c[C.sendErrors] += 1;
-    this.log.sendFailed((err as NodeJS.ErrnoException).code ?? err.name, rtcpSocket ? this.rtcpAddress : this.rtpAddress, rtcpSocket ? this.rtcpPort : this.rtpPort);
+    this.log.sendFailed(error, rtcpSocket ? this.rtcpAddress : this.rtpAddress, rtcpSocket ? this.rtcpPort : this.rtpPort);
   }
 
   /**
    * Build the contexts (then wipe the transferred key bytes), bind the sockets, and start
    * receiving. On any failure everything opened so far is closed again.
    */
-  static async open(req: AddLegRequest, handler: PacketHandler, logger: Logger): Promise<MediaLeg> {
+  static async open(req: AddLegRequest, handler: PacketHandler, logger: Logger, io: PacketIo): Promise<MediaLeg> {
     let contexts: { inbound: PacketContext; outbound: PacketContext } | null = null;
     try {
       if (req.srtp !== null) {
@@ -113,9 +118,9 @@ export class MediaLeg {
     } finally {
       if (req.keyBytes !== null) wipeKeyBytes(req.keyBytes);
     }
-    let sockets: { rtp: dgram.Socket; rtcp: dgram.Socket };
+    let sockets: { rtp: MediaSocket; rtcp: MediaSocket };
     try {
-      sockets = await bindSockets(req);
+      sockets = await bindSockets(req, io);
     } catch (err) {
       contexts?.inbound.close();
       contexts?.outbound.close();
@@ -127,17 +132,27 @@ export class MediaLeg {
   }
 
   private listen(handler: PacketHandler): void {
-    // One closure per socket, made once: the per-packet path creates none. Send errors arrive
-    // through the send callbacks (onRtpSent / onRtcpSent); anything else the socket reports
-    // as an 'error' event is counted too, never thrown.
-    const onError = (): void => {
-      this.counters[C.sendErrors] += 1;
+    // One closure per socket, made once: the per-packet path creates none. Send outcomes (and
+    // anything else a dgram socket reports as an 'error' event) arrive through onRtpSent /
+    // onRtcpSent and are counted, never thrown.
+    const truncated = (length: number, address: string, port: number): void => {
+      const c = this.counters;
+      c[C.packetsIn] += 1;
+      c[C.bytesIn] += length;
+      c[C.malformed] += 1;
+      this.log.drop('truncated', address, port, length);
     };
-    this.rtpSocket.on('error', onError);
-    if (this.rtcpSocket !== this.rtpSocket) this.rtcpSocket.on('error', onError);
-    this.rtpSocket.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => handler(this, msg, rinfo.address, rinfo.port, false));
+    this.rtpSocket.start({
+      packet: (packet, length, address, port) => handler(this, packet, address, port, false, length),
+      truncated,
+      sent: this.onRtpSent,
+    });
     if (this.rtcpSocket !== this.rtpSocket) {
-      this.rtcpSocket.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => handler(this, msg, rinfo.address, rinfo.port, true));
+      this.rtcpSocket.start({
+        packet: (packet, length, address, port) => handler(this, packet, address, port, true, length),
+        truncated,
+        sent: this.onRtcpSent,
+      });
     }
   }
 
@@ -194,45 +209,31 @@ export class MediaLeg {
     this.closed = true;
     if (this.peer !== null && this.peer.peer === this) this.peer.peer = null;
     this.peer = null;
-    closeSocket(this.rtpSocket);
-    if (this.rtcpSocket !== this.rtpSocket) closeSocket(this.rtcpSocket);
+    this.rtpSocket.close();
+    if (this.rtcpSocket !== this.rtpSocket) this.rtcpSocket.close();
     this.inbound?.close();
     this.outbound?.close();
   }
 }
 
-function closeSocket(socket: dgram.Socket): void {
+async function bindOne(io: PacketIo, family: 4 | 6, address: string, port: number): Promise<MediaSocket> {
   try {
-    socket.close();
-  } catch {
-    // already closed
+    return await io.bind(family, address, port);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new RelayError(RelayErrorCode.BindFailed, `cannot bind ${address}:${port}: ${e.code ?? e.message}`);
   }
 }
 
-function bindOne(type: 'udp4' | 'udp6', address: string, port: number): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket({ type, ipv6Only: false });
-    const onError = (err: NodeJS.ErrnoException): void => {
-      closeSocket(socket);
-      reject(new RelayError(RelayErrorCode.BindFailed, `cannot bind ${address}:${port}: ${err.code ?? err.message}`));
-    };
-    socket.once('error', onError);
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', onError);
-      resolve(socket);
-    });
-  });
-}
-
-async function bindSockets(req: AddLegRequest): Promise<{ rtp: dgram.Socket; rtcp: dgram.Socket }> {
-  const type = isIPv6(req.bindAddress) ? 'udp6' : 'udp4';
-  const rtp = await bindOne(type, req.bindAddress, req.rtpPort);
+async function bindSockets(req: AddLegRequest, io: PacketIo): Promise<{ rtp: MediaSocket; rtcp: MediaSocket }> {
+  const family = isIPv6(req.bindAddress) ? 6 : 4;
+  const rtp = await bindOne(io, family, req.bindAddress, req.rtpPort);
   let rtcp = rtp;
   if (!req.rtcpMux) {
     try {
-      rtcp = await bindOne(type, req.bindAddress, req.rtcpPort);
+      rtcp = await bindOne(io, family, req.bindAddress, req.rtcpPort);
     } catch (err) {
-      closeSocket(rtp);
+      rtp.close();
       throw err;
     }
   }

@@ -10,6 +10,8 @@ import pino, { type Logger } from 'pino';
 import { AddressPolicy, type AddressPolicyConfig } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import { InlineWorker } from './inline-worker';
+import type { IoBackendChoice, IoBackendName } from './io/packet-io';
+import { resolveIoChoice } from './io/select-backend';
 import { KeyFingerprinter } from './key-fingerprint';
 import type { MediaEngine } from './media-engine';
 import { PortPool } from './port-pool';
@@ -31,6 +33,12 @@ export interface MediaRelayOptions {
   readonly logLevel?: string;
   /** Which remotes legs may send to and latch onto (address-policy.ts). Default: DEFAULT_DENY, no link-local. */
   readonly addressPolicy?: AddressPolicyConfig;
+  /**
+   * Packet I/O of the media workers: `native` (batched recvmmsg/sendmmsg addon), `dgram`
+   * (node:dgram), or `auto` (native when the addon loads, else dgram). Default: the
+   * SRTP_RELAY_IO environment variable, else auto.
+   */
+  readonly io?: IoBackendChoice;
 }
 
 export interface WorkerDiedEvent {
@@ -54,6 +62,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
   readonly addressPolicy: AddressPolicy;
   private readonly logger: Logger;
   private readonly logLevel: string;
+  private readonly ioChoice: IoBackendChoice;
   private readonly fingerprinter = new KeyFingerprinter();
   private readonly workers: WorkerHandle[] = [];
   private readonly calls = new Map<string, RelayCall>();
@@ -72,6 +81,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     } catch (err) {
       throw new RelayError(RelayErrorCode.BadOption, `addressPolicy: ${(err as Error).message}`);
     }
+    this.ioChoice = resolveIoChoice(options.io);
     this.logLevel = options.logLevel ?? 'warn';
     this.logger = options.logger ?? pino({ name: 'srtp-relay', level: this.logLevel });
     this.host = {
@@ -89,13 +99,31 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     if (!Number.isInteger(n) || n < 0 || n > 256) throw new RelayError(RelayErrorCode.BadOption, `workers must be an integer in 0..256, got ${String(n)}`);
     const relay = new MediaRelay(options);
     try {
-      if (n === 0) relay.adopt(new InlineWorker(0, relay.logger, relay.addressPolicy));
-      else for (const w of await Promise.all(Array.from({ length: n }, (_, i) => ThreadWorker.start(i, relay.logLevel, relay.addressPolicy.config)))) relay.adopt(w);
+      if (n === 0) relay.adopt(new InlineWorker(0, relay.logger, relay.addressPolicy, relay.ioChoice));
+      else for (const w of await Promise.all(Array.from({ length: n }, (_, i) => ThreadWorker.start(i, relay.logLevel, relay.addressPolicy.config, relay.ioChoice)))) relay.adopt(w);
     } catch (err) {
       await relay.close();
       throw err;
     }
+    relay.logIoBackend();
     return relay;
+  }
+
+  /** The media workers' packet I/O backend (every worker runs the same one). */
+  get ioBackend(): IoBackendName {
+    return this.workers[0]?.io ?? 'dgram';
+  }
+
+  /** Why `auto` fell back to dgram (null when it did not). */
+  get ioFallback(): string | null {
+    return this.workers[0]?.ioFallback ?? null;
+  }
+
+  /** Once per relay start: which packet I/O runs, and why it is dgram if auto fell back. */
+  private logIoBackend(): void {
+    const fallback = this.ioFallback;
+    if (fallback === null) this.logger.info({ io: this.ioBackend, requested: this.ioChoice }, 'packet I/O backend');
+    else this.logger.warn({ io: this.ioBackend, requested: this.ioChoice, reason: fallback }, 'packet I/O backend: native unavailable, using node:dgram');
   }
 
   get closed(): boolean {
@@ -175,7 +203,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     this.emit('workerDied', { index: w.index, error, callIds });
     if (this.closing !== null) return;
     // Replace the worker so the relay keeps its capacity for new calls.
-    ThreadWorker.start(w.index, this.logLevel, this.addressPolicy.config).then(
+    ThreadWorker.start(w.index, this.logLevel, this.addressPolicy.config, this.ioChoice).then(
       (fresh) => {
         if (this.closing !== null) void fresh.terminate();
         else this.adopt(fresh);

@@ -15,14 +15,15 @@ function main(): void {
   const data = workerData as MediaWorkerData;
   const logger = pino({ name: 'srtp-relay', level: data.logLevel }).child({ worker: data.index });
   const send = (msg: WorkerMessage): void => port.postMessage(msg);
-  const engine = new MediaEngine(logger, send, new AddressPolicy(data.addressPolicy));
+  // `native` asked for and unavailable throws here: the worker exits and ThreadWorker.start rejects.
+  const engine = new MediaEngine(logger, send, new AddressPolicy(data.addressPolicy), data.io);
   port.on('message', (req: SequencedRequest) => {
     engine.handle(req).then(
       () => send({ type: 'reply', seq: req.seq, ok: true }),
       (err: unknown) => send({ type: 'reply', seq: req.seq, ok: false, error: toWireError(err) }),
     );
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', io: engine.io.name, ioFallback: engine.ioFallback });
 }
 
 main();

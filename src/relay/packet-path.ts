@@ -1,11 +1,14 @@
 /**
  * The per-packet path of a media worker: source check → verify / unprotect / validate →
  * latch → protect → send, counting every outcome. No exceptions, no closures and no
- * allocation here beyond what dgram itself does (the received Buffer, rinfo, the send request);
- * send completions go to the peer leg's bound callbacks.
+ * allocation here (the dgram backend itself allocates a Buffer, rinfo and send request per
+ * datagram; the native one nothing); send outcomes go to the peer leg's bound callbacks.
+ * Output that is sent goes into the packet I/O's `sendBuffer()` (a native send slot, or the
+ * dgram backend's scratch buffer); recrypt's intermediate clear packet into `scratch.unprotected`.
  */
 import { SrtpStatus, srtpStatusName } from '../srtp/srtp-status';
 import { AddressPolicy, AddressVerdict } from './address-policy';
+import type { PacketIo } from './io/packet-io';
 import { C } from './leg-counters';
 import { judgeSource, SourceVerdict } from './latching';
 import type { MediaLeg } from './media-leg';
@@ -31,15 +34,19 @@ STATUS_COUNTER[SrtpStatus.PolicyMismatch] = C.malformed;
 export class PacketPath {
   constructor(
     private readonly scratch: ScratchBuffers,
+    /** The worker's socket layer: where sent output is written (`sendBuffer`). */
+    private readonly io: PacketIo,
     private readonly onLatch: LatchListener,
     /** Latched sources become remotes: they pass the same policy as signaled ones. */
     private readonly policy: AddressPolicy = new AddressPolicy(),
   ) {}
 
-  /** Bound once; handed to every leg as its packet handler. */
-  readonly handle = (from: MediaLeg, packet: Buffer, address: string, port: number, onRtcpSocket: boolean): void => {
+  /**
+   * Bound once; handed to every leg as its packet handler. The datagram is `packet[0, length)`
+   * (a native ring slot is longer than its datagram).
+   */
+  readonly handle = (from: MediaLeg, packet: Buffer, address: string, port: number, onRtcpSocket: boolean, length: number = packet.length): void => {
     const c = from.counters;
-    const length = packet.length;
     c[C.packetsIn] += 1;
     c[C.bytesIn] += length;
     if (from.closed) return;
@@ -78,7 +85,9 @@ export class PacketPath {
       if (mode === PairMode.Passthrough) {
         st = rtcp ? inbound.verifyRtcp(packet, length) : inbound.verifyRtp(packet, length);
       } else {
-        out = this.scratch.unprotected;
+        // Decrypt sends the clear packet: straight into the send buffer. Recrypt protects it
+        // again first: the clear packet is an intermediate.
+        out = mode === PairMode.Decrypt ? this.io.sendBuffer() : this.scratch.unprotected;
         st = rtcp ? inbound.unprotectRtcp(packet, out, length) : inbound.unprotectRtp(packet, out, length);
         outLength = inbound.outputLength;
       }
@@ -128,7 +137,7 @@ export class PacketPath {
         peer.counters[C.protectErrors] += 1;
         return;
       }
-      const target = this.scratch.protected;
+      const target = this.io.sendBuffer();
       const st = rtcp ? outbound.protectRtcp(out, target, outLength) : outbound.protectRtp(out, target, outLength);
       if (st !== SrtpStatus.Ok) {
         peer.counters[C.protectErrors] += 1;
@@ -140,20 +149,10 @@ export class PacketPath {
       if (!rtcp) peer.noteSsrc(true, target.readUInt32BE(8));
     }
 
-    // 5. Send. The peer's bound completion counts packetsOut / sendErrors (no closure here).
-    // A queued (not yet sent) datagram keeps its buffer: give the path a new one.
+    // 5. Send. The peer's bound callback counts packetsOut / sendErrors (no closure here);
+    // the native backend sends when the batch ends, with one sendmmsg per socket.
     const socket = peerSeparateRtcp ? peer.rtcpSocket : peer.rtpSocket;
-    try {
-      socket.send(out, 0, outLength, toPort, toAddress, peerSeparateRtcp ? peer.onRtcpSent : peer.onRtpSent);
-    } catch {
-      // Synchronous refusals (socket closed under us): counted like asynchronous ones.
-      peer.counters[C.sendErrors] += 1;
-      return;
-    }
-    if (out !== packet && socket.getSendQueueCount() > 0) {
-      if (out === this.scratch.protected) this.scratch.renewProtected();
-      else this.scratch.renewUnprotected();
-    }
+    socket.send(out, 0, outLength, toPort, toAddress);
     c[C.forwarded] += 1;
     if (rtcp) peer.counters[C.rtcpPacketsOut] += 1;
   };

@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AddressPolicyConfig } from './address-policy';
+import type { IoBackendChoice } from './io/packet-io';
 import { mediaWorkerEntry } from './worker-entry';
 import { WorkerHandle } from './worker-handle';
 import type { MediaWorkerData, WorkerMessage, WorkerRequest } from './worker-messages';
@@ -12,10 +13,10 @@ export class ThreadWorker extends WorkerHandle {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
 
-  private constructor(index: number, logLevel: string, addressPolicy: AddressPolicyConfig) {
+  private constructor(index: number, logLevel: string, addressPolicy: AddressPolicyConfig, io: IoBackendChoice) {
     super(index);
     const entry = mediaWorkerEntry();
-    const workerData: MediaWorkerData = { index, logLevel, addressPolicy };
+    const workerData: MediaWorkerData = { index, logLevel, addressPolicy, io };
     this.worker = new Worker(entry.filename, { eval: entry.eval, workerData, name: `media-${index}` });
     let lastError: Error | null = null;
     this.worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
@@ -31,11 +32,13 @@ export class ThreadWorker extends WorkerHandle {
   }
 
   /** Start a worker and wait until it is ready for requests. */
-  static async start(index: number, logLevel: string, addressPolicy: AddressPolicyConfig): Promise<ThreadWorker> {
-    const handle = new ThreadWorker(index, logLevel, addressPolicy);
+  static async start(index: number, logLevel: string, addressPolicy: AddressPolicyConfig, io: IoBackendChoice): Promise<ThreadWorker> {
+    const handle = new ThreadWorker(index, logLevel, addressPolicy, io);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (msg: WorkerMessage): void => {
         if (msg.type !== 'ready') return;
+        handle.io = msg.io;
+        handle.ioFallback = msg.ioFallback;
         handle.worker.off('message', onMessage);
         handle.off('died', onDied);
         resolve();

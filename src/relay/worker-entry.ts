@@ -10,7 +10,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Source folders the worker's code comes from. */
-const WORKER_SOURCES = ['relay', 'srtp', 'rtp'];
+const WORKER_SOURCES = ['relay', 'relay/io', 'srtp', 'rtp'];
 
 function newestSource(srcRoot: string): number {
   let newest = 0;

@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { fromWireError, RelayError, RelayErrorCode } from './errors';
+import type { IoBackendName } from './io/packet-io';
 import type { KeyLimitWorkerEvent, LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
 
 export interface WorkerHandleEvents {
@@ -25,6 +26,9 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
   private nextSeq = 1;
   protected stopping = false;
   dead = false;
+  /** The worker's packet I/O backend (known once it is ready), and why `auto` fell back, if it did. */
+  io: IoBackendName = 'dgram';
+  ioFallback: string | null = null;
 
   constructor(readonly index: number) {
     super();

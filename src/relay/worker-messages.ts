@@ -3,6 +3,7 @@
  * `seq` and get exactly one reply; the worker also sends unsolicited events (latch). Key bytes
  * only ever travel in `AddLegRequest.keyBytes` / `RekeyLegRequest.keyBytes`, transferred ArrayBuffers.
  */
+import type { IoBackendChoice, IoBackendName } from './io/packet-io';
 import type { AddressPolicyConfig } from './address-policy';
 import type { WireError } from './errors';
 import type { WireContextOptions } from './key-transfer';
@@ -131,6 +132,9 @@ export interface KeyLimitWorkerEvent {
 
 export interface ReadyEvent {
   readonly type: 'ready';
+  /** The packet I/O backend the worker runs on, and why `auto` fell back to dgram (or null). */
+  readonly io: IoBackendName;
+  readonly ioFallback: string | null;
 }
 
 export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | ReadyEvent;
@@ -144,4 +148,6 @@ export interface MediaWorkerData {
   readonly logLevel: string;
   /** Rebuilt in the worker: latched sources pass the same policy as signaled remotes. */
   readonly addressPolicy: AddressPolicyConfig;
+  /** Packet I/O backend to use (io/select-backend.ts). */
+  readonly io: IoBackendChoice;
 }

@@ -1,6 +1,7 @@
 /**
- * The packet path writes unprotect and protect output into two preallocated scratch buffers
- * (src/relay/scratch-buffers.ts). dgram usually hands a datagram to the kernel during `send`;
+ * The dgram backend (src/relay/io/dgram-io.ts; the native one sends from its own ring, see
+ * test/unit/relay/io/native-io.test.ts): the packet path writes output it sends into a
+ * preallocated scratch buffer (src/relay/scratch-buffers.ts). dgram usually hands a datagram to the kernel during `send`;
  * when the kernel queue is full it queues the send and keeps a reference to the buffer until the
  * datagram really leaves. A datagram still in that queue must never be overwritten by the next
  * packet: after such a send the path takes a fresh scratch buffer (`renew*`). Here the peer
@@ -10,6 +11,7 @@
  */
 import type { Buffer as NodeBuffer } from 'node:buffer';
 import { MediaRelay } from '../../../src/relay';
+import type { DgramSocket } from '../../../src/relay/io/dgram-io';
 import type { MediaEngine } from '../../../src/relay/media-engine';
 import type { MediaLeg } from '../../../src/relay/media-leg';
 import { relayPortRange } from '../../helpers/port-ranges';
@@ -26,7 +28,7 @@ class SendQueue {
   readonly buffers: NodeBuffer[] = [];
 
   attach(leg: MediaLeg): void {
-    const socket = leg.rtpSocket as unknown as { send: (b: NodeBuffer, o: number, l: number) => void; getSendQueueCount: () => number };
+    const socket = (leg.rtpSocket as DgramSocket).socket as unknown as { send: (b: NodeBuffer, o: number, l: number) => void; getSendQueueCount: () => number };
     socket.send = (buf, offset, length) => {
       this.buffers.push(buf);
       if (this.full) this.queued.push({ buf, offset, length });
@@ -48,8 +50,9 @@ describe('scratch buffer renewal (a queued datagram is never overwritten)', () =
   const [remotePlain] = relayPortRange(4);
   const remoteSrtp = remotePlain + 2;
   beforeAll(async () => {
-    relay = await MediaRelay.create({ portRange: relayPortRange(20), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    relay = await MediaRelay.create({ portRange: relayPortRange(20), bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent', io: 'dgram' });
     engine = relay.inlineEngine()!;
+    expect(engine.io.name).toBe('dgram');
   });
   afterAll(() => relay?.close());
 
