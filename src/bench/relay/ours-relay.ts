@@ -36,15 +36,18 @@ export class OursRelay implements RelayUnderTest {
     private readonly ng: NgClient,
     readonly pid: number,
     readonly description: string,
+    /** The packet I/O backend that ran. */
+    readonly io: string,
   ) {}
 
   static async start(o: RelayStartOptions): Promise<OursRelay> {
     const child = forkEntry('relay-server', o.execArgv ?? []);
     const ipc = new IpcClient<RelayServerRequest>(child, 'relay-server');
     try {
-      const info = await ipc.request<RelayServerInfo>({ op: 'start', workers: o.threads, portRange: o.portRange }, 30_000);
+      const info = await ipc.request<RelayServerInfo>({ op: 'start', workers: o.threads, portRange: o.portRange, io: o.io ?? 'auto' }, 30_000);
       const ng = await NgClient.connect(ADDRESS, info.ngPort);
-      return new OursRelay(ipc, ng, child.pid ?? -1, `srtp-relay ${ourVersion()} (this checkout), ${info.workers} media worker threads, calls set up over ng`);
+      const io = info.io === 'native' ? 'packet I/O native (recvmmsg/sendmmsg addon)' : `packet I/O node:dgram${info.ioFallback === null ? '' : ` (native unavailable: ${info.ioFallback})`}`;
+      return new OursRelay(ipc, ng, child.pid ?? -1, `srtp-relay ${ourVersion()} (this checkout), ${info.workers} media worker threads, ${io}, calls set up over ng`, info.io);
     } catch (err) {
       await stopProcess(child);
       throw err;

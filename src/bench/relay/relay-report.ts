@@ -280,6 +280,7 @@ export function relaySection(r: RelayBenchResults, runDir: string): string {
     '',
     machineMarkdown(r.machine),
     `| rtpengine | ${r.results.find((m) => m.relay === 'rtpengine')?.description ?? 'not run'} |`,
+    `| our packet I/O | ${r.oursIo ?? 'not run'} (asked: ${r.options.io ?? 'auto'}) |`,
     '',
     '### Zero-loss packet rate, ours against rtpengine',
     '',

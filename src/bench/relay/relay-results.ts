@@ -109,7 +109,11 @@ export interface RelayBenchResults {
     readonly threads: number;
     readonly modes: readonly BenchMode[];
     readonly relays: readonly RelayName[];
+    /** Our relay's packet I/O as asked for (auto | native | dgram). */
+    readonly io: string;
   };
+  /** The packet I/O backend our relay actually ran on (null when it did not run). */
+  readonly oursIo: string | null;
   readonly loadAverage: readonly number[];
   /** Which load generator drove the run (its CPU per step is in each StepResult). */
   readonly generator: GeneratorInfo;

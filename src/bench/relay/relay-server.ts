@@ -11,6 +11,7 @@ import { CallController } from '../../control';
 import { KeyManager } from '../../keys';
 import { ControllerNgCallControl, NgDispatcher, NgUdpServer } from '../../ng';
 import { MediaRelay } from '../../relay';
+import type { IoBackendChoice } from '../../relay/io/packet-io';
 import { serveIpc } from './ipc-channel';
 import type { PairModes, RelayCounterTotals, RelayServerInfo, RelayServerRequest } from './relay-server-messages';
 
@@ -20,15 +21,15 @@ export class RelayServer {
   private controller: CallController | null = null;
   private ng: NgUdpServer | null = null;
 
-  async start(workers: number, portRange: readonly [number, number]): Promise<RelayServerInfo> {
+  async start(workers: number, portRange: readonly [number, number], io: IoBackendChoice): Promise<RelayServerInfo> {
     if (this.controller !== null) throw new Error('relay already started');
-    const relay = await MediaRelay.create({ portRange: [portRange[0], portRange[1]], bindAddress: ADDRESS, workers, logLevel: 'error' });
+    const relay = await MediaRelay.create({ portRange: [portRange[0], portRange[1]], bindAddress: ADDRESS, workers, logLevel: 'error', io });
     const logger = pino({ level: 'error' });
     // Mixed security, as `srtp-relay serve` runs by default: SRTP ↔ RTP calls are allowed.
     const controller = new CallController({ keys: await KeyManager.create(), relay, cluster: defineCluster({ securityMode: 'mixed' }), logger });
     this.controller = controller;
     this.ng = await NgUdpServer.listen({ address: ADDRESS, port: 0, dispatcher: new NgDispatcher(new ControllerNgCallControl(controller)) });
-    return { workers: relay.workerCount, ngPort: this.ng.address().port };
+    return { workers: relay.workerCount, ngPort: this.ng.address().port, io: relay.ioBackend, ioFallback: relay.ioFallback };
   }
 
   /** Pair mode per direction of one call, as the relay chose it (caller = A, callee = B). */
@@ -68,7 +69,7 @@ export function main(): void {
   serveIpc<RelayServerRequest>(async (req) => {
     switch (req.op) {
       case 'start':
-        return server.start(req.workers, req.portRange);
+        return server.start(req.workers, req.portRange, req.io);
       case 'modes':
         return server.modes(req.callId);
       case 'counters':

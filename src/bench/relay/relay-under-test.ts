@@ -1,4 +1,5 @@
 /** What the ramp needs from a relay process it benchmarks (ours or rtpengine). */
+import type { IoBackendChoice } from '../../relay/io/packet-io';
 import type { ModeSpec } from './bench-modes';
 import type { CallConfig, OpenedCall } from './generator-messages';
 
@@ -25,4 +26,6 @@ export interface RelayStartOptions {
   readonly portRange: readonly [number, number];
   /** Extra node flags for our relay's process (e.g. --cpu-prof). */
   readonly execArgv?: readonly string[];
+  /** Our relay's packet I/O backend (auto: native when the addon is built). */
+  readonly io?: IoBackendChoice;
 }

@@ -15,6 +15,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
+import type { IoBackendChoice } from '../../relay/io/packet-io';
+import { isIoBackendChoice } from '../../relay/io/packet-io';
 import { machineInfo } from '../machine-info';
 import { ProgressBar } from '../progress-bar';
 import { repoRoot } from '../repo-root';
@@ -63,6 +65,8 @@ export interface RelayBenchOptions {
    * (load-generator.ts), or auto: native when it builds, else node (the report says so).
    */
   readonly generator: GeneratorKind | 'auto';
+  /** Our relay's packet I/O: native, dgram, or auto (native when built); the report says which ran. */
+  readonly io: IoBackendChoice;
 }
 
 export function defaultRelayBenchOptions(): RelayBenchOptions {
@@ -84,6 +88,7 @@ export function defaultRelayBenchOptions(): RelayBenchOptions {
     benchmarksMd: join(root, 'BENCHMARKS.md'),
     progress: true,
     generator: 'auto',
+    io: 'auto',
   };
 }
 
@@ -92,10 +97,17 @@ function timestamp(d: Date): string {
 }
 
 async function startRelay(name: RelayName, o: RelayBenchOptions, rtpengineBin: string | null, execArgv: readonly string[] = []): Promise<RelayUnderTest> {
-  if (name === 'ours') return OursRelay.start({ threads: o.threads, portRange: o.portRange, execArgv });
+  if (name === 'ours') {
+    const ours = await OursRelay.start({ threads: o.threads, portRange: o.portRange, execArgv, io: o.io });
+    oursIo ??= ours.io;
+    return ours;
+  }
   if (rtpengineBin === null) throw new Error('rtpengine is not installed');
   return RtpengineRelay.start(rtpengineBin, { threads: o.threads, portRange: o.portRange });
 }
+
+/** The packet I/O backend our relay ran on in this run (from its first start). */
+let oursIo: string | null = null;
 
 const NODE_GENERATOR_DESCRIPTION = 'dist/bench/relay/load-generator.js (Node): one process, dgram sockets, 1 ms interval timer, SRTP in TypeScript (src/srtp)';
 
@@ -158,6 +170,7 @@ async function profileMode(mode: BenchMode, calls: number, gen: GeneratorHandle,
 
 export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): Promise<{ results: RelayBenchResults; dir: string }> {
   const o: RelayBenchOptions = { ...defaultRelayBenchOptions(), ...options };
+  oursIo = null;
   const started = new Date();
   const t0 = Date.now();
   const dir = join(o.outRoot, `${timestamp(started)}-relay`);
@@ -230,8 +243,9 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
     durationS: Math.round((Date.now() - t0) / 1000),
     machine: machineInfo(null),
     options: {
-      steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, threads: o.threads, modes: o.modes, relays: o.relays,
+      steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, threads: o.threads, modes: o.modes, relays: o.relays, io: o.io,
     },
+    oursIo,
     loadAverage: os.loadavg(),
     generator,
     directLatency: direct,
@@ -273,6 +287,12 @@ function parseArgs(argv: readonly string[]): Partial<RelayBenchOptions> {
       case '--no-progress': o.progress = false; break;
       case '--no-direct': o.directBaseline = false; break;
       case '--no-retry': o.retryLossyStep = false; break;
+      case '--io': {
+        const v = value();
+        if (!isIoBackendChoice(v)) throw new Error('--io: auto, native or dgram');
+        o.io = v;
+        break;
+      }
       case '--generator': {
         const g = value();
         if (g !== 'native' && g !== 'node' && g !== 'auto') throw new Error('--generator: native, node or auto');
@@ -287,7 +307,7 @@ function parseArgs(argv: readonly string[]): Partial<RelayBenchOptions> {
 
 /** The few lines printed at the end of a run. */
 export function formatSummary(results: RelayBenchResults, dir: string): string {
-  const lines = [`report: ${dir}/report.md`, `load generator: ${results.generator.kind}${results.generator.fallback === null ? '' : ` (${results.generator.fallback})`}`];
+  const lines = [`report: ${dir}/report.md`, `load generator: ${results.generator.kind}${results.generator.fallback === null ? '' : ` (${results.generator.fallback})`}`, `our packet I/O: ${results.oursIo ?? 'not run'} (asked: ${results.options.io})`];
   for (const c of results.comparisons) {
     lines.push(`${c.mode.padEnd(12)} ours ${String(Math.round(c.ours ?? 0)).padStart(7)} pkt/s  rtpengine ${String(Math.round(c.rtpengine ?? 0)).padStart(7)} pkt/s  ratio ${c.ratio === null ? 'n/a' : c.ratio.toFixed(2)} (${c.ratioKind})  cpu µs/pkt at ${c.commonCalls ?? '-'} calls: ours ${c.oursCpuUsPerPacket?.toFixed(1) ?? 'n/a'}, rtpengine ${c.rtpengineCpuUsPerPacket?.toFixed(1) ?? 'n/a'}`);
   }

@@ -51,12 +51,9 @@ export class NativeSocket implements MediaSocket {
     private readonly io: NativeIo,
     readonly id: number,
     readonly family: 4 | 6,
+    /** The bound port (the OS's choice when bound to port 0). */
+    readonly port: number,
   ) {}
-
-  /** The bound port (tests bind port 0). */
-  get port(): number {
-    return this.io.localPort(this);
-  }
 
   start(callbacks: SocketCallbacks): void {
     if (this.callbacks !== null || this.closed) return;
@@ -113,7 +110,7 @@ export class NativeIo implements PacketIo {
     if (this.closed) return Promise.reject(Object.assign(new Error('packet I/O is closed'), { code: 'EBADF' }));
     try {
       const id = this.binding.bind(this.engine, family, address, port);
-      const s = new NativeSocket(this, id, family);
+      const s = new NativeSocket(this, id, family, port === 0 ? this.binding.localPort(this.engine, id) : port);
       this.sockets[id] = s;
       return Promise.resolve(s);
     } catch (err) {
@@ -124,10 +121,6 @@ export class NativeIo implements PacketIo {
   sendBuffer(): Buffer {
     if (this.txCount === this.slots) this.flush();
     return this.txViews[this.txCount] as Buffer;
-  }
-
-  localPort(s: NativeSocket): number {
-    return this.binding.localPort(this.engine, s.id);
   }
 
   startSocket(s: NativeSocket): void {
