@@ -11,6 +11,9 @@ export interface HealthSource {
   readonly relay: {
     workerLoad(): { index: number; calls: number; alive: boolean }[];
     readonly pool: { readonly available: number };
+    /** The media workers' packet I/O backend (native batched or node:dgram), and why auto fell back. */
+    readonly ioBackend?: string;
+    readonly ioFallback?: string | null;
   };
 }
 
@@ -20,6 +23,10 @@ export interface HealthReport {
   readonly calls: number;
   readonly workers: { readonly total: number; readonly alive: number };
   readonly portsAvailable: number;
+  /** `native` (batched recvmmsg/sendmmsg addon) or `dgram`; a dgram fallback is not degraded, only slower. */
+  readonly packetIo: string;
+  /** Why `auto` runs on dgram (the addon could not be built or loaded), else null. */
+  readonly packetIoFallback: string | null;
 }
 
 /** A leg needs two ports (RTP and RTCP) unless muxed: fewer than two free means no new leg. */
@@ -34,5 +41,8 @@ export function evaluateHealth(source: HealthSource, shuttingDown: boolean): Hea
   if (shuttingDown || source.closed) reasons.push('shutting_down');
   if (alive < total) reasons.push('worker_down');
   if (portsAvailable < MIN_FREE_PORTS) reasons.push('ports_exhausted');
-  return { status: reasons.length === 0 ? 'ok' : 'degraded', reasons, calls: source.callCount(), workers: { total, alive }, portsAvailable };
+  return {
+    status: reasons.length === 0 ? 'ok' : 'degraded', reasons, calls: source.callCount(), workers: { total, alive }, portsAvailable,
+    packetIo: source.relay.ioBackend ?? 'dgram', packetIoFallback: source.relay.ioFallback ?? null,
+  };
 }

@@ -63,6 +63,13 @@ export class ApiMetrics {
       collect() { for (const [status, n] of Object.entries(service.totals.securityChanges)) this.set({ status }, n); },
     });
     new Gauge({
+      name: 'srtp_relay_packet_io', help: 'Packet I/O backend of the media workers (1 for the one running): native (batched recvmmsg/sendmmsg) or dgram', labelNames: ['backend'], registers,
+      collect() {
+        const running = service.relay.ioBackend;
+        for (const backend of ['native', 'dgram']) this.set({ backend }, backend === running ? 1 : 0);
+      },
+    });
+    new Gauge({
       name: 'srtp_relay_ports_available', help: 'Free UDP ports in the media port range', registers,
       collect() { this.set(service.relay.pool.available); },
     });

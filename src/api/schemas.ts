@@ -263,6 +263,8 @@ export const healthSchema = {
     calls: { type: 'integer', minimum: 0 },
     workers: { type: 'object', required: ['total', 'alive'], properties: { total: { type: 'integer' }, alive: { type: 'integer' } } },
     portsAvailable: { type: 'integer', minimum: 0 },
+    packetIo: { type: 'string', enum: ['native', 'dgram'] },
+    packetIoFallback: { type: ['string', 'null'] },
   },
 } as const;
 

@@ -21,7 +21,10 @@ describe('/healthz', () => {
     const probe = new Client(api.url, null);
     try {
       expect([(await probe.call('GET', '/healthz')).status, (await probe.call('GET', '/healthz')).body]).toEqual([200, { status: 'ok' }]);
-      expect((await client.call('GET', '/healthz')).body).toMatchObject({ status: 'ok', reasons: [], calls: 0, portsAvailable: 4 });
+      // The packet I/O backend the run uses: native unless forced to dgram (npm run test:dgram).
+      const packetIo = process.env.SRTP_RELAY_IO === 'dgram' ? 'dgram' : 'native';
+      expect((await client.call('GET', '/healthz')).body).toMatchObject({ status: 'ok', reasons: [], calls: 0, portsAvailable: 4, packetIo, packetIoFallback: null });
+      expect((await client.call('GET', '/metrics')).text).toContain(`srtp_relay_packet_io{backend="${packetIo}"} 1`);
       await client.ok('POST', '/v1/calls', { id: 'h1' });
       for (const id of ['A', 'B']) await client.ok('POST', '/v1/calls/h1/legs', { id, device: phone(id), keying: 'none' });
       const degraded = await probe.call('GET', '/healthz');
