@@ -28,7 +28,8 @@
 static uint8_t recv_bufs[RECV_BATCH][RECV_BUF];
 static struct iovec recv_iov[RECV_BATCH];
 static struct mmsghdr recv_msgs[RECV_BATCH];
-static uint8_t send_buf[LG_RTP_PACKET + 32];
+int lg_rtp_packet = LG_RTP_HEADER + 160;
+static uint8_t send_buf[LG_MAX_PACKET + 32];
 static uint8_t plain_buf[RECV_BUF];
 
 uint64_t lg_now_ns(void) {
@@ -72,8 +73,8 @@ static void send_one(lg_totals_t *t, lg_stream_t *s, uint64_t now, uint64_t base
     s->sent_us[seq % LG_RING] = measuring ? (uint32_t)((now - base) / 1000) + 1 : 0;
     if (measuring) t->sent++;
     const uint8_t *out = p;
-    int len = LG_RTP_PACKET;
-    if (s->send_suite && ossl_protect(&s->send_ctx, p, LG_RTP_PACKET, send_buf, &len) != OSSL_OK) {
+    int len = lg_rtp_packet;
+    if (s->send_suite && ossl_protect(&s->send_ctx, p, lg_rtp_packet, send_buf, &len) != OSSL_OK) {
         t->send_errors++;
         return;
     }
@@ -108,11 +109,11 @@ static void verify(lg_totals_t *t, lg_stream_t *r, const lg_stream_t *peer, cons
         if (st != OSSL_OK) return verify_fail(t, status_name(st));
         plain = plain_buf;
     }
-    if (plen != LG_RTP_PACKET) return verify_fail(t, "length");
+    if (plen != lg_rtp_packet) return verify_fail(t, "length");
     uint64_t sent_at = get64(plain + LG_TIME_OFFSET);
     int ok = get32(plain + LG_STREAM_OFFSET) == peer->id && sent_at != 0 &&
              (sent_us == 0 || (sent_at >= base && (uint32_t)((sent_at - base) / 1000) + 1 == sent_us));
-    for (int i = LG_STREAM_OFFSET + 4; ok && i < LG_RTP_PACKET; i++) ok = plain[i] == 0xff;
+    for (int i = LG_STREAM_OFFSET + 4; ok && i < lg_rtp_packet; i++) ok = plain[i] == 0xff;
     if (!ok) return verify_fail(t, "payload mismatch");
     t->verified++;
 }

@@ -80,7 +80,7 @@ static int open_streams(long n, long base) {
         uint32_t ssrc = 0x50000000u + s->id * 7919u;
         for (int k = 0; k < 4; k++) s->pkt[8 + k] = (uint8_t)(ssrc >> (24 - 8 * k));
         for (int k = 0; k < 4; k++) s->pkt[LG_STREAM_OFFSET + k] = (uint8_t)(s->id >> (24 - 8 * k));
-        memset(s->pkt + LG_STREAM_OFFSET + 4, 0xff, LG_RTP_PACKET - LG_STREAM_OFFSET - 4);
+        memset(s->pkt + LG_STREAM_OFFSET + 4, 0xff, (size_t)lg_rtp_packet - LG_STREAM_OFFSET - 4);
         struct epoll_event ev = {.events = EPOLLIN, .data.u64 = s->id};
         if (epoll_ctl(S.epfd, EPOLL_CTL_ADD, fd, &ev) != 0) return fail("epoll_ctl: %s", strerror(errno));
         S.streams[S.count++] = s;
@@ -182,6 +182,12 @@ int main(void) {
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    const char *payload = getenv("RELAY_LOADGEN_PAYLOAD");
+    if (payload != NULL && *payload != 0) {
+        int n = atoi(payload);
+        if (n < 160 || n > LG_MAX_PAYLOAD) bench_die("RELAY_LOADGEN_PAYLOAD must be 160..%d", LG_MAX_PAYLOAD);
+        lg_rtp_packet = LG_RTP_HEADER + n;
     }
     S.epfd = epoll_create1(EPOLL_CLOEXEC);
     S.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);

@@ -11,7 +11,11 @@
 #include "ossl_srtp.h"
 
 #define LG_RTP_HEADER 12
-#define LG_RTP_PACKET 172 /* 12-byte header + 160-byte G.711 payload, every 20 ms */
+/* 12-byte header + payload, every 20 ms: 160-byte G.711 by default; RELAY_LOADGEN_PAYLOAD=1200 for
+ * video-sized packets (set once at start, before any stream exists). */
+#define LG_MAX_PAYLOAD 1400
+#define LG_MAX_PACKET (LG_RTP_HEADER + LG_MAX_PAYLOAD)
+extern int lg_rtp_packet;
 #define LG_TIME_OFFSET 12 /* payload: uint64 BE send time (CLOCK_MONOTONIC ns) */
 #define LG_STREAM_OFFSET 20 /* payload: uint32 BE sending stream id, then 0xff (mu-law silence) */
 #define LG_RING 1024 /* send-time ring per stream: 20 s of packets, far longer than any drain */
@@ -30,7 +34,7 @@ typedef struct {
     const bench_suite_t *recv_suite;
     ossl_srtp_ctx_t send_ctx;
     ossl_srtp_ctx_t recv_ctx;
-    uint8_t pkt[LG_RTP_PACKET]; /* plaintext packet, rewritten in place per send */
+    uint8_t pkt[LG_MAX_PACKET]; /* plaintext packet (lg_rtp_packet bytes), rewritten in place per send */
     /* µs after the run's start + 1 of each measured send, by seq % LG_RING; 0 = not measured or
      * already received */
     uint32_t sent_us[LG_RING];

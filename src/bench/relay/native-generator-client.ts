@@ -105,9 +105,10 @@ export class NativeGeneratorClient implements GeneratorHandle {
    * allowed: on a machine shared with the relay, overload should show as the relay's loss, not as
    * the generator falling behind its schedule (a step the ramp then discards).
    */
-  static start(): NativeGeneratorClient {
+  static start(payload = 160): NativeGeneratorClient {
     const bin = ensureNativeLoadgen();
-    const gen = new NativeGeneratorClient(spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const env = { ...process.env, RELAY_LOADGEN_PAYLOAD: String(payload) };
+    const gen = new NativeGeneratorClient(spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'], env }));
     try {
       os.setPriority(gen.pid, GENERATOR_NICE);
       gen.nice = GENERATOR_NICE;

@@ -56,16 +56,17 @@ export function registerRelayBenchCommand(bench: Command): void {
     .option('--no-direct', 'skip the generator-to-generator latency baseline')
     .option('--no-retry', 'do not retry a lossy step')
     .option('--no-progress', 'no progress bar')
+    .option('--payload <bytes>', 'RTP payload per packet: 160 (G.711) or up to 1400 (video, e.g. 1200); native generator', positiveInt, d.payload)
     .addOption(new Option('--io <backend>', 'our relay\'s packet I/O: auto (native when the addon is built), native, dgram').choices(['auto', 'native', 'dgram']).default('auto'))
     .addOption(new Option('--generator <kind>', 'load generator: native (C, native-bench/relay_loadgen), node, or auto (native when it builds)').choices(['auto', 'native', 'node']).default('auto'))
     .action(async (o: {
       steps: number[]; measureMs: number; warmupMs: number; drainMs: number; modes: BenchMode[]; relays: RelayName[]; threads: number;
-      webrtcMs: number; profile: 'auto' | 'always' | 'never'; generator: 'auto' | 'native' | 'node'; io: 'auto' | 'native' | 'dgram'; out: string; benchmarksMd: boolean; direct: boolean; retry: boolean; progress: boolean;
+      webrtcMs: number; profile: 'auto' | 'always' | 'never'; generator: 'auto' | 'native' | 'node'; io: 'auto' | 'native' | 'dgram'; payload: number; out: string; benchmarksMd: boolean; direct: boolean; retry: boolean; progress: boolean;
     }) => {
       const { results, dir } = await runRelayBench({
         steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, modes: o.modes, relays: o.relays,
         threads: o.threads, webrtcMs: o.webrtcMs, profile: o.profile, outRoot: resolve(o.out),
-        benchmarksMd: o.benchmarksMd ? d.benchmarksMd : null, directBaseline: o.direct, retryLossyStep: o.retry, progress: o.progress, generator: o.generator, io: o.io,
+        benchmarksMd: o.benchmarksMd ? d.benchmarksMd : null, directBaseline: o.direct, retryLossyStep: o.retry, progress: o.progress, generator: o.generator, io: o.io, payload: o.payload,
       });
       process.stdout.write(formatSummary(results, dir));
     });

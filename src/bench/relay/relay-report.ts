@@ -281,6 +281,7 @@ export function relaySection(r: RelayBenchResults, runDir: string): string {
     machineMarkdown(r.machine),
     `| rtpengine | ${r.results.find((m) => m.relay === 'rtpengine')?.description ?? 'not run'} |`,
     `| our packet I/O | ${r.oursIo ?? 'not run'} (asked: ${r.options.io ?? 'auto'}) |`,
+    `| RTP payload | ${r.options.payload ?? 160} B per packet |`,
     '',
     '### Zero-loss packet rate, ours against rtpengine',
     '',

@@ -111,6 +111,8 @@ export interface RelayBenchResults {
     readonly relays: readonly RelayName[];
     /** Our relay's packet I/O as asked for (auto | native | dgram). */
     readonly io: string;
+    /** RTP payload bytes per packet (160: G.711). */
+    readonly payload: number;
   };
   /** The packet I/O backend our relay actually ran on (null when it did not run). */
   readonly oursIo: string | null;

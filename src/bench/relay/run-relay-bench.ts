@@ -67,6 +67,8 @@ export interface RelayBenchOptions {
   readonly generator: GeneratorKind | 'auto';
   /** Our relay's packet I/O: native, dgram, or auto (native when built); the report says which ran. */
   readonly io: IoBackendChoice;
+  /** RTP payload bytes per packet: 160 (G.711, 20 ms) or e.g. 1200 (video); native generator only. */
+  readonly payload: number;
 }
 
 export function defaultRelayBenchOptions(): RelayBenchOptions {
@@ -89,6 +91,7 @@ export function defaultRelayBenchOptions(): RelayBenchOptions {
     progress: true,
     generator: 'auto',
     io: 'auto',
+    payload: 160,
   };
 }
 
@@ -111,14 +114,15 @@ let oursIo: string | null = null;
 
 const NODE_GENERATOR_DESCRIPTION = 'dist/bench/relay/load-generator.js (Node): one process, dgram sockets, 1 ms interval timer, SRTP in TypeScript (src/srtp)';
 
-function startGenerator(kind: GeneratorKind | 'auto'): { gen: GeneratorHandle; info: GeneratorInfo } {
+function startGenerator(kind: GeneratorKind | 'auto', payload: number): { gen: GeneratorHandle; info: GeneratorInfo } {
+  if (payload !== 160 && kind === 'node') throw new Error('--payload other than 160 needs the native load generator');
   if (kind !== 'node') {
     try {
-      const gen = NativeGeneratorClient.start();
+      const gen = NativeGeneratorClient.start(payload);
       const nice = gen.nice === null ? 'default scheduling priority (could not raise it)' : `nice ${gen.nice} (relays at 0)`;
       return { gen, info: { kind: 'native', description: `${NATIVE_GENERATOR_DESCRIPTION}; ${nice}`, fallback: null } };
     } catch (err) {
-      if (kind === 'native') throw err;
+      if (kind === 'native' || payload !== 160) throw err;
       const fallback = `native generator unavailable, fell back to the Node one: ${(err as Error).message}`;
       return { gen: GeneratorClient.start(), info: { kind: 'node', description: NODE_GENERATOR_DESCRIPTION, fallback } };
     }
@@ -180,7 +184,7 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
 
   const total = o.modes.length * o.relays.length + (o.directBaseline ? 1 : 0) + (o.webrtcMs > 0 ? 1 : 0);
   const bar = new ProgressBar(total, process.stderr, o.progress);
-  const { gen, info: generator } = startGenerator(o.generator);
+  const { gen, info: generator } = startGenerator(o.generator, o.payload);
   if (generator.fallback !== null) {
     errors.push(generator.fallback);
     bar.note(`  ${generator.fallback}`);
@@ -243,7 +247,7 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
     durationS: Math.round((Date.now() - t0) / 1000),
     machine: machineInfo(null),
     options: {
-      steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, threads: o.threads, modes: o.modes, relays: o.relays, io: o.io,
+      steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, threads: o.threads, modes: o.modes, relays: o.relays, io: o.io, payload: o.payload,
     },
     oursIo,
     loadAverage: os.loadavg(),
@@ -287,6 +291,7 @@ function parseArgs(argv: readonly string[]): Partial<RelayBenchOptions> {
       case '--no-progress': o.progress = false; break;
       case '--no-direct': o.directBaseline = false; break;
       case '--no-retry': o.retryLossyStep = false; break;
+      case '--payload': o.payload = Number(value()); break;
       case '--io': {
         const v = value();
         if (!isIoBackendChoice(v)) throw new Error('--io: auto, native or dgram');
@@ -307,7 +312,7 @@ function parseArgs(argv: readonly string[]): Partial<RelayBenchOptions> {
 
 /** The few lines printed at the end of a run. */
 export function formatSummary(results: RelayBenchResults, dir: string): string {
-  const lines = [`report: ${dir}/report.md`, `load generator: ${results.generator.kind}${results.generator.fallback === null ? '' : ` (${results.generator.fallback})`}`, `our packet I/O: ${results.oursIo ?? 'not run'} (asked: ${results.options.io})`];
+  const lines = [`report: ${dir}/report.md`, `load generator: ${results.generator.kind}${results.generator.fallback === null ? '' : ` (${results.generator.fallback})`}`, `our packet I/O: ${results.oursIo ?? 'not run'} (asked: ${results.options.io}), RTP payload ${results.options.payload ?? 160} B`];
   for (const c of results.comparisons) {
     lines.push(`${c.mode.padEnd(12)} ours ${String(Math.round(c.ours ?? 0)).padStart(7)} pkt/s  rtpengine ${String(Math.round(c.rtpengine ?? 0)).padStart(7)} pkt/s  ratio ${c.ratio === null ? 'n/a' : c.ratio.toFixed(2)} (${c.ratioKind})  cpu µs/pkt at ${c.commonCalls ?? '-'} calls: ours ${c.oursCpuUsPerPacket?.toFixed(1) ?? 'n/a'}, rtpengine ${c.rtpengineCpuUsPerPacket?.toFixed(1) ?? 'n/a'}`);
   }
