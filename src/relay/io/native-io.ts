@@ -75,6 +75,9 @@ export class NativeSocket implements MediaSocket {
 export class NativeIo implements PacketIo {
   readonly name = 'native' as const;
   private readonly engine: NativeEngine;
+  /** The ring's ArrayBuffers, to tell a forwarded receive slot or a send slot from other buffers. */
+  private readonly rxAb: ArrayBuffer;
+  private readonly txAb: ArrayBuffer;
   private readonly meta: Int32Array;
   private readonly tx: Buffer;
   private readonly rxViews: Buffer[] = [];
@@ -96,6 +99,8 @@ export class NativeIo implements PacketIo {
     private readonly slots = RING_SLOTS,
   ) {
     this.engine = binding.createEngine(slots, RX_SLOT_SIZE, TX_SLOT_SIZE, this.onBatch);
+    this.rxAb = this.engine.rx;
+    this.txAb = this.engine.tx;
     this.meta = new Int32Array(this.engine.meta);
     this.tx = Buffer.from(this.engine.tx);
     for (let i = 0; i < slots; i++) {
@@ -143,11 +148,11 @@ export class NativeIo implements PacketIo {
     const m = this.meta;
     const r = this.txBase + i * TX_WORDS;
     const ab = buf.buffer;
-    if (ab === this.engine.rx) {
+    if (ab === this.rxAb) {
       // Forwarded unchanged (passthrough, RTP forward): sent from its receive slot, no copy.
       m[r + TX_REGION] = TX_REGION_RX;
       m[r + TX_OFFSET] = buf.byteOffset + offset;
-    } else if (ab === this.engine.tx) {
+    } else if (ab === this.txAb) {
       m[r + TX_REGION] = TX_REGION_TX;
       m[r + TX_OFFSET] = buf.byteOffset + offset;
     } else {
