@@ -141,7 +141,7 @@ function profileSection(r: RelayBenchResults): string {
     return missed ? 'Targets were missed but no profile was recorded in this run (see errors).' : 'No target missed: no profile recorded (use --profile always).';
   }
   const intro = [
-    'How to read these: a V8 profile charges time spent in a C++ binding to the JavaScript function that called it. `doSend` (node:dgram) therefore holds the synchronous `sendto(2)` of every relayed packet, and on loopback the kernel also runs the receiving socket\'s path inside that call; `onMessage` and `(program)` hold the receive side (libuv `recvmsg`, the C++→JS callback). rtpengine pays the same system calls, but per packet it has no JavaScript boundary to cross and no event emitted.',
+    'How to read these: a V8 profile charges time spent in a C++ binding to the JavaScript function that called it. With the native packet I/O, `flush` (src/relay/io/native-io.ts) holds the `sendmmsg(2)` of every relayed packet, and on loopback the kernel also runs the receiving socket\'s path inside that call; `recvmmsg(2)` runs in the addon\'s poll callback outside JavaScript (`(program)`), and `onBatch` is the one JavaScript call per batch. With node:dgram, `doSend` holds the synchronous `sendto(2)` and `onMessage` and `(program)` the receive side (libuv `recvmsg`, one C++→JS callback per datagram). rtpengine pays the same system calls, but has no JavaScript boundary to cross. Profiles cover the relay process\'s whole life, so call setup (`postMessage`, module loading) shows too.',
     '',
   ].join('\n');
   return intro + r.profiles.map((p) => [
