@@ -105,6 +105,11 @@ describe('bench relay: smoke run', () => {
     expect(readFileSync(join(dir, 'relay-pps.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
     const report = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(report).toContain('## Ours against rtpengine');
+    // Which packet I/O our relay ran on: the built addon (npm ci builds it) unless forced to dgram.
+    const io = process.env.SRTP_RELAY_IO === 'dgram' ? 'dgram' : 'native';
+    expect(json.oursIo).toBe(io);
+    expect(report).toContain(`Our relay's packet I/O: **${io}** (asked: auto`);
+    expect(results.results.find((m) => m.relay === 'ours')?.description).toContain(io === 'native' ? 'packet I/O native' : 'packet I/O node:dgram');
     expect(report).toContain('does NOT verify');
   });
 
