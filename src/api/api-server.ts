@@ -15,6 +15,7 @@ import { KeyManager, type KeyManagerConfig } from '../keys';
 import { MediaRelay, type AddressPolicyConfig, type MediaRelayOptions } from '../relay';
 import { CallController, CONTROL_EVENT_TYPES } from '../control';
 import { ControllerNgCallControl, NgDispatcher, NgTcpServer, NgUdpServer } from '../ng';
+import { ConsoleAssets } from './console-assets';
 import { EventHub } from './event-hub';
 import { resolveLimits, type ServerLimits } from './limits';
 import { buildApiServer } from './server';
@@ -39,6 +40,8 @@ export interface ApiServerConfig {
   readonly addressPolicy?: AddressPolicyConfig;
   /** rtpengine's ng protocol: UDP and TCP listeners (null: none). `POST /ng` is always there. */
   readonly ng?: { readonly udp: NgListen | null; readonly tcp?: NgListen | null };
+  /** Where the operator console's files are (default dist/console beside this module). */
+  readonly consoleDir?: string;
 }
 
 export interface NgListen {
@@ -109,6 +112,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     }
     http = await buildApiServer({
       service, events, token: config.token, logger, version: config.version ?? '0.1.0', limits, ng: dispatcher,
+      console: ConsoleAssets.load(config.consoleDir),
       ...(config.onRoute !== undefined ? { onRoute: config.onRoute } : {}),
       ...(config.tls !== undefined ? { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } } : {}),
     });
