@@ -105,7 +105,8 @@ function timelineEntry(e: ApiEvent): TimelineEntry {
       const icons = (e.report?.devices ?? []).map((d) => `${d.leg}: ${ICON_LABELS[d.icon]}`).join(', ');
       return {
         ...base, status: e.status, previousStatus: e.previousStatus,
-        text: `${from} → ${to}${icons !== '' ? ` (${icons})` : ''}`,
+        // The report changes without the status too (a leg joins, a device changes): say so.
+        text: `${from === to ? `${to}, unchanged` : `${from} → ${to}`}${icons !== '' ? ` (${icons})` : ''}`,
         reasons: (e.reasons ?? []).map(reasonLabel),
       };
     }
