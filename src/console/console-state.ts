@@ -20,6 +20,17 @@ export interface TimelineEntry {
 /** Entries kept per call (newest first), and calls followed: every collection has a bound. */
 export const MAX_TIMELINE = 50;
 export const MAX_CALLS_FOLLOWED = 500;
+/**
+ * A timeline of a call the polled page does not list is dropped once it has been quiet this long
+ * (its events can arrive before the next poll lists a new call, so not at once).
+ */
+export const UNLISTED_GRACE_MS = 10_000;
+
+interface Timeline {
+  readonly entries: TimelineEntry[];
+  /** When its last event arrived (local clock). */
+  touched: number;
+}
 
 /** Events shown in a timeline besides `securitychange`: what explains a change. */
 const TIMELINE_TYPES = new Set(['callcreated', 'securitychange', 'legadded', 'legremoved', 'resourceadded', 'resourceremoved', 'legmedia', 'keyexpiring', 'keyexpired']);
@@ -30,7 +41,7 @@ export class ConsoleState {
   more = false;
   updatedAt: Date | null = null;
   private readonly security = new Map<string, SecurityReport>();
-  private readonly timelines = new Map<string, TimelineEntry[]>();
+  private readonly timelines = new Map<string, Timeline>();
 
   /** A new page of calls; returns the ids whose security report must be fetched. */
   setCalls(page: CallPage, now = new Date()): string[] {
@@ -39,10 +50,8 @@ export class ConsoleState {
     this.updatedAt = now;
     const ids = new Set(page.calls.map((c) => c.id));
     for (const id of [...this.security.keys()]) if (!ids.has(id)) this.security.delete(id);
-    // Timelines of calls that are gone are dropped once over the bound (oldest first).
-    for (const id of [...this.timelines.keys()]) {
-      if (this.timelines.size <= MAX_CALLS_FOLLOWED) break;
-      if (!ids.has(id)) this.timelines.delete(id);
+    for (const [id, timeline] of [...this.timelines]) {
+      if (!ids.has(id) && now.getTime() - timeline.touched > UNLISTED_GRACE_MS) this.timelines.delete(id);
     }
     return page.calls.filter((c) => this.stale(c)).map((c) => c.id);
   }
@@ -64,7 +73,7 @@ export class ConsoleState {
   }
 
   timelineOf(callId: string): readonly TimelineEntry[] {
-    return this.timelines.get(callId) ?? [];
+    return this.timelines.get(callId)?.entries ?? [];
   }
 
   /** Forget every report (the event stream reconnected: events may have been missed). */
@@ -73,7 +82,7 @@ export class ConsoleState {
   }
 
   /** An event from `/v1/events`; true when the page should be redrawn. */
-  applyEvent(event: ApiEvent): boolean {
+  applyEvent(event: ApiEvent, now = Date.now()): boolean {
     const callId = event.callId;
     if (callId === undefined) return false;
     if (event.type === 'callclosed') {
@@ -84,14 +93,15 @@ export class ConsoleState {
     }
     if (event.type === 'securitychange' && event.report !== undefined) this.setSecurity(callId, event.report);
     if (!TIMELINE_TYPES.has(event.type)) return false;
-    let list = this.timelines.get(callId);
-    if (list === undefined) {
+    let timeline = this.timelines.get(callId);
+    if (timeline === undefined) {
       if (this.timelines.size >= MAX_CALLS_FOLLOWED) return false;
-      list = [];
-      this.timelines.set(callId, list);
+      timeline = { entries: [], touched: now };
+      this.timelines.set(callId, timeline);
     }
-    list.unshift(timelineEntry(event));
-    if (list.length > MAX_TIMELINE) list.length = MAX_TIMELINE;
+    timeline.touched = now;
+    timeline.entries.unshift(timelineEntry(event));
+    if (timeline.entries.length > MAX_TIMELINE) timeline.entries.length = MAX_TIMELINE;
     return true;
   }
 }
