@@ -98,6 +98,8 @@ describe('operator console in Chromium', () => {
   let page: Page;
   let userDataDir = '';
   const requests: string[] = [];
+  /** Script errors and console errors (CSP violations show here), but the 401 the test asks for. */
+  const pageErrors: string[] = [];
   const closers: { close(): void }[] = [];
   let talkTimer: NodeJS.Timeout | null = null;
   const talking = new Set<Phone>();
@@ -120,6 +122,10 @@ describe('operator console in Chromium', () => {
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 800 });
     page.on('request', (r) => requests.push(r.url()));
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 401/.test(m.text())) pageErrors.push(m.text());
+    });
     // Every phone and the MOH source send one packet per 20 ms while they are "talking".
     talkTimer = setInterval(() => {
       for (const p of talking) void p.talk(tag, 1).catch(() => undefined);
@@ -353,5 +359,21 @@ describe('operator console in Chromium', () => {
     expect(s.overflow).toBe(false);
     await shot('6-phone-viewport');
     await page.setViewport({ width: 1280, height: 800 });
+
+    // ── a reload keeps the tab's token; Sign out forgets it and clears the page ──
+    await page.reload({ waitUntil: 'load' });
+    s = await waitForPage('the live view after a reload', (x) => x.live && x.connection === 'open' && matchesApi(x, callId, security));
+    expect(s.prompt).toBe(false);
+    await page.click('#sign-out');
+    s = await waitForPage('the prompt after signing out', (x) => x.prompt);
+    expect([s.live, s.calls, s.message]).toEqual([false, [], 'Signed out. Enter the API token to see calls.']);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    // A token the server no longer accepts (kept from before): back to the prompt with the 401.
+    await page.evaluate(`sessionStorage.setItem('srtp-relay.console.token', 'stale-token-stale-token')`);
+    await page.reload({ waitUntil: 'load' });
+    s = await waitForPage('the 401 for a stale token', (x) => x.message.includes('401'));
+    expect([s.prompt, s.live, s.calls]).toEqual([true, false, []]);
+    expect(s.message).toBe(`The relay refused: 401 ${unauthorized.body.error.code}: ${unauthorized.body.error.message}`);
+    expect(pageErrors).toEqual([]);
   }, 180_000);
 });
