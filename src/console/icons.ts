@@ -33,14 +33,17 @@ function drawing(icon: SecurityIcon): SVGElement {
   return svg;
 }
 
-/** `<span class="icon icon-lock" data-icon="lock"><svg/>Lock</span>` (the word is the accessible name). */
-export function iconBadge(icon: SecurityIcon, className: string): HTMLElement {
+/**
+ * `<span class="icon icon-lock" data-icon="lock"><svg/>Lock</span>`: the word (the icon's name,
+ * or `label`, e.g. the call's status) is the accessible name.
+ */
+export function iconBadge(icon: SecurityIcon, className: string, label: string = ICON_LABELS[icon]): HTMLElement {
   const badge = document.createElement('span');
   badge.className = `icon icon-${icon} ${className}`;
   badge.dataset.icon = icon;
   const word = document.createElement('span');
   word.className = 'icon-label';
-  word.textContent = ICON_LABELS[icon];
+  word.textContent = label;
   badge.append(drawing(icon), word);
   return badge;
 }

@@ -116,9 +116,8 @@ function callSection(call: CallView, state: ConsoleState): HTMLElement {
   section.dataset.callId = call.id;
   const report = state.securityOf(call.id);
   const head = el('header', 'call-head');
-  const status = iconBadge(STATUS_ICON[call.status], 'call-status');
+  const status = iconBadge(STATUS_ICON[call.status], 'call-status', STATUS_LABELS[call.status]);
   status.dataset.status = call.status;
-  (status.querySelector('.icon-label') as HTMLElement).textContent = STATUS_LABELS[call.status];
   const notes: string[] = [`policy ${call.policy}`];
   if (call.hold !== null) notes.push(`on hold by ${call.hold.holdingLegId}${call.hold.mohResourceId !== null ? `, music ${call.hold.mohResourceId}` : ''}`);
   if (call.pending !== null) notes.push(`${call.pending} pending`);

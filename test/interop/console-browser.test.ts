@@ -269,6 +269,7 @@ describe('operator console in Chromium', () => {
     expect(security).toMatchObject({ status: 'encrypted', devices: [{ leg: 'A', icon: 'lock', tone: 'none' }, { leg: 'B', icon: 'lock', tone: 'none' }] });
     s = await waitForPage('the encrypted call', (x) => matchesApi(x, callId, security));
     let call = callOf(s, callId);
+    expect(s.overflow).toBe(false);
     expect(call.statusText).toBe('Encrypted');
     expect(call.legs.map((l) => [l.id, l.icon, l.iconText])).toEqual([['A', 'lock', 'Lock'], ['B', 'lock', 'Lock']]);
     expect(call.legs.map((l) => [l.streams[0].transport, l.streams[0].mode])).toEqual([
