@@ -86,6 +86,19 @@ describe('console routes', () => {
     }
   });
 
+  it('counts the public files against the per-address budget of token-less requests', async () => {
+    const small = await startTestApi(relayPortRange(20), { consoleDir: dir, limits: { unauthenticatedRequestsPerWindow: 5, rateWindowMs: 60_000 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await small.client.call('GET', '/console/main.js', undefined, { token: null })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      // The token holder's budget is its own.
+      expect((await small.client.call('GET', '/v1/calls')).status).toBe(200);
+    } finally {
+      await small.api.close();
+    }
+  });
+
   it('accepts the token as a WebSocket subprotocol, answers with the events protocol only', async () => {
     const { ws, protocol, echoed } = await openWithProtocols(api.url, [EVENTS_SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX + b64url(TOKEN)]);
     try {
