@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BearerAuth } from './auth';
 import { pageOfCalls } from './call-pages';
@@ -198,6 +198,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   metrics.watchConnections(() => connections.size);
   const app = Fastify({
     loggerInstance: options.logger,
+    // fastify's own request logs are two info lines per request (six per REST call set-up);
+    // the onResponse hook below logs one line per request at debug instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     // Strict requests: unknown fields are errors, types are not coerced, defaults are not invented.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
@@ -272,6 +275,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
