@@ -13,7 +13,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { machineInfo } from '../machine-info';
 import { repoRoot } from '../repo-root';
@@ -42,6 +42,7 @@ interface Options {
   readonly rest: boolean;
   readonly memory: boolean;
   readonly write: boolean;
+  readonly serve?: string;
 }
 
 function positiveInt(v: string): number {
@@ -55,7 +56,7 @@ function line(name: string, r: SetupRateResult): string {
 }
 
 async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'ngOurs' | 'ngRtpengine' | 'restOurs'>> {
-  const ours = await OurServe.start({ workers: o.workers, portRange: OURS_PORTS });
+  const ours = await OurServe.start({ workers: o.workers, portRange: OURS_PORTS, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}) });
   const rtp = rtpBin === null ? null : await RtpengineProcess.start(rtpBin, { threads: 2, portRange: RTPENGINE_PORTS }).catch(async (err: unknown) => {
     await ours.stop();
     throw err;
@@ -91,7 +92,7 @@ async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<Contr
 
 async function memory(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'memoryOurs' | 'memoryRtpengine'>> {
   const options = { calls: o.memoryCalls, packets: 5 };
-  const ours = await OurServe.start({ workers: o.workers, portRange: MEMORY_PORTS });
+  const ours = await OurServe.start({ workers: o.workers, portRange: MEMORY_PORTS, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}) });
   let memoryOurs: MemoryResult;
   try {
     memoryOurs = await measureMemoryPerCall(ours.ng, ours.pid, { ...options, flags: ['recrypt'] });
@@ -125,6 +126,7 @@ export function registerControlBenchCommand(bench: Command): void {
     .option('--no-rtpengine', 'measure srtp-relay only')
     .option('--no-rest', 'skip the REST flow')
     .option('--no-memory', 'skip the memory measurement')
+    .option('--serve <main.js>', 'the srtp-relay CLI entry to measure (another build, for before/after comparisons; default this checkout\'s dist/cli/main.js)')
     .option('--no-write', 'do not write bench-results/ and BENCHMARKS.md')
     .action(async (o: Options) => {
       if (o.memoryCalls * 2 * 4 + 400 > MEMORY_PORTS[1] - MEMORY_PORTS[0] + 1) throw new InvalidArgumentError(`--memory-calls: at most ${Math.floor((MEMORY_PORTS[1] - MEMORY_PORTS[0] - 399) / 8)} (media ports ${MEMORY_PORTS.join('-')})`);

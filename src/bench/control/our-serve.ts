@@ -19,6 +19,8 @@ import { repoRoot } from '../repo-root';
 export interface OurServeOptions {
   readonly workers: number;
   readonly portRange: readonly [number, number];
+  /** The CLI entry to run (another build, for before/after comparisons); default this checkout's dist/cli/main.js. */
+  readonly entry?: string;
 }
 
 export class OurServe {
@@ -40,7 +42,7 @@ export class OurServe {
     const config = join(dataDir, 'config.json');
     writeFileSync(config, JSON.stringify({ limits: { requestsPerWindow: 100_000_000, maxCalls: 100_000 } }));
     const token = randomBytes(24).toString('hex');
-    const entry = join(repoRoot(), 'dist', 'cli', 'main.js');
+    const entry = o.entry ?? join(repoRoot(), 'dist', 'cli', 'main.js');
     const child = spawn(process.execPath, [entry, 'serve', '--config', config, '--listen', '127.0.0.1:0', '--listen-ng', `127.0.0.1:${ngPort}`,
       '--port-range', `${o.portRange[0]}-${o.portRange[1]}`, '--workers', String(o.workers), '--data-dir', dataDir, '--log-level', 'warn'], {
       stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SRTP_RELAY_TOKEN: token },
