@@ -43,6 +43,7 @@ interface Options {
   readonly memory: boolean;
   readonly write: boolean;
   readonly serve?: string;
+  readonly logLevel: string;
 }
 
 function positiveInt(v: string): number {
@@ -56,7 +57,7 @@ function line(name: string, r: SetupRateResult): string {
 }
 
 async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'ngOurs' | 'ngRtpengine' | 'restOurs'>> {
-  const ours = await OurServe.start({ workers: o.workers, portRange: OURS_PORTS, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}) });
+  const ours = await OurServe.start({ workers: o.workers, portRange: OURS_PORTS, logLevel: o.logLevel, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}) });
   const rtp = rtpBin === null ? null : await RtpengineProcess.start(rtpBin, { threads: 2, portRange: RTPENGINE_PORTS }).catch(async (err: unknown) => {
     await ours.stop();
     throw err;
@@ -127,6 +128,7 @@ export function registerControlBenchCommand(bench: Command): void {
     .option('--no-rest', 'skip the REST flow')
     .option('--no-memory', 'skip the memory measurement')
     .option('--serve <main.js>', 'the srtp-relay CLI entry to measure (another build, for before/after comparisons; default this checkout\'s dist/cli/main.js)')
+    .option('--log-level <level>', 'our relay\'s log level (serve\'s default is info)', 'warn')
     .option('--no-write', 'do not write bench-results/ and BENCHMARKS.md')
     .action(async (o: Options) => {
       if (o.memoryCalls * 2 * 4 + 400 > MEMORY_PORTS[1] - MEMORY_PORTS[0] + 1) throw new InvalidArgumentError(`--memory-calls: at most ${Math.floor((MEMORY_PORTS[1] - MEMORY_PORTS[0] - 399) / 8)} (media ports ${MEMORY_PORTS.join('-')})`);
@@ -139,7 +141,7 @@ export function registerControlBenchCommand(bench: Command): void {
       const results: ControlBenchResults = {
         startedAt, machine: machineInfo(null), rtpengine: rtpBin === null ? null : `rtpengine ${rtpengineVersion()}`,
         loadBefore, loadAfter: os.loadavg()[0],
-        options: { calls: o.calls, ngConcurrency: o.concurrency, restConcurrency: o.restConcurrency, runs: o.runs, workers: o.workers, memoryCalls: o.memoryCalls },
+        options: { calls: o.calls, ngConcurrency: o.concurrency, restConcurrency: o.restConcurrency, runs: o.runs, workers: o.workers, memoryCalls: o.memoryCalls, logLevel: o.logLevel },
         ...rates, ...mem,
       };
       const ngOurs = summarize(results.ngOurs);

@@ -23,7 +23,7 @@ export interface ControlBenchResults {
   /** 1-minute load average before and after the run (other processes share the CPUs). */
   readonly loadBefore: number;
   readonly loadAfter: number;
-  readonly options: { readonly calls: number; readonly ngConcurrency: number; readonly restConcurrency: number; readonly runs: number; readonly workers: number; readonly memoryCalls: number };
+  readonly options: { readonly calls: number; readonly ngConcurrency: number; readonly restConcurrency: number; readonly runs: number; readonly workers: number; readonly memoryCalls: number; readonly logLevel: string };
   readonly ngOurs: readonly SetupRateResult[];
   readonly ngRtpengine: readonly SetupRateResult[];
   readonly restOurs: readonly SetupRateResult[];
@@ -87,7 +87,7 @@ export function controlSection(r: ControlBenchResults, runDir: string): string {
     '',
     machineMarkdown(r.machine),
     `| rtpengine | ${r.rtpengine ?? 'not run'} (userspace, 2 threads) |`,
-    `| srtp-relay | the built \`serve\`, ${o.workers} media worker(s), log level warn |`,
+    `| srtp-relay | the built \`serve\`, ${o.workers} media worker(s), log level ${o.logLevel} |`,
     '',
     '### Goals (issue 13)',
     '',

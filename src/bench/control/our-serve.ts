@@ -21,6 +21,8 @@ export interface OurServeOptions {
   readonly portRange: readonly [number, number];
   /** The CLI entry to run (another build, for before/after comparisons); default this checkout's dist/cli/main.js. */
   readonly entry?: string;
+  /** Default warn, as rtpengine runs at its warning level; `info` is serve's own default. */
+  readonly logLevel?: string;
 }
 
 export class OurServe {
@@ -44,7 +46,7 @@ export class OurServe {
     const token = randomBytes(24).toString('hex');
     const entry = o.entry ?? join(repoRoot(), 'dist', 'cli', 'main.js');
     const child = spawn(process.execPath, [entry, 'serve', '--config', config, '--listen', '127.0.0.1:0', '--listen-ng', `127.0.0.1:${ngPort}`,
-      '--port-range', `${o.portRange[0]}-${o.portRange[1]}`, '--workers', String(o.workers), '--data-dir', dataDir, '--log-level', 'warn'], {
+      '--port-range', `${o.portRange[0]}-${o.portRange[1]}`, '--workers', String(o.workers), '--data-dir', dataDir, '--log-level', o.logLevel ?? 'warn'], {
       stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SRTP_RELAY_TOKEN: token },
     });
     try {
