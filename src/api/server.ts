@@ -354,15 +354,13 @@ function guardRequest(route: RouteSpec, req: FastifyRequest, ctx: RouteContext):
     : id === 'barge' ? ['initiator.id', (body?.initiator as { id?: unknown } | undefined)?.id]
       : id === 'transfer' && (body?.to as { id?: unknown } | undefined)?.id !== body?.from ? ['to.id', (body?.to as { id?: unknown } | undefined)?.id] : null;
   if (newLeg !== null && typeof newLeg[1] === 'string') {
-    const view = options.service.getCall((req.params as Params).callId);
-    if (view.legs.some((l) => l.id === newLeg[1])) throw new ApiError('API_ERR_DUPLICATE_LEG', { field: newLeg[0] as string, detail: `leg ${newLeg[1]} exists` });
+    if (options.service.legIds((req.params as Params).callId).includes(newLeg[1])) throw new ApiError('API_ERR_DUPLICATE_LEG', { field: newLeg[0] as string, detail: `leg ${newLeg[1]} exists` });
   }
   if ((id === 'createCall' || id === 'createMeetMe') && options.service.callCount() >= limits.maxCalls) {
     refuse('calls', new ApiError('API_ERR_CALL_LIMIT', { detail: `limit ${limits.maxCalls}` }));
   }
   if (id === 'addLeg' || id === 'addParticipant') {
-    const view = options.service.getCall((req.params as Params).callId);
-    if (view.legs.length >= limits.maxLegsPerCall) refuse('legs_per_call', new ApiError('API_ERR_LEG_LIMIT', { field: 'callId', detail: `limit ${limits.maxLegsPerCall}` }));
+    if (options.service.legIds((req.params as Params).callId).length >= limits.maxLegsPerCall) refuse('legs_per_call', new ApiError('API_ERR_LEG_LIMIT', { field: 'callId', detail: `limit ${limits.maxLegsPerCall}` }));
   }
 }
 

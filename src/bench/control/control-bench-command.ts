@@ -26,10 +26,15 @@ import { RestClient } from './rest-client';
 import { measureRestSetupRate } from './rest-setup-rate';
 import type { SetupRateResult } from './setup-loop';
 
-/** Media ports: below the ephemeral range (32768+), where the benchmark's own sockets live. */
-const OURS_PORTS: [number, number] = [21000, 24999];
-const RTPENGINE_PORTS: [number, number] = [25000, 28999];
-const MEMORY_PORTS: [number, number] = [29000, 32759];
+/**
+ * Media ports above the kernel's ephemeral range (32768-60999 by default), where neither the
+ * benchmark's own sockets nor the test suites' relay ranges (10000 up, test/helpers/port-ranges.ts)
+ * nor bench:relay's land: an ng offer binds the ports it announces, so a port another process
+ * holds would fail a call.
+ */
+const OURS_PORTS: [number, number] = [61000, 62999];
+const RTPENGINE_PORTS: [number, number] = [63000, 64999];
+const MEMORY_PORTS: [number, number] = [61000, 64799];
 
 interface Options {
   readonly calls: number;
