@@ -8,7 +8,7 @@
 import { parse } from 'sdp-transform';
 import type { NgClient } from '../../ng/ng-client';
 import { randomSdesKey, sdesAttribute } from '../relay/sdes-key';
-import { runSetupLoop, type SetupRateResult } from './setup-loop';
+import { runSetupLoop, WARMUP_CALLS, type SetupRateResult } from './setup-loop';
 
 export type { SetupRateResult } from './setup-loop';
 
@@ -54,6 +54,6 @@ export async function measureSetupRate(ng: NgClient, o: SetupRateOptions, label:
   }
   // Call ids unique per run, so runs against one relay process never collide.
   const run = `${label}-${Date.now().toString(36)}`;
-  return runSetupLoop({ calls: o.calls, concurrency: o.concurrency, warmup: Math.min(50, o.calls), ...(o.pid !== undefined ? { pid: o.pid } : {}) },
+  return runSetupLoop({ calls: o.calls, concurrency: o.concurrency, warmup: Math.min(WARMUP_CALLS, o.calls), ...(o.pid !== undefined ? { pid: o.pid } : {}) },
     (i, warm) => oneCall(ng, `${warm ? 'warm' : 'bench'}-${run}-${i}`, callerLine, calleeKeys));
 }

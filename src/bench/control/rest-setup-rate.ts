@@ -7,7 +7,7 @@
  */
 import { randomSdesKey, sdesAttribute } from '../relay/sdes-key';
 import type { RestClient } from './rest-client';
-import { runSetupLoop, type SetupRateResult } from './setup-loop';
+import { runSetupLoop, WARMUP_CALLS, type SetupRateResult } from './setup-loop';
 
 export interface RestSetupOptions {
   readonly calls: number;
@@ -57,6 +57,6 @@ export async function measureRestSetupRate(api: RestClient, o: RestSetupOptions,
   const lineB = sdesAttribute(await randomSdesKey('AES_CM_128_HMAC_SHA1_80'));
   const run = `${label}-${Date.now().toString(36)}`;
   await checkBridged(api, `check-${run}`, lineA, lineB);
-  return runSetupLoop({ calls: o.calls, concurrency: o.concurrency, warmup: Math.min(50, o.calls), ...(o.pid !== undefined ? { pid: o.pid } : {}) },
+  return runSetupLoop({ calls: o.calls, concurrency: o.concurrency, warmup: Math.min(WARMUP_CALLS, o.calls), ...(o.pid !== undefined ? { pid: o.pid } : {}) },
     (i, warm) => oneCall(api, `${warm ? 'warm' : 'rest'}-${run}-${i}`, lineA, lineB));
 }

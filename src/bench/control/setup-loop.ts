@@ -6,6 +6,9 @@
  */
 import { cpuSeconds } from '../relay/proc-stats';
 
+/** Untimed calls before each timed run: a fresh relay process is slower for its first few hundred (JIT, heap growth). */
+export const WARMUP_CALLS = 300;
+
 export interface SetupRateResult {
   readonly calls: number;
   readonly seconds: number;
