@@ -18,7 +18,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { machineInfo } from '../machine-info';
 import { repoRoot } from '../repo-root';
 import { findRtpengine, rtpengineVersion, RtpengineProcess } from '../relay/rtpengine-process';
-import { controlSection, summarize, updateControlSection, type ControlBenchResults } from './control-report';
+import { controlSection, runRatio, summarize, updateControlSection, type ControlBenchResults } from './control-report';
 import { measureMemoryPerCall, type MemoryResult } from './memory-per-call';
 import { measureSetupRate } from './ng-setup-rate';
 import { OurServe } from './our-serve';
@@ -155,7 +155,7 @@ export function registerControlBenchCommand(bench: Command): void {
       process.stdout.write('medians:\n');
       if (ngOurs !== null) process.stdout.write(`  ng srtp-relay ${ngOurs.rate.toFixed(0)} calls/s, ${ngOurs.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
       if (ngRtp !== null) process.stdout.write(`  ng rtpengine  ${ngRtp.rate.toFixed(0)} calls/s, ${ngRtp.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
-      if (ngOurs !== null && ngRtp !== null) process.stdout.write(`  ng ours/rtpengine ${(ngOurs.rate / ngRtp.rate).toFixed(2)}\n`);
+      if (ngOurs !== null && ngRtp !== null) process.stdout.write(`  ng ours/rtpengine ${runRatio(ngOurs, ngRtp).toFixed(2)} (median of per-run ratios)\n`);
       if (rest !== null) process.stdout.write(`  REST srtp-relay ${rest.rate.toFixed(0)} calls/s, ${rest.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
       if (!o.write) return;
       const root = repoRoot();

@@ -55,9 +55,18 @@ const f0 = (v: number): string => v.toFixed(0);
 const f2 = (v: number): string => v.toFixed(2);
 const verdict = (ok: boolean): string => (ok ? 'met' : '**MISSED**');
 
+/**
+ * ours/rtpengine per run, then the median: the runs are interleaved, so each run's pair saw the
+ * same background load, while the two medians taken apart may come from different moments.
+ */
+export function runRatio(ours: Summary, theirs: Summary): number {
+  if (ours.rates.length !== theirs.rates.length) return ours.rate / theirs.rate;
+  return median(ours.rates.map((r, i) => r / theirs.rates[i]));
+}
+
 function rateRow(flow: string, relay: string, s: Summary | null, vs: Summary | null): string {
   if (s === null) return `| ${flow} | ${relay} | not run | | | | |`;
-  const ratio = vs === null ? 'n/a' : f2(s.rate / vs.rate);
+  const ratio = vs === null ? 'n/a' : `${f2(runRatio(s, vs))} (${s.rates.map((r, i) => f2(r / (vs.rates[i] ?? vs.rate))).join(', ')})`;
   const cpuRatio = vs === null || s.cpuMs === null || vs.cpuMs === null ? '' : ` (${f2(s.cpuMs / vs.cpuMs)}×)`;
   return `| ${flow} | ${relay} | ${f0(s.rate)} (${s.rates.map(f0).join(', ')}) | ${s.cpuMs === null ? 'n/a' : f2(s.cpuMs)}${cpuRatio} | ${f2(s.p50)} / ${f2(s.p99)} | ${ratio} |`;
 }
@@ -72,7 +81,11 @@ export function controlSection(r: ControlBenchResults, runDir: string): string {
   const ngRtp = summarize(r.ngRtpengine);
   const rest = summarize(r.restOurs);
   const goals: string[] = [];
-  if (ngOurs !== null && ngRtp !== null) goals.push(`- ng call setup ≥ rtpengine: ours/rtpengine ${f2(ngOurs.rate / ngRtp.rate)} (median calls/s) — ${verdict(ngOurs.rate >= ngRtp.rate)}`);
+  if (ngOurs !== null && ngRtp !== null) {
+    const ratio = runRatio(ngOurs, ngRtp);
+    const cpu = ngOurs.cpuMs !== null && ngRtp.cpuMs !== null ? `; CPU per call ours/rtpengine ${f2(ngOurs.cpuMs / ngRtp.cpuMs)}` : '';
+    goals.push(`- ng call setup ≥ rtpengine: ours/rtpengine ${f2(ratio)} (median of the per-run ratios of calls/s${cpu}) — ${verdict(ratio >= 1)}`);
+  }
   if (rest !== null) goals.push(`- REST ≥ ${REST_CALLS_PER_SECOND_GOAL} calls/s with 2 legs each: ${f0(rest.rate)} — ${verdict(rest.rate >= REST_CALLS_PER_SECOND_GOAL)}`);
   if (r.memoryOurs !== null) {
     const vs = r.memoryRtpengine === null ? '' : `, ours/rtpengine ${f2(r.memoryOurs.perCallKiB / r.memoryRtpengine.perCallKiB)}`;
@@ -97,7 +110,7 @@ export function controlSection(r: ControlBenchResults, runDir: string): string {
     '',
     `${o.calls} calls per run. ng: offer + answer + delete per call, SDES on both sides, ${o.ngConcurrency} calls in flight, the product's NgClient against both relays. REST: \`POST /v1/calls\`, two SDES legs (\`POST .../legs\` with the phone's a=crypto; the relay answers each with its own key and bridges them in recrypt), \`DELETE\` — 4 requests per call over keep-alive HTTP/1.1, ${o.restConcurrency} in flight; rtpengine has no REST API, so the ratio is against its ng rate. CPU: the relay process's CPU time (all threads, /proc) over the timed calls.`,
     '',
-    '| flow | relay | calls/s | CPU ms per call (ours/rtpengine) | latency p50 / p99 ms | ours/rtpengine calls/s |',
+    '| flow | relay | calls/s, median (per run) | CPU ms per call (ours/rtpengine) | latency p50 / p99 ms | ours/rtpengine calls/s, median of runs (per run) |',
     '|---|---|---:|---:|---:|---:|',
     rateRow('ng', 'srtp-relay', ngOurs, ngRtp),
     rateRow('ng', 'rtpengine', ngRtp, null),
