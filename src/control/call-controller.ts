@@ -159,6 +159,15 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
     return this.session(callId).view();
   }
 
+  /**
+   * Ids of the legs `getCall(callId).legs` lists (in the model and open in the session), without
+   * building the view: the API's request guards ask this on every leg request.
+   */
+  legIds(callId: string): string[] {
+    const session = this.session(callId);
+    return session.model.state.legs.filter((l) => session.leg(l.id) !== undefined).map((l) => l.id);
+  }
+
   security(callId: string): SecurityReport {
     return this.session(callId).report;
   }

@@ -24,6 +24,7 @@ import type { MasterKeySet } from './master-key-set';
 import { NodeKey } from './node-key';
 import { sealForDevice, type SealedKeySets } from './sealed-delivery';
 import { answerSdesOffer, completeSdesOffer, createSdesOffer, type SdesAnswer, type SdesKeys, type SdesOffer, type SdesOptions } from './sdes-negotiation';
+import { wipeRandomPool } from './random-pool';
 import { initKeys } from './sodium';
 import { DEFAULT_SUITE_PREFERENCE, SuitePolicy } from './suite-policy';
 
@@ -305,6 +306,7 @@ export class KeyManager {
     if (this.#closed) return;
     for (const callId of [...this.#calls.keys(), ...this.#retired.keys(), ...this.#callKeys.callIds()]) this.releaseCall(callId);
     this.#nodeKey?.release();
+    wipeRandomPool();
     this.#closed = true;
   }
 

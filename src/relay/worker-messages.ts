@@ -97,6 +97,12 @@ export interface ShutdownRequest {
 export type WorkerRequest = AddLegRequest | RekeyLegRequest | ConnectRequest | DisconnectRequest | SetRemoteRequest | RemoveLegRequest | CloseCallRequest | ShutdownRequest;
 export type SequencedRequest = WorkerRequest & { readonly seq: number };
 
+/** Requests posted in one turn of the control thread's event loop (message-batch.ts), applied in order. */
+export interface RequestBatch {
+  readonly op: 'batch';
+  readonly requests: readonly SequencedRequest[];
+}
+
 export type WorkerReply =
   | { readonly type: 'reply'; readonly seq: number; readonly ok: true }
   | { readonly type: 'reply'; readonly seq: number; readonly ok: false; readonly error: WireError };
@@ -134,6 +140,12 @@ export interface ReadyEvent {
 }
 
 export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | ReadyEvent;
+
+/** Replies and events of one turn of the worker's event loop (message-batch.ts), in the order they happened. */
+export interface MessageBatchEvent {
+  readonly type: 'batch';
+  readonly messages: readonly WorkerMessage[];
+}
 
 /** Unsolicited worker events the control plane forwards. */
 export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent;
