@@ -122,7 +122,7 @@ export class HaNode {
     return {
       role: this.role, nodeId: this.nodeId,
       store: { ...this.store.status(), degradedSince: this.degradedSince },
-      calls: { owned: this.controller.callCount() - this.foreign.size, foreign: this.foreign.size },
+      calls: { owned: this.controller.sessions().filter((x) => !this.foreign.has(x.id)).length, foreign: this.foreign.size },
       totals: { ...this.totals, reservationsWaiting: this.waiting.size },
     };
   }
