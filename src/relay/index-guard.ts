@@ -82,7 +82,7 @@ export class IndexGuard {
       // first packet's sequence number moves to just above the floor and every later one by
       // the same amount, so the receiver sees a forward jump, never an index it has seen.
       if (limit < 0) {
-        this.ask(table, i, ssrc, rtcp, (table.floor[i] as number) + this.block);
+        this.ask(table, i, ssrc, rtcp, (table.floor[i] as number) + 1, (table.floor[i] as number) + this.block);
         return false;
       }
       if (table.shift[i] < 0) table.shift[i] = ((((table.floor[i] as number) + 1) % SEQ_MOD) - seq + SEQ_MOD) % SEQ_MOD;
@@ -92,10 +92,10 @@ export class IndexGuard {
     const index = ctx.peekProtectIndex(ssrc, seq, rtcp);
     if (index < 0) return true; // past the last ROC: the context refuses it itself
     if (index > limit) {
-      this.ask(table, i, ssrc, rtcp, index + this.block);
+      this.ask(table, i, ssrc, rtcp, index, index + this.block);
       return false;
     }
-    if (index > limit - this.block / 2) this.ask(table, i, ssrc, rtcp, limit + this.block);
+    if (index > limit - this.block / 2) this.ask(table, i, ssrc, rtcp, limit + 1, limit + this.block);
     return true;
   }
 
@@ -119,13 +119,6 @@ export class IndexGuard {
     if ((table.asked[i] as number) <= upTo) table.asked[i] = -1;
   }
 
-  /** A persisting attempt failed: let the packet path ask again. */
-  forget(ssrc: number, rtcp: boolean): void {
-    const table = rtcp ? this.outRtcp : this.outRtp;
-    const i = table.find(ssrc, false);
-    if (i >= 0) table.asked[i] = -1;
-  }
-
   /**
    * Takeover (a standby restored this leg): an outbound stream continues above `floor` — the
    * old node's reserved limit — once a new reservation above it is confirmed. Only raises; a
@@ -145,8 +138,9 @@ export class IndexGuard {
     if (i >= 0 && index > (table.value[i] as number)) table.value[i] = index;
   }
 
-  private ask(table: SlotTable, i: number, ssrc: number, rtcp: boolean, upTo: number): void {
-    if ((table.asked[i] as number) >= upTo) return;
+  /** Ask for a limit of `upTo` unless a request still outstanding already covers index `need`. */
+  private ask(table: SlotTable, i: number, ssrc: number, rtcp: boolean, need: number, upTo: number): void {
+    if ((table.asked[i] as number) >= need) return;
     table.asked[i] = upTo;
     this.onReserve(ssrc, rtcp, upTo);
   }
