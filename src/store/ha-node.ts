@@ -82,6 +82,10 @@ export class HaNode {
   /** Calls whose record reached the store at least once (a standby may hold them). */
   private readonly published = new Set<string>();
   private readonly waiting = new Map<string, PendingReserve>();
+  /** Calls with reservations granted from memory (never written yet): their table goes first. */
+  private readonly localGrants = new Set<string>();
+  /** Takeovers in progress: a reservation for such a call waits for it. */
+  private readonly taking = new Map<string, Promise<boolean>>();
   private degradedSince: string | null = null;
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -165,6 +169,12 @@ export class HaNode {
       for (let text = this.unwritten.get(callId); text !== undefined; text = this.unwritten.get(callId)) {
         this.unwritten.delete(callId);
         try {
+          // A record must never reach a standby without the reservations already in use.
+          const table = this.indexes.get(callId);
+          if (this.localGrants.has(callId) && table !== undefined) {
+            await this.store.putIndexes(callId, [...table]);
+            this.localGrants.delete(callId);
+          }
           await this.store.putCall(callId, text);
           this.published.add(callId);
         } catch (err) {
@@ -194,6 +204,7 @@ export class HaNode {
     this.unwritten.delete(callId);
     this.indexes.delete(callId);
     this.published.delete(callId);
+    this.localGrants.delete(callId);
     for (const [k, w] of this.waiting) if (w.e.callId === callId) this.waiting.delete(k);
     // A shutdown leaves the record for a standby to take over (or for its TTL to end it).
     if (!owned || reason === 'shutdown' || this.closed) return;
@@ -210,7 +221,7 @@ export class HaNode {
   // ── SRTP index reservations ──────────────────────────────────────────────
 
   private async reserve(e: IndexReserveEvent): Promise<void> {
-    if (this.foreign.has(e.callId)) await this.takeOver(e.callId, 'reservation');
+    if (this.foreign.has(e.callId) || this.taking.has(e.callId)) await this.takeOver(e.callId, 'reservation');
     if (!this.owned.has(e.callId)) return;
     const field = indexField(e.legId, 'out', e.rtcp, e.ssrc);
     const table = this.indexes.get(e.callId) ?? new Map<string, number>();
@@ -228,6 +239,7 @@ export class HaNode {
         this.logger.warn({ callId: e.callId, err }, 'SRTP index reservation waits for the store');
         return;
       }
+      this.localGrants.add(e.callId);
     }
     table.set(field, upTo);
     this.totals.reservations += 1;
@@ -259,7 +271,8 @@ export class HaNode {
     if (was !== null) this.logger.warn({ since: was }, 'state store reachable again: writing every owned call');
     // Index tables first: a record must never reach a standby without its reservations.
     for (const [callId, table] of this.indexes) {
-      if (this.owned.has(callId)) await this.store.putIndexes(callId, [...table]).catch(() => undefined);
+      if (!this.owned.has(callId)) continue;
+      await this.store.putIndexes(callId, [...table]).then(() => this.localGrants.delete(callId), () => undefined);
     }
     for (const callId of this.owned) void this.controller.snapshot(callId).catch(() => undefined);
     for (const [k, w] of [...this.waiting]) {
@@ -383,17 +396,28 @@ export class HaNode {
   }
 
   /**
-   * Make a foreign call ours: its latest index floors applied (streams continue above the old
-   * node's reservations), its record written with this node as owner.
+   * Make a foreign call ours: its latest index floors applied first (streams continue above the
+   * old node's reservations; no grant reaches the worker before them), then its record written
+   * with this node as owner. Concurrent triggers share one takeover.
    */
-  private async takeOver(callId: string, why: 'media' | 'reservation' | 'request'): Promise<boolean> {
+  private takeOver(callId: string, why: 'media' | 'reservation' | 'request'): Promise<boolean> {
+    const inFlight = this.taking.get(callId);
+    if (inFlight !== undefined) return inFlight;
+    if (!this.foreign.has(callId)) return Promise.resolve(false);
+    const run = this.doTakeOver(callId, why).finally(() => this.taking.delete(callId));
+    this.taking.set(callId, run);
+    return run;
+  }
+
+  private async doTakeOver(callId: string, why: 'media' | 'reservation' | 'request'): Promise<boolean> {
     const f = this.foreign.get(callId);
     if (f === undefined) return false;
     if (f.running !== null) await f.running;
     if (this.foreign.get(callId) !== f || f.session === null) return false;
+    const table = await this.applyFloors(callId);
+    if (this.foreign.get(callId) !== f) return false;
     this.foreign.delete(callId);
     this.owned.add(callId);
-    const table = await this.applyFloors(callId);
     this.indexes.set(callId, new Map(table ?? []));
     this.published.add(callId);
     this.totals.takeovers += 1;

@@ -131,6 +131,15 @@ export class ServeNode {
     await this.lab.agent(this.ns).forward(this.apiSocket, port);
   }
 
+  /** kill -9 and wait until the process is gone (resolves at once when it already is). */
+  async kill9AndWait(): Promise<void> {
+    const child = this.child;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    this.kill9();
+    await gone;
+  }
+
   /** kill -9, as a crash would. */
   kill9(): void {
     if (this.child?.pid === undefined || this.child.exitCode !== null) return;
@@ -145,12 +154,13 @@ export class ServeNode {
     const data = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = http.request({
-        socketPath: this.apiSocket, path: url, method,
+        socketPath: this.apiSocket, path: url, method, agent: false,
         headers: { authorization: `Bearer ${this.lab.token}`, ...(data !== undefined ? { 'content-type': 'application/json' } : {}) },
       }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => { text += c.toString(); });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: (text === '' ? {} : JSON.parse(text)) as T }));
+        const json = /json/.test(String(res.headers['content-type']));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: (text === '' ? {} : json ? JSON.parse(text) : text) as T }));
       });
       req.on('error', reject);
       req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
