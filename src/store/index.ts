@@ -1,5 +1,5 @@
 /** State store and HA (`src/store`): see docs/ha.md. */
-export { type StateStore, type StoreStatus, type StoreChange, type IndexEntry } from './state-store';
+export { type StateStore, type StateStoreEvents, type StoreStatus, type StoreChange, type IndexEntry } from './state-store';
 export { MemoryStore } from './memory-store';
 export { RedisStore, DEFAULT_KEY_PREFIX, type RedisStoreOptions } from './redis-store';
 export { parseStoreUrl, type StoreLocation } from './store-url';
