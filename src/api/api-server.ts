@@ -15,6 +15,7 @@ import { KeyManager, type KeyManagerConfig } from '../keys';
 import { MediaRelay, type AddressPolicyConfig, type MediaRelayOptions } from '../relay';
 import { CallController, CONTROL_EVENT_TYPES } from '../control';
 import { ControllerNgCallControl, NgDispatcher, NgTcpServer, NgUdpServer } from '../ng';
+import { ConsoleAssets } from './console-assets';
 import { EventHub } from './event-hub';
 import { resolveLimits, type ServerLimits } from './limits';
 import { buildApiServer } from './server';
@@ -46,6 +47,8 @@ export interface ApiServerConfig {
   readonly ng?: { readonly udp: NgListen | null; readonly tcp?: NgListen | null };
   /** State store and role (docs/ha.md); default: memory, active. */
   readonly ha?: HaConfig;
+  /** Where the operator console's files are (default dist/console beside this module). */
+  readonly consoleDir?: string;
 }
 
 export interface NgListen {
@@ -138,6 +141,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     await haNode.start();
     http = await buildApiServer({
       service, events, token: config.token, logger, version: config.version ?? '0.1.0', limits, ng: dispatcher, cluster: haNode,
+      console: ConsoleAssets.load(config.consoleDir),
       ...(config.onRoute !== undefined ? { onRoute: config.onRoute } : {}),
       ...(config.tls !== undefined ? { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } } : {}),
     });

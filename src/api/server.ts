@@ -1,8 +1,8 @@
 /**
- * The fastify app: auth on every route but the public `/healthz`, limits (connections, request
+ * The fastify app: auth on every route but the public `/healthz` and console page, limits (connections, request
  * rate, WebSocket subscribers, calls, legs, SDP size, remote addresses: limits.ts), the route
  * table bound to service handlers, the WebSocket event stream, /metrics, /healthz, the OpenAPI
- * document, and one error handler that turns every failure into `{ error: { code, message, field? } }`.
+ * document, the operator console's static files (console-routes.ts), and one error handler that turns every failure into `{ error: { code, message, field? } }`.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -14,6 +14,8 @@ import type { Logger } from 'pino';
 import { BearerAuth } from './auth';
 import { pageOfCalls } from './call-pages';
 import { ConnectionGuard } from './connection-guard';
+import { ConsoleAssets } from './console-assets';
+import { CONSOLE_ROUTE_URLS, registerConsoleRoutes } from './console-routes';
 import { evaluateHealth } from './health';
 import { DEFAULT_LIMITS, effectiveMaxConnections, effectiveMaxConnectionsPerSource, type ServerLimits } from './limits';
 import { assertRequestRemotes, socketFamilyOf, type RemoteJudge } from './remote-guard';
@@ -29,6 +31,7 @@ import { ROUTES, type RouteSpec } from './routes';
 import { errorSchema } from './schemas';
 import { registerNgHttpRoute, type NgDispatcher } from '../ng';
 import type { HaNode } from '../store/ha-node';
+import { bearerFromSubprotocols, selectSubprotocol } from './websocket-auth';
 
 export interface ApiServerOptions {
   readonly service: CallController;
@@ -45,6 +48,8 @@ export interface ApiServerOptions {
   readonly ng?: NgDispatcher;
   /** HA node (docs/ha.md): role and store in /healthz, /v1/cluster, /v1/cluster/activate. */
   readonly cluster?: HaNode;
+  /** The console's files (default: ConsoleAssets.load(), i.e. dist/console). */
+  readonly console?: ConsoleAssets;
 }
 
 /** The app plus what shutdown needs to reach (shutdown.ts). */
@@ -56,6 +61,9 @@ export interface ApiHttp {
   readonly state: { shuttingDown: boolean };
   readonly metrics: ApiMetrics;
 }
+
+/** Routes answered without a token: the health probe and the console's static files. */
+const PUBLIC_ROUTES = new Set(['/healthz', ...CONSOLE_ROUTE_URLS]);
 
 /** Methods whose body is optional: an empty body with Content-Type: application/json is no body. */
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
@@ -222,7 +230,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   // First, so its hooks run before ours: it marks upgrade requests and closes their socket
   // after any non-upgrade answer (such as our 401).
   await app.register(websocket, {
-    options: { maxPayload: 4096 },
+    // Browsers send the token as a subprotocol (websocket-auth.ts): answer with the events
+    // protocol, never with the bearer entry (ws would otherwise echo the first one offered).
+    options: { maxPayload: 4096, handleProtocols: (protocols) => selectSubprotocol(protocols) },
     // Protocol errors (bad frames, oversized messages, resets) are the client's doing: a warning
     // without a stack, and the socket goes.
     errorHandler: (error, socket, request) => {
@@ -264,12 +274,14 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
       void reply.header('connection', 'close');
       throw new ApiError('API_ERR_SHUTTING_DOWN');
     }
-    if (auth.valid(req.headers.authorization)) {
+    const url = req.routeOptions.url;
+    const viaSubprotocol = url === '/v1/events' && auth.validToken(bearerFromSubprotocols(req.headers['sec-websocket-protocol']));
+    if (auth.valid(req.headers.authorization) || viaSubprotocol) {
       authed.add(req);
       connections.authenticated(req.raw.socket as Socket);
       return;
     }
-    if (req.routeOptions.url === '/healthz') return;
+    if (url !== undefined && PUBLIC_ROUTES.has(url)) return;
     // A client without the token gets its answer and loses the connection.
     void reply.header('connection', 'close');
     throw new ApiError('API_ERR_UNAUTHORIZED');
@@ -325,6 +337,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
 
   const ctx: RouteContext = { bound, options, limits, metrics, judge };
   for (const route of ROUTES) registerRoute(app, route, ctx);
+  registerConsoleRoutes(app, options.console ?? ConsoleAssets.load());
   if (options.ng !== undefined) await registerNgHttpRoute(app, options.ng);
   return { app, connections, limits, state, metrics };
 }
