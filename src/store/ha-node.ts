@@ -8,7 +8,7 @@
  *   is granted, inbound checkpoints are persisted as they come (index-guard.ts);
  * - standby: every call another node owns is kept restored ("foreign": same ports, keys, plan)
  *   and re-restored when its record changes; index floors follow the store. A foreign call is
- *   taken over when media arrives on it, when its worker asks for a reservation, or on
+ *   taken over when media or signalling for it arrives, when its worker asks for a reservation, or on
  *   `activate` (POST /v1/cluster/activate): its streams continue above the stored reservations;
  * - the store unreachable: calls go on from memory with a loud warning and a metric; pending
  *   reservations wait (within the half block of headroom, docs/ha.md); back up, every owned call
@@ -22,6 +22,9 @@ import { floorsByLeg, indexField } from './index-fields';
 import type { StateStore, StoreChange, StoreStatus } from './state-store';
 
 export type NodeRole = 'active' | 'standby';
+
+/** What made a standby take a call over. */
+type TakeoverCause = 'media' | 'signalling' | 'reservation' | 'request';
 
 export interface HaNodeOptions {
   readonly controller: CallController;
@@ -155,7 +158,12 @@ export class HaNode {
   // ── owned calls ───────────────────────────────────────────────────────────
 
   private committed(session: CallSession): void {
-    if (this.closed || this.foreign.has(session.id)) return;
+    if (this.closed) return;
+    if (this.foreign.has(session.id)) {
+      // Signalling for a foreign call reached this node (an operation ran on it here): take it over.
+      void this.takeOver(session.id, 'signalling');
+      return;
+    }
     this.owned.add(session.id);
     this.unwritten.set(session.id, JSON.stringify(recordOf(session, this.controller.keys, this.nodeId)));
     void this.flush(session.id);
@@ -400,7 +408,7 @@ export class HaNode {
    * old node's reservations; no grant reaches the worker before them), then its record written
    * with this node as owner. Concurrent triggers share one takeover.
    */
-  private takeOver(callId: string, why: 'media' | 'reservation' | 'request'): Promise<boolean> {
+  private takeOver(callId: string, why: TakeoverCause): Promise<boolean> {
     const inFlight = this.taking.get(callId);
     if (inFlight !== undefined) return inFlight;
     if (!this.foreign.has(callId)) return Promise.resolve(false);
@@ -409,7 +417,7 @@ export class HaNode {
     return run;
   }
 
-  private async doTakeOver(callId: string, why: 'media' | 'reservation' | 'request'): Promise<boolean> {
+  private async doTakeOver(callId: string, why: TakeoverCause): Promise<boolean> {
     const f = this.foreign.get(callId);
     if (f === undefined) return false;
     if (f.running !== null) await f.running;

@@ -148,4 +148,23 @@ describe('HaNode', () => {
     await b.c.deleteCall('h1');
     await until('the keys gone from the store', () => !shared.calls.has('h1') && !shared.indexes.has('h1'));
   });
+
+  it('takes a foreign call over when signalling for it arrives (an operation on the standby)', async () => {
+    const shared = new SharedState();
+    const a = await node(shared, 'active', 'node-a');
+    await a.c.createCall({ id: 'h2' });
+    const P = await Phone.open();
+    closers.push(() => P.close());
+    await a.c.addLeg('h2', { id: 'P', device: securePhone('P') as LegRequest['device'], keying: 'managed', streams: [{ kind: 'audio', remote: P.endpoint }] });
+    await until('the record', () => shared.calls.has('h2'));
+    await a.ha.close();
+    await a.c.relay.close();
+    const b = await node(shared, 'standby', 'node-b');
+    await b.ha.start();
+    await until('the foreign call', () => b.ha.status().calls.foreign === 1 && b.c.findSession('h2') !== undefined);
+    await b.c.updatePolicy('h2', 'rtp');
+    await until('the takeover', () => b.ha.status().calls.owned === 1);
+    await until('the record written by node-b', () => JSON.parse(shared.calls.get('h2') as string).owner === 'node-b');
+    expect(JSON.parse(shared.calls.get('h2') as string).snapshot.model.policy).toBe('rtp');
+  });
 });
