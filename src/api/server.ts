@@ -30,6 +30,7 @@ import { replySerializerCompiler } from './reply-validation';
 import { ROUTES, type RouteSpec } from './routes';
 import { errorSchema } from './schemas';
 import { registerNgHttpRoute, type NgDispatcher } from '../ng';
+import type { HaNode } from '../store/ha-node';
 import { bearerFromSubprotocols, selectSubprotocol } from './websocket-auth';
 
 export interface ApiServerOptions {
@@ -45,6 +46,8 @@ export interface ApiServerOptions {
   readonly limits?: ServerLimits;
   /** rtpengine's ng protocol over HTTP: `POST /ng`, behind the same token (docs/api.md "ng"). */
   readonly ng?: NgDispatcher;
+  /** HA node (docs/ha.md): role and store in /healthz, /v1/cluster, /v1/cluster/activate. */
+  readonly cluster?: HaNode;
   /** The console's files (default: ConsoleAssets.load(), i.e. dist/console). */
   readonly console?: ConsoleAssets;
 }
@@ -74,12 +77,12 @@ function isClientAbort(err: FastifyError, req: FastifyRequest): boolean {
 type Params = { callId: string; legId: string; resourceId: string; kind: 'audio' | 'video' };
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
 
-function handlers(service: CallController, metrics: ApiMetrics, openapi: object, limits: ServerLimits, state: ApiHttp['state'], authed: WeakSet<FastifyRequest>): Record<string, Handler> {
+function handlers(service: CallController, metrics: ApiMetrics, openapi: object, limits: ServerLimits, state: ApiHttp['state'], authed: WeakSet<FastifyRequest>, cluster?: HaNode): Record<string, Handler> {
   const p = (req: FastifyRequest): Params => req.params as Params;
   const b = <T>(req: FastifyRequest): T => (req.body ?? {}) as T;
   return {
     healthz: (req, reply) => {
-      const health = evaluateHealth(service, state.shuttingDown);
+      const health = evaluateHealth(service, state.shuttingDown, cluster?.status());
       reply.code(health.status === 'ok' ? 200 : 503);
       void reply.header('cache-control', 'no-store');
       // Without the token: the status only (probes); details are for token holders.
@@ -135,6 +138,16 @@ function handlers(service: CallController, metrics: ApiMetrics, openapi: object,
     removeStream: (req) => service.removeStream(p(req).callId, p(req).legId, p(req).kind),
     barge: (req) => service.barge(p(req).callId, b<BargeRequest>(req)),
     endBargeTone: (req) => service.endBargeTone(p(req).callId),
+    clusterStatus: () => {
+      if (cluster === undefined) throw new ApiError('API_ERR_NOT_FOUND');
+      return cluster.status();
+    },
+    clusterActivate: async (req) => {
+      if (cluster === undefined) throw new ApiError('API_ERR_NOT_FOUND');
+      const ids = b<{ callIds?: string[] }>(req).callIds;
+      const activated = await cluster.activate(ids);
+      return { activated, cluster: cluster.status() };
+    },
     createMeetMe: async (req, reply) => {
       const result = await service.createMeetMe(b<MeetMeRequest>(req));
       reply.code(201);
@@ -246,7 +259,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   const auth = new BearerAuth(options.token);
   const openapi = buildOpenApi(options.version, { ng: options.ng !== undefined });
   const authed = new WeakSet<FastifyRequest>();
-  const bound = handlers(options.service, metrics, openapi, limits, state, authed);
+  const bound = handlers(options.service, metrics, openapi, limits, state, authed, options.cluster);
   const judge: RemoteJudge = { policy: options.service.relay.addressPolicy, socketFamily: socketFamilyOf(options.service.relay.bindAddress) };
 
   if (options.onRoute !== undefined) {
