@@ -18,7 +18,7 @@ import { PortPool } from './port-pool';
 import { RelayCall, type CallHost } from './relay-call';
 import { ThreadWorker } from './thread-worker';
 import type { WorkerHandle } from './worker-handle';
-import type { KeyLimitWorkerEvent, LatchEvent } from './worker-messages';
+import type { IndexCheckpointEvent, IndexReserveEvent, KeyLimitWorkerEvent, LatchEvent } from './worker-messages';
 
 export interface MediaRelayOptions {
   /** Inclusive local port range for RTP/RTCP. */
@@ -39,6 +39,12 @@ export interface MediaRelayOptions {
    * SRTP_RELAY_IO environment variable, else auto.
    */
   readonly io?: IoBackendChoice;
+  /**
+   * SRTP index reservations (docs/ha.md): block size per outbound SSRC. With it, no SRTP leg
+   * protects an index that was not reserved first (`indexreserve` events, `RelayCall.grantIndexes`).
+   * Default 0: none (nothing persists, nothing can take over).
+   */
+  readonly indexReservationBlock?: number;
 }
 
 export interface WorkerDiedEvent {
@@ -53,6 +59,10 @@ export interface MediaRelayEvents {
   latch: [LatchEvent];
   /** A leg's key reached its soft limit or lifetime: rekey by MKI or re-negotiate. */
   keylimit: [KeyLimitWorkerEvent];
+  /** A leg needs an SRTP index reservation persisted before it protects further (docs/ha.md). */
+  indexreserve: [IndexReserveEvent];
+  /** An inbound stream passed an index checkpoint (docs/ha.md). */
+  indexcheckpoint: [IndexCheckpointEvent];
 }
 
 export class MediaRelay extends EventEmitter<MediaRelayEvents> {
@@ -82,6 +92,10 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
       throw new RelayError(RelayErrorCode.BadOption, `addressPolicy: ${(err as Error).message}`);
     }
     this.ioChoice = resolveIoChoice(options.io);
+    const block = options.indexReservationBlock ?? 0;
+    if (!Number.isInteger(block) || block < 0 || block > 0x100000 || (block > 0 && block < 16)) {
+      throw new RelayError(RelayErrorCode.BadOption, `indexReservationBlock must be 0 (off) or an integer in 16..2^20, got ${String(block)}`);
+    }
     this.logLevel = options.logLevel ?? 'warn';
     this.logger = options.logger ?? pino({ name: 'srtp-relay', level: this.logLevel });
     this.host = {
@@ -91,6 +105,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
       fingerprinter: this.fingerprinter,
       logger: this.logger,
       callClosed: (call) => this.callClosed(call),
+      indexBlock: options.indexReservationBlock ?? 0,
     };
   }
 
@@ -194,6 +209,8 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
       this.emit('latch', e);
     });
     w.on('keylimit', (e) => this.emit('keylimit', e));
+    w.on('indexreserve', (e) => this.emit('indexreserve', e));
+    w.on('indexcheckpoint', (e) => this.emit('indexcheckpoint', e));
     w.on('died', (e) => this.onWorkerDied(w, e.error, e.callIds));
   }
 
