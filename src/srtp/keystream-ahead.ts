@@ -92,6 +92,14 @@ export class KeystreamAhead {
     xorInPlace(buf, start, length, this.buffer, this.offset + this.leadingBytes, this.words, this.views);
   }
 
+  /**
+   * An Int32Array over all of `buf`'s memory once the context has seen its buffer recur (word-xor.ts),
+   * else null: lets the HMAC read whole blocks a word at a time.
+   */
+  wordsOf(buf: Uint8Array): Int32Array | null {
+    return this.views.viewOf(buf.buffer);
+  }
+
   private refill(layout: CounterModeLayout, aes: AesCounterModeKeystream, ssrc: number, index: number, blocks: number): void {
     const count = Math.max(MIN_AHEAD_PACKETS, Math.floor(AHEAD_BYTES / (blocks * BLOCK)));
     const size = count * blocks * BLOCK;

@@ -6,26 +6,54 @@
  * the hash itself for a voice packet. With the HMAC inner/outer states precomputed once per key
  * (see hmac-sha1.ts) a 160-byte SRTP packet needs four compressions and no allocation.
  * Generated shape: round i computes into the variable that held e, so no values are shuffled.
+ *
+ * The block comes as 16 words of an Int32Array (`sha1CompressWords`), so a caller that has
+ * words already (HMAC's padded last blocks, the outer hash over the inner digest; an
+ * Int32Array over the packet's own memory) skips the byte loads. Words travel in typed arrays,
+ * never as arguments: a 32-bit value outside the small-integer range passed as an argument is
+ * boxed as a heap number, which made an argument-passing version twice as slow.
  */
+
+/** Whether an Int32Array element holds its bytes little-endian (then a word read needs a swap). */
+export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** The big-endian value of the four bytes an Int32Array element holds in memory. */
+function bswap(v: number): number {
+  return (v << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+}
+
+/** Message words of `sha1Compress`, read from bytes. */
+const BLOCK_WORDS = new Int32Array(16);
 
 /** Run one 64-byte block at `buf[o..o+64)` through `state` (five words, updated in place). */
 export function sha1Compress(state: Int32Array, buf: Uint8Array, o: number): void {
-  let w0 = (buf[o + 0] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3];
-  let w1 = (buf[o + 4] << 24) | (buf[o + 5] << 16) | (buf[o + 6] << 8) | buf[o + 7];
-  let w2 = (buf[o + 8] << 24) | (buf[o + 9] << 16) | (buf[o + 10] << 8) | buf[o + 11];
-  let w3 = (buf[o + 12] << 24) | (buf[o + 13] << 16) | (buf[o + 14] << 8) | buf[o + 15];
-  let w4 = (buf[o + 16] << 24) | (buf[o + 17] << 16) | (buf[o + 18] << 8) | buf[o + 19];
-  let w5 = (buf[o + 20] << 24) | (buf[o + 21] << 16) | (buf[o + 22] << 8) | buf[o + 23];
-  let w6 = (buf[o + 24] << 24) | (buf[o + 25] << 16) | (buf[o + 26] << 8) | buf[o + 27];
-  let w7 = (buf[o + 28] << 24) | (buf[o + 29] << 16) | (buf[o + 30] << 8) | buf[o + 31];
-  let w8 = (buf[o + 32] << 24) | (buf[o + 33] << 16) | (buf[o + 34] << 8) | buf[o + 35];
-  let w9 = (buf[o + 36] << 24) | (buf[o + 37] << 16) | (buf[o + 38] << 8) | buf[o + 39];
-  let w10 = (buf[o + 40] << 24) | (buf[o + 41] << 16) | (buf[o + 42] << 8) | buf[o + 43];
-  let w11 = (buf[o + 44] << 24) | (buf[o + 45] << 16) | (buf[o + 46] << 8) | buf[o + 47];
-  let w12 = (buf[o + 48] << 24) | (buf[o + 49] << 16) | (buf[o + 50] << 8) | buf[o + 51];
-  let w13 = (buf[o + 52] << 24) | (buf[o + 53] << 16) | (buf[o + 54] << 8) | buf[o + 55];
-  let w14 = (buf[o + 56] << 24) | (buf[o + 57] << 16) | (buf[o + 58] << 8) | buf[o + 59];
-  let w15 = (buf[o + 60] << 24) | (buf[o + 61] << 16) | (buf[o + 62] << 8) | buf[o + 63];
+  const W = BLOCK_WORDS;
+  for (let i = 0; i < 16; i++, o += 4) W[i] = (buf[o] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3];
+  sha1CompressWords(state, W, 0, false);
+}
+
+/**
+ * Run the block `W[o..o+16)` through `state`. The words are the block's big-endian message words,
+ * or, when `swap`, the memory of the block read as host-order words (an Int32Array over the
+ * message's buffer on a little-endian machine: see LITTLE_ENDIAN).
+ */
+export function sha1CompressWords(state: Int32Array, W: Int32Array, o: number, swap: boolean): void {
+  let w0 = swap ? bswap(W[o + 0]) : W[o + 0];
+  let w1 = swap ? bswap(W[o + 1]) : W[o + 1];
+  let w2 = swap ? bswap(W[o + 2]) : W[o + 2];
+  let w3 = swap ? bswap(W[o + 3]) : W[o + 3];
+  let w4 = swap ? bswap(W[o + 4]) : W[o + 4];
+  let w5 = swap ? bswap(W[o + 5]) : W[o + 5];
+  let w6 = swap ? bswap(W[o + 6]) : W[o + 6];
+  let w7 = swap ? bswap(W[o + 7]) : W[o + 7];
+  let w8 = swap ? bswap(W[o + 8]) : W[o + 8];
+  let w9 = swap ? bswap(W[o + 9]) : W[o + 9];
+  let w10 = swap ? bswap(W[o + 10]) : W[o + 10];
+  let w11 = swap ? bswap(W[o + 11]) : W[o + 11];
+  let w12 = swap ? bswap(W[o + 12]) : W[o + 12];
+  let w13 = swap ? bswap(W[o + 13]) : W[o + 13];
+  let w14 = swap ? bswap(W[o + 14]) : W[o + 14];
+  let w15 = swap ? bswap(W[o + 15]) : W[o + 15];
   let a = state[0];
   let b = state[1];
   let c = state[2];
