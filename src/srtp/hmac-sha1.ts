@@ -7,7 +7,8 @@
  * digest's five words and constant padding: no byte copies, no serialization of the inner
  * digest. Only the final digest is written out as bytes.
  */
-import { LITTLE_ENDIAN, sha1Compress, sha1CompressWords, SHA1_INITIAL_STATE } from './sha1-compress';
+import { LITTLE_ENDIAN } from './byte-order';
+import { sha1Compress, sha1CompressWords, SHA1_INITIAL_STATE } from './sha1-compress';
 
 const BLOCK = 64;
 const DIGEST = 20;

@@ -14,13 +14,7 @@
  * boxed as a heap number, which made an argument-passing version twice as slow.
  */
 
-/** Whether an Int32Array element holds its bytes little-endian (then a word read needs a swap). */
-export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/** The big-endian value of the four bytes an Int32Array element holds in memory. */
-function bswap(v: number): number {
-  return (v << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
-}
+import { bswap } from './byte-order';
 
 /** Message words of `sha1Compress`, read from bytes. */
 const BLOCK_WORDS = new Int32Array(16);
@@ -35,7 +29,7 @@ export function sha1Compress(state: Int32Array, buf: Uint8Array, o: number): voi
 /**
  * Run the block `W[o..o+16)` through `state`. The words are the block's big-endian message words,
  * or, when `swap`, the memory of the block read as host-order words (an Int32Array over the
- * message's buffer on a little-endian machine: see LITTLE_ENDIAN).
+ * message's buffer on a little-endian machine: see byte-order.ts).
  */
 export function sha1CompressWords(state: Int32Array, W: Int32Array, o: number, swap: boolean): void {
   let w0 = swap ? bswap(W[o + 0]) : W[o + 0];
