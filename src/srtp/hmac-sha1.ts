@@ -16,13 +16,15 @@ const DIGEST = 20;
 const OUTER_BITS = (BLOCK + DIGEST) * 8;
 
 export class HmacSha1 {
-  private readonly innerState = new Int32Array(5);
-  private readonly outerState = new Int32Array(5);
+  /** The inner (ipad) key state at 0..4 and the outer (opad) one at 5..9. */
+  private readonly keyStates = new Int32Array(10);
   private readonly state = new Int32Array(5);
-  /** The padded last block(s) of the inner hash, as words. */
-  private readonly tail = new Int32Array(32);
-  /** The outer hash's one block: the inner digest's five words, then constant padding and length. */
-  private readonly outerBlock = Int32Array.of(0, 0, 0, 0, 0, 0x80000000 | 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, OUTER_BITS);
+  /**
+   * Words 0..31: the padded last block(s) of the inner hash. Words 32..47: the outer hash's one
+   * block, the inner digest's five words and then constant padding and length. One array, not
+   * two: each typed array costs some 200 bytes of heap beside its contents.
+   */
+  private readonly tail = new Int32Array(48);
   /** The last digest computed; overwritten by the next call. */
   readonly digest = new Uint8Array(DIGEST);
 
@@ -31,12 +33,18 @@ export class HmacSha1 {
     const pad = new Uint8Array(BLOCK);
     pad.set(key);
     for (let i = 0; i < BLOCK; i++) pad[i] ^= 0x36;
-    this.innerState.set(SHA1_INITIAL_STATE);
-    sha1Compress(this.innerState, pad, 0);
+    const state = this.state;
+    state.set(SHA1_INITIAL_STATE);
+    sha1Compress(state, pad, 0);
+    this.keyStates.set(state, 0);
     for (let i = 0; i < BLOCK; i++) pad[i] ^= 0x36 ^ 0x5c;
-    this.outerState.set(SHA1_INITIAL_STATE);
-    sha1Compress(this.outerState, pad, 0);
+    state.set(SHA1_INITIAL_STATE);
+    sha1Compress(state, pad, 0);
+    this.keyStates.set(state, 5);
     pad.fill(0);
+    state.fill(0);
+    this.tail[32 + 5] = 0x80000000 | 0;
+    this.tail[32 + 15] = OUTER_BITS;
   }
 
   /**
@@ -47,8 +55,8 @@ export class HmacSha1 {
    */
   compute(data: Uint8Array, start: number, end: number, withSuffix: boolean, suffix: number, words: Int32Array | null = null): Uint8Array {
     const state = this.state;
-    const inner = this.innerState;
-    state[0] = inner[0]; state[1] = inner[1]; state[2] = inner[2]; state[3] = inner[3]; state[4] = inner[4];
+    const ks = this.keyStates;
+    state[0] = ks[0]; state[1] = ks[1]; state[2] = ks[2]; state[3] = ks[3]; state[4] = ks[4];
     let pos = start;
     if (words !== null && ((data.byteOffset + start) & 3) === 0) {
       let wo = (data.byteOffset + start) >>> 2;
@@ -70,11 +78,10 @@ export class HmacSha1 {
     const d2 = state[2];
     const d3 = state[3];
     const d4 = state[4];
-    const outer = this.outerState;
-    state[0] = outer[0]; state[1] = outer[1]; state[2] = outer[2]; state[3] = outer[3]; state[4] = outer[4];
-    const ob = this.outerBlock;
-    ob[0] = d0; ob[1] = d1; ob[2] = d2; ob[3] = d3; ob[4] = d4;
-    sha1CompressWords(state, ob, 0, false);
+    state[0] = ks[5]; state[1] = ks[6]; state[2] = ks[7]; state[3] = ks[8]; state[4] = ks[9];
+    const ob = this.tail;
+    ob[32] = d0; ob[33] = d1; ob[34] = d2; ob[35] = d3; ob[36] = d4;
+    sha1CompressWords(state, ob, 32, false);
     const out = this.digest;
     for (let i = 0; i < 5; i++) {
       const w = state[i];
@@ -122,11 +129,9 @@ export class HmacSha1 {
 
   /** Forget the key-dependent states. */
   wipe(): void {
-    this.innerState.fill(0);
-    this.outerState.fill(0);
+    this.keyStates.fill(0);
     this.state.fill(0);
     this.tail.fill(0);
-    this.outerBlock.fill(0, 0, 5);
     this.digest.fill(0);
   }
 }

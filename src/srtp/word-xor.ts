@@ -14,10 +14,12 @@
  */
 
 const CACHE = 4;
+/** The placeholder of an empty cache slot, shared: four per context cost 0.6 KiB of heap. */
+const NO_VIEW = new Int32Array(0);
 
 export class WordViews {
   private readonly buffers: (ArrayBufferLike | null)[] = [null, null, null, null];
-  private readonly views: Int32Array[] = [new Int32Array(0), new Int32Array(0), new Int32Array(0), new Int32Array(0)];
+  private readonly views: Int32Array[] = [NO_VIEW, NO_VIEW, NO_VIEW, NO_VIEW];
   private nextSlot = 0;
   /**
    * The last two buffers seen once and not cached: a buffer is cached when it is seen again
@@ -49,7 +51,7 @@ export class WordViews {
   /** Forget every buffer (the context closed). */
   clear(): void {
     this.buffers.fill(null);
-    this.views.fill(new Int32Array(0));
+    this.views.fill(NO_VIEW);
     this.missed[0] = null;
     this.missed[1] = null;
   }
