@@ -30,16 +30,18 @@ export class HmacSha1 {
 
   constructor(key: Uint8Array) {
     if (key.length > BLOCK) throw new RangeError('HMAC-SHA1 keys longer than 64 bytes are not used by SRTP');
-    const pad = new Uint8Array(BLOCK);
-    pad.set(key);
-    for (let i = 0; i < BLOCK; i++) pad[i] ^= 0x36;
+    // The padded key as words, in this instance's own array (not sha1Compress's shared scratch,
+    // which would keep key bytes after this constructor returns).
+    const pad = this.tail;
+    for (let i = 0; i < key.length; i++) pad[i >>> 2] |= key[i] << (24 - 8 * (i & 3));
+    for (let i = 0; i < 16; i++) pad[i] ^= 0x36363636;
     const state = this.state;
     state.set(SHA1_INITIAL_STATE);
-    sha1Compress(state, pad, 0);
+    sha1CompressWords(state, pad, 0, false);
     this.keyStates.set(state, 0);
-    for (let i = 0; i < BLOCK; i++) pad[i] ^= 0x36 ^ 0x5c;
+    for (let i = 0; i < 16; i++) pad[i] ^= 0x36363636 ^ 0x5c5c5c5c;
     state.set(SHA1_INITIAL_STATE);
-    sha1Compress(state, pad, 0);
+    sha1CompressWords(state, pad, 0, false);
     this.keyStates.set(state, 5);
     pad.fill(0);
     state.fill(0);

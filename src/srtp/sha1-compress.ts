@@ -16,7 +16,11 @@
 
 import { bswap } from './byte-order';
 
-/** Message words of `sha1Compress`, read from bytes. */
+/**
+ * Message words of `sha1Compress`, read from bytes: shared by the thread, overwritten by every
+ * call. Only message bytes pass through it (packets); HMAC keys never do (hmac-sha1.ts builds
+ * its padded key blocks as words in its own array).
+ */
 const BLOCK_WORDS = new Int32Array(16);
 
 /** Run one 64-byte block at `buf[o..o+64)` through `state` (five words, updated in place). */
