@@ -30,8 +30,7 @@ export class HmacSha1 {
 
   constructor(key: Uint8Array) {
     if (key.length > BLOCK) throw new RangeError('HMAC-SHA1 keys longer than 64 bytes are not used by SRTP');
-    // The padded key as words, in this instance's own array (not sha1Compress's shared scratch,
-    // which would keep key bytes after this constructor returns).
+    // The padded key as words, in this instance's own array (zeroed below).
     const pad = this.tail;
     for (let i = 0; i < key.length; i++) pad[i >>> 2] |= key[i] << (24 - 8 * (i & 3));
     for (let i = 0; i < 16; i++) pad[i] ^= 0x36363636;

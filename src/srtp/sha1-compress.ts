@@ -7,27 +7,191 @@
  * (see hmac-sha1.ts) a 160-byte SRTP packet needs four compressions and no allocation.
  * Generated shape: round i computes into the variable that held e, so no values are shuffled.
  *
- * The block comes as 16 words of an Int32Array (`sha1CompressWords`), so a caller that has
- * words already (HMAC's padded last blocks, the outer hash over the inner digest; an
- * Int32Array over the packet's own memory) skips the byte loads. Words travel in typed arrays,
- * never as arguments: a 32-bit value outside the small-integer range passed as an argument is
- * boxed as a heap number, which made an argument-passing version twice as slow.
+ * Two entry points with the same rounds: `sha1Compress` reads a block byte by byte,
+ * `sha1CompressWords` takes 16 words of an Int32Array, so a caller that has words already
+ * (HMAC's padded last blocks, the outer hash over the inner digest; an Int32Array over the
+ * packet's own memory) skips the byte loads. The rounds are written out in both rather than
+ * shared: words travel in typed arrays or locals, never as arguments (a 32-bit value outside
+ * the small-integer range passed as an argument is boxed as a heap number, which made an
+ * argument-passing version twice as slow), and copying bytes into a scratch array for a shared
+ * word function cost the byte path some 8% at 1200 bytes.
  */
 
 import { bswap } from './byte-order';
 
-/**
- * Message words of `sha1Compress`, read from bytes: shared by the thread, overwritten by every
- * call. Only message bytes pass through it (packets); HMAC keys never do (hmac-sha1.ts builds
- * its padded key blocks as words in its own array).
- */
-const BLOCK_WORDS = new Int32Array(16);
-
 /** Run one 64-byte block at `buf[o..o+64)` through `state` (five words, updated in place). */
 export function sha1Compress(state: Int32Array, buf: Uint8Array, o: number): void {
-  const W = BLOCK_WORDS;
-  for (let i = 0; i < 16; i++, o += 4) W[i] = (buf[o] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3];
-  sha1CompressWords(state, W, 0, false);
+  let w0 = (buf[o + 0] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3];
+  let w1 = (buf[o + 4] << 24) | (buf[o + 5] << 16) | (buf[o + 6] << 8) | buf[o + 7];
+  let w2 = (buf[o + 8] << 24) | (buf[o + 9] << 16) | (buf[o + 10] << 8) | buf[o + 11];
+  let w3 = (buf[o + 12] << 24) | (buf[o + 13] << 16) | (buf[o + 14] << 8) | buf[o + 15];
+  let w4 = (buf[o + 16] << 24) | (buf[o + 17] << 16) | (buf[o + 18] << 8) | buf[o + 19];
+  let w5 = (buf[o + 20] << 24) | (buf[o + 21] << 16) | (buf[o + 22] << 8) | buf[o + 23];
+  let w6 = (buf[o + 24] << 24) | (buf[o + 25] << 16) | (buf[o + 26] << 8) | buf[o + 27];
+  let w7 = (buf[o + 28] << 24) | (buf[o + 29] << 16) | (buf[o + 30] << 8) | buf[o + 31];
+  let w8 = (buf[o + 32] << 24) | (buf[o + 33] << 16) | (buf[o + 34] << 8) | buf[o + 35];
+  let w9 = (buf[o + 36] << 24) | (buf[o + 37] << 16) | (buf[o + 38] << 8) | buf[o + 39];
+  let w10 = (buf[o + 40] << 24) | (buf[o + 41] << 16) | (buf[o + 42] << 8) | buf[o + 43];
+  let w11 = (buf[o + 44] << 24) | (buf[o + 45] << 16) | (buf[o + 46] << 8) | buf[o + 47];
+  let w12 = (buf[o + 48] << 24) | (buf[o + 49] << 16) | (buf[o + 50] << 8) | buf[o + 51];
+  let w13 = (buf[o + 52] << 24) | (buf[o + 53] << 16) | (buf[o + 54] << 8) | buf[o + 55];
+  let w14 = (buf[o + 56] << 24) | (buf[o + 57] << 16) | (buf[o + 58] << 8) | buf[o + 59];
+  let w15 = (buf[o + 60] << 24) | (buf[o + 61] << 16) | (buf[o + 62] << 8) | buf[o + 63];
+  let a = state[0];
+  let b = state[1];
+  let c = state[2];
+  let d = state[3];
+  let e = state[4];
+  let x = 0;
+  e = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + w0 + 0x5a827999) | 0; b = (b << 30) | (b >>> 2);
+  d = (((e << 5) | (e >>> 27)) + ((a & b) | (~a & c)) + d + w1 + 0x5a827999) | 0; a = (a << 30) | (a >>> 2);
+  c = (((d << 5) | (d >>> 27)) + ((e & a) | (~e & b)) + c + w2 + 0x5a827999) | 0; e = (e << 30) | (e >>> 2);
+  b = (((c << 5) | (c >>> 27)) + ((d & e) | (~d & a)) + b + w3 + 0x5a827999) | 0; d = (d << 30) | (d >>> 2);
+  a = (((b << 5) | (b >>> 27)) + ((c & d) | (~c & e)) + a + w4 + 0x5a827999) | 0; c = (c << 30) | (c >>> 2);
+  e = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + w5 + 0x5a827999) | 0; b = (b << 30) | (b >>> 2);
+  d = (((e << 5) | (e >>> 27)) + ((a & b) | (~a & c)) + d + w6 + 0x5a827999) | 0; a = (a << 30) | (a >>> 2);
+  c = (((d << 5) | (d >>> 27)) + ((e & a) | (~e & b)) + c + w7 + 0x5a827999) | 0; e = (e << 30) | (e >>> 2);
+  b = (((c << 5) | (c >>> 27)) + ((d & e) | (~d & a)) + b + w8 + 0x5a827999) | 0; d = (d << 30) | (d >>> 2);
+  a = (((b << 5) | (b >>> 27)) + ((c & d) | (~c & e)) + a + w9 + 0x5a827999) | 0; c = (c << 30) | (c >>> 2);
+  e = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + w10 + 0x5a827999) | 0; b = (b << 30) | (b >>> 2);
+  d = (((e << 5) | (e >>> 27)) + ((a & b) | (~a & c)) + d + w11 + 0x5a827999) | 0; a = (a << 30) | (a >>> 2);
+  c = (((d << 5) | (d >>> 27)) + ((e & a) | (~e & b)) + c + w12 + 0x5a827999) | 0; e = (e << 30) | (e >>> 2);
+  b = (((c << 5) | (c >>> 27)) + ((d & e) | (~d & a)) + b + w13 + 0x5a827999) | 0; d = (d << 30) | (d >>> 2);
+  a = (((b << 5) | (b >>> 27)) + ((c & d) | (~c & e)) + a + w14 + 0x5a827999) | 0; c = (c << 30) | (c >>> 2);
+  e = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + w15 + 0x5a827999) | 0; b = (b << 30) | (b >>> 2);
+  x = w13 ^ w8 ^ w2 ^ w0; w0 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + ((a & b) | (~a & c)) + d + w0 + 0x5a827999) | 0; a = (a << 30) | (a >>> 2);
+  x = w14 ^ w9 ^ w3 ^ w1; w1 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + ((e & a) | (~e & b)) + c + w1 + 0x5a827999) | 0; e = (e << 30) | (e >>> 2);
+  x = w15 ^ w10 ^ w4 ^ w2; w2 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + ((d & e) | (~d & a)) + b + w2 + 0x5a827999) | 0; d = (d << 30) | (d >>> 2);
+  x = w0 ^ w11 ^ w5 ^ w3; w3 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + ((c & d) | (~c & e)) + a + w3 + 0x5a827999) | 0; c = (c << 30) | (c >>> 2);
+  x = w1 ^ w12 ^ w6 ^ w4; w4 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w4 + 0x6ed9eba1) | 0; b = (b << 30) | (b >>> 2);
+  x = w2 ^ w13 ^ w7 ^ w5; w5 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + w5 + 0x6ed9eba1) | 0; a = (a << 30) | (a >>> 2);
+  x = w3 ^ w14 ^ w8 ^ w6; w6 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + w6 + 0x6ed9eba1) | 0; e = (e << 30) | (e >>> 2);
+  x = w4 ^ w15 ^ w9 ^ w7; w7 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + w7 + 0x6ed9eba1) | 0; d = (d << 30) | (d >>> 2);
+  x = w5 ^ w0 ^ w10 ^ w8; w8 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + w8 + 0x6ed9eba1) | 0; c = (c << 30) | (c >>> 2);
+  x = w6 ^ w1 ^ w11 ^ w9; w9 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w9 + 0x6ed9eba1) | 0; b = (b << 30) | (b >>> 2);
+  x = w7 ^ w2 ^ w12 ^ w10; w10 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + w10 + 0x6ed9eba1) | 0; a = (a << 30) | (a >>> 2);
+  x = w8 ^ w3 ^ w13 ^ w11; w11 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + w11 + 0x6ed9eba1) | 0; e = (e << 30) | (e >>> 2);
+  x = w9 ^ w4 ^ w14 ^ w12; w12 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + w12 + 0x6ed9eba1) | 0; d = (d << 30) | (d >>> 2);
+  x = w10 ^ w5 ^ w15 ^ w13; w13 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + w13 + 0x6ed9eba1) | 0; c = (c << 30) | (c >>> 2);
+  x = w11 ^ w6 ^ w0 ^ w14; w14 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w14 + 0x6ed9eba1) | 0; b = (b << 30) | (b >>> 2);
+  x = w12 ^ w7 ^ w1 ^ w15; w15 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + w15 + 0x6ed9eba1) | 0; a = (a << 30) | (a >>> 2);
+  x = w13 ^ w8 ^ w2 ^ w0; w0 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + w0 + 0x6ed9eba1) | 0; e = (e << 30) | (e >>> 2);
+  x = w14 ^ w9 ^ w3 ^ w1; w1 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + w1 + 0x6ed9eba1) | 0; d = (d << 30) | (d >>> 2);
+  x = w15 ^ w10 ^ w4 ^ w2; w2 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + w2 + 0x6ed9eba1) | 0; c = (c << 30) | (c >>> 2);
+  x = w0 ^ w11 ^ w5 ^ w3; w3 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w3 + 0x6ed9eba1) | 0; b = (b << 30) | (b >>> 2);
+  x = w1 ^ w12 ^ w6 ^ w4; w4 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + w4 + 0x6ed9eba1) | 0; a = (a << 30) | (a >>> 2);
+  x = w2 ^ w13 ^ w7 ^ w5; w5 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + w5 + 0x6ed9eba1) | 0; e = (e << 30) | (e >>> 2);
+  x = w3 ^ w14 ^ w8 ^ w6; w6 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + w6 + 0x6ed9eba1) | 0; d = (d << 30) | (d >>> 2);
+  x = w4 ^ w15 ^ w9 ^ w7; w7 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + w7 + 0x6ed9eba1) | 0; c = (c << 30) | (c >>> 2);
+  x = w5 ^ w0 ^ w10 ^ w8; w8 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + w8 + 0x8f1bbcdc) | 0; b = (b << 30) | (b >>> 2);
+  x = w6 ^ w1 ^ w11 ^ w9; w9 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + ((a & b) | (a & c) | (b & c)) + d + w9 + 0x8f1bbcdc) | 0; a = (a << 30) | (a >>> 2);
+  x = w7 ^ w2 ^ w12 ^ w10; w10 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + ((e & a) | (e & b) | (a & b)) + c + w10 + 0x8f1bbcdc) | 0; e = (e << 30) | (e >>> 2);
+  x = w8 ^ w3 ^ w13 ^ w11; w11 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + ((d & e) | (d & a) | (e & a)) + b + w11 + 0x8f1bbcdc) | 0; d = (d << 30) | (d >>> 2);
+  x = w9 ^ w4 ^ w14 ^ w12; w12 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + ((c & d) | (c & e) | (d & e)) + a + w12 + 0x8f1bbcdc) | 0; c = (c << 30) | (c >>> 2);
+  x = w10 ^ w5 ^ w15 ^ w13; w13 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + w13 + 0x8f1bbcdc) | 0; b = (b << 30) | (b >>> 2);
+  x = w11 ^ w6 ^ w0 ^ w14; w14 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + ((a & b) | (a & c) | (b & c)) + d + w14 + 0x8f1bbcdc) | 0; a = (a << 30) | (a >>> 2);
+  x = w12 ^ w7 ^ w1 ^ w15; w15 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + ((e & a) | (e & b) | (a & b)) + c + w15 + 0x8f1bbcdc) | 0; e = (e << 30) | (e >>> 2);
+  x = w13 ^ w8 ^ w2 ^ w0; w0 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + ((d & e) | (d & a) | (e & a)) + b + w0 + 0x8f1bbcdc) | 0; d = (d << 30) | (d >>> 2);
+  x = w14 ^ w9 ^ w3 ^ w1; w1 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + ((c & d) | (c & e) | (d & e)) + a + w1 + 0x8f1bbcdc) | 0; c = (c << 30) | (c >>> 2);
+  x = w15 ^ w10 ^ w4 ^ w2; w2 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + w2 + 0x8f1bbcdc) | 0; b = (b << 30) | (b >>> 2);
+  x = w0 ^ w11 ^ w5 ^ w3; w3 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + ((a & b) | (a & c) | (b & c)) + d + w3 + 0x8f1bbcdc) | 0; a = (a << 30) | (a >>> 2);
+  x = w1 ^ w12 ^ w6 ^ w4; w4 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + ((e & a) | (e & b) | (a & b)) + c + w4 + 0x8f1bbcdc) | 0; e = (e << 30) | (e >>> 2);
+  x = w2 ^ w13 ^ w7 ^ w5; w5 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + ((d & e) | (d & a) | (e & a)) + b + w5 + 0x8f1bbcdc) | 0; d = (d << 30) | (d >>> 2);
+  x = w3 ^ w14 ^ w8 ^ w6; w6 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + ((c & d) | (c & e) | (d & e)) + a + w6 + 0x8f1bbcdc) | 0; c = (c << 30) | (c >>> 2);
+  x = w4 ^ w15 ^ w9 ^ w7; w7 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + w7 + 0x8f1bbcdc) | 0; b = (b << 30) | (b >>> 2);
+  x = w5 ^ w0 ^ w10 ^ w8; w8 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + ((a & b) | (a & c) | (b & c)) + d + w8 + 0x8f1bbcdc) | 0; a = (a << 30) | (a >>> 2);
+  x = w6 ^ w1 ^ w11 ^ w9; w9 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + ((e & a) | (e & b) | (a & b)) + c + w9 + 0x8f1bbcdc) | 0; e = (e << 30) | (e >>> 2);
+  x = w7 ^ w2 ^ w12 ^ w10; w10 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + ((d & e) | (d & a) | (e & a)) + b + w10 + 0x8f1bbcdc) | 0; d = (d << 30) | (d >>> 2);
+  x = w8 ^ w3 ^ w13 ^ w11; w11 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + ((c & d) | (c & e) | (d & e)) + a + w11 + 0x8f1bbcdc) | 0; c = (c << 30) | (c >>> 2);
+  x = w9 ^ w4 ^ w14 ^ w12; w12 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w12 + 0xca62c1d6) | 0; b = (b << 30) | (b >>> 2);
+  x = w10 ^ w5 ^ w15 ^ w13; w13 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + w13 + 0xca62c1d6) | 0; a = (a << 30) | (a >>> 2);
+  x = w11 ^ w6 ^ w0 ^ w14; w14 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + w14 + 0xca62c1d6) | 0; e = (e << 30) | (e >>> 2);
+  x = w12 ^ w7 ^ w1 ^ w15; w15 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + w15 + 0xca62c1d6) | 0; d = (d << 30) | (d >>> 2);
+  x = w13 ^ w8 ^ w2 ^ w0; w0 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + w0 + 0xca62c1d6) | 0; c = (c << 30) | (c >>> 2);
+  x = w14 ^ w9 ^ w3 ^ w1; w1 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w1 + 0xca62c1d6) | 0; b = (b << 30) | (b >>> 2);
+  x = w15 ^ w10 ^ w4 ^ w2; w2 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + w2 + 0xca62c1d6) | 0; a = (a << 30) | (a >>> 2);
+  x = w0 ^ w11 ^ w5 ^ w3; w3 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + w3 + 0xca62c1d6) | 0; e = (e << 30) | (e >>> 2);
+  x = w1 ^ w12 ^ w6 ^ w4; w4 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + w4 + 0xca62c1d6) | 0; d = (d << 30) | (d >>> 2);
+  x = w2 ^ w13 ^ w7 ^ w5; w5 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + w5 + 0xca62c1d6) | 0; c = (c << 30) | (c >>> 2);
+  x = w3 ^ w14 ^ w8 ^ w6; w6 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w6 + 0xca62c1d6) | 0; b = (b << 30) | (b >>> 2);
+  x = w4 ^ w15 ^ w9 ^ w7; w7 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + w7 + 0xca62c1d6) | 0; a = (a << 30) | (a >>> 2);
+  x = w5 ^ w0 ^ w10 ^ w8; w8 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + w8 + 0xca62c1d6) | 0; e = (e << 30) | (e >>> 2);
+  x = w6 ^ w1 ^ w11 ^ w9; w9 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + w9 + 0xca62c1d6) | 0; d = (d << 30) | (d >>> 2);
+  x = w7 ^ w2 ^ w12 ^ w10; w10 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + w10 + 0xca62c1d6) | 0; c = (c << 30) | (c >>> 2);
+  x = w8 ^ w3 ^ w13 ^ w11; w11 = (x << 1) | (x >>> 31);
+  e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w11 + 0xca62c1d6) | 0; b = (b << 30) | (b >>> 2);
+  x = w9 ^ w4 ^ w14 ^ w12; w12 = (x << 1) | (x >>> 31);
+  d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + w12 + 0xca62c1d6) | 0; a = (a << 30) | (a >>> 2);
+  x = w10 ^ w5 ^ w15 ^ w13; w13 = (x << 1) | (x >>> 31);
+  c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + w13 + 0xca62c1d6) | 0; e = (e << 30) | (e >>> 2);
+  x = w11 ^ w6 ^ w0 ^ w14; w14 = (x << 1) | (x >>> 31);
+  b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + w14 + 0xca62c1d6) | 0; d = (d << 30) | (d >>> 2);
+  x = w12 ^ w7 ^ w1 ^ w15; w15 = (x << 1) | (x >>> 31);
+  a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + w15 + 0xca62c1d6) | 0; c = (c << 30) | (c >>> 2);
+  state[0] = (state[0] + a) | 0;
+  state[1] = (state[1] + b) | 0;
+  state[2] = (state[2] + c) | 0;
+  state[3] = (state[3] + d) | 0;
+  state[4] = (state[4] + e) | 0;
 }
 
 /**
