@@ -42,6 +42,11 @@ export interface SessionContext {
   readonly advertiseAddress: string;
   /** Throws API_ERR_SHUTTING_DOWN once the controller is closing. */
   assertOpen(): void;
+  /**
+   * Called after each operation that ran to completion on a live session (synchronously, before
+   * the next one starts), so an HA store can write the session's snapshot (src/store).
+   */
+  committed?(session: CallSession): void;
 }
 
 export type SessionEvents = ControlEmitterMap & { close: [CallCloseReason] };
@@ -176,7 +181,10 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
 
   /** Run one operation at a time per call, in arrival order. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn, fn);
+    const run = this.#queue.then(fn, fn).then((value) => {
+      if (!this.#closed) this.context.committed?.(this);
+      return value;
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }

@@ -36,6 +36,11 @@ export const COUNTER_NAMES = [
    * source the address policy refuses.
    */
   'latchRefused',
+  /**
+   * Packets not protected because no persisted SRTP index reservation covered their index yet
+   * (HA store only, docs/ha.md): the relay drops rather than risk protecting an index twice.
+   */
+  'indexReservationDrops',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

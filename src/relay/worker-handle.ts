@@ -4,11 +4,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { fromWireError, RelayError, RelayErrorCode } from './errors';
-import type { KeyLimitWorkerEvent, LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
+import type { IndexCheckpointEvent, IndexReserveEvent, KeyLimitWorkerEvent, LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
 
 export interface WorkerHandleEvents {
   latch: [LatchEvent];
   keylimit: [KeyLimitWorkerEvent];
+  /** Index reservations and checkpoints (docs/ha.md). */
+  indexreserve: [IndexReserveEvent];
+  indexcheckpoint: [IndexCheckpointEvent];
   /** The worker stopped without being asked to; `callIds` are the calls it held. */
   died: [{ index: number; error: Error; callIds: string[] }];
 }
@@ -52,6 +55,10 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     }
     if (msg.type === 'keylimit') {
       this.emit('keylimit', msg);
+      return;
+    }
+    if (msg.type === 'indexreserve' || msg.type === 'indexcheckpoint') {
+      (this.emit as (t: string, e: unknown) => boolean)(msg.type, msg);
       return;
     }
     if (msg.type !== 'reply') return;
