@@ -144,7 +144,7 @@ export class SrtcpTransform {
     const windowSize = this.s.srtcpReplayWindow;
     let state = map.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, 0, windowSize, this.s.views);
+      state = new StreamState(ssrc, 0, windowSize, this.s.views, SRTCP_AHEAD_BYTES);
       map.set(ssrc, state);
     }
     if (direction === 'outbound') state.srtcpIndex = Math.max(state.srtcpIndex, index);

@@ -159,7 +159,7 @@ export class SrtpTransform {
     const map = direction === 'inbound' ? this.inbound : this.outbound;
     let state = map.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, 0, this.s.replayWindow, this.s.views);
+      state = new StreamState(ssrc, 0, this.s.replayWindow, this.s.views, SRTP_AHEAD_BYTES);
       map.set(ssrc, state);
     }
     state.rollover.resume(index);
