@@ -5,6 +5,7 @@ import { benchMasterKey, makeRtpPacket, setSequence } from './bench-packets';
 import { sample, UNPROTECT_RING, warmupCount } from './bench-types';
 import type { BenchCase, BenchRunner, BenchSample, ProfileHooks } from './bench-types';
 import { NaiveSrtp } from './naive-srtp';
+import { benchNow } from './bench-clock';
 
 const LIBRARY = `node:crypto per packet (node ${process.versions.node}, OpenSSL ${process.versions.openssl})`;
 
@@ -26,13 +27,13 @@ async function protect(c: BenchCase, hooks?: ProfileHooks): Promise<number> {
     last = tx.protect(pkt);
   }
   await hooks?.start();
-  const t0 = process.hrtime.bigint();
+  const t0 = benchNow();
   for (let i = 0; i < c.count; i++) {
     setSequence(pkt, seq);
     seq = (seq + 1) & 0xffff;
     last = tx.protect(pkt);
   }
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const seconds = benchNow() - t0;
   await hooks?.stop();
   if (last === null) throw new Error('naive: protect failed');
   if (warm + c.count <= 0x10000 && !rx.unprotect(last)?.equals(pkt)) throw new Error('naive: protect output does not verify');
@@ -59,13 +60,13 @@ async function unprotect(c: BenchCase, hooks?: ProfileHooks): Promise<number> {
     }
     const timed = done >= 0;
     if (timed) await hooks?.start();
-    const t0 = process.hrtime.bigint();
+    const t0 = benchNow();
     for (let j = 0; j < batch; j++) {
       last = rx.unprotect(ring[j]);
       if (last === null) throw new Error('naive: unprotect failed');
     }
     if (timed) {
-      seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+      seconds += benchNow() - t0;
       await hooks?.stop();
     }
     done += batch;

@@ -8,6 +8,7 @@ import type { ProfileName } from '../srtp/protection-profile';
 import { BENCH_SSRC, benchMasterKey, makeRtpPacket, MAX_OVERHEAD, RTP_HEADER_BYTES, setSequence } from './bench-packets';
 import { sample, UNPROTECT_RING, warmupCount } from './bench-types';
 import type { BenchCase, BenchRunner, BenchSample, ProfileHooks } from './bench-types';
+import { benchNow } from './bench-clock';
 
 const LIBRARY = `srtp-relay engine (node ${process.versions.node}, OpenSSL ${process.versions.openssl})`;
 
@@ -37,14 +38,14 @@ async function protect(c: BenchCase, hooks?: ProfileHooks): Promise<number> {
     if (st !== SrtpStatus.Ok) fail('protectRtp', st);
   }
   await hooks?.start();
-  const t0 = process.hrtime.bigint();
+  const t0 = benchNow();
   for (let i = 0; i < c.count; i++) {
     setSequence(pkt, seq);
     seq = (seq + 1) & 0xffff;
     const st = tx.protectRtp(pkt, out);
     if (st !== SrtpStatus.Ok) fail('protectRtp', st);
   }
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const seconds = benchNow() - t0;
   await hooks?.stop();
   // The last packet must come back intact: the loop measured real work.
   const back = Buffer.alloc(out.length);
@@ -88,13 +89,13 @@ async function unprotect(c: BenchCase, hooks?: ProfileHooks): Promise<number> {
     fill(batch);
     const timed = done >= 0;
     if (timed) await hooks?.start();
-    const t0 = process.hrtime.bigint();
+    const t0 = benchNow();
     for (let j = 0; j < batch; j++) {
       const st = rx.unprotectRtp(ring[j], out, ringLen[j]);
       if (st !== SrtpStatus.Ok) fail('unprotectRtp', st);
     }
     if (timed) {
-      seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+      seconds += benchNow() - t0;
       await hooks?.stop();
     }
     done += batch;

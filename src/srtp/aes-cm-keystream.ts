@@ -11,7 +11,7 @@ import { createCipheriv, type Cipher } from 'node:crypto';
 import { fillCounterBlocks } from './counter-blocks';
 
 const BLOCK = 16;
-/** Counter blocks kept for one-packet keystreams: a 1500-byte packet's worth. */
+/** Counter blocks the shared scratch starts with: a 1500-byte packet's worth. */
 const INITIAL_BLOCKS = 96;
 
 function ecbAlgorithm(keyLength: number): string {
@@ -23,21 +23,45 @@ function ecbAlgorithm(keyLength: number): string {
   }
 }
 
+/**
+ * Counter-block scratch for one-packet keystreams, shared by every key of this thread (module
+ * state is per thread): it holds blocks only for the duration of one synchronous call and is
+ * zeroed before the call returns, so keys never see each other's blocks. One per key cost 1.5 KiB
+ * of memory per session key, i.e. per context twice (issue 13's memory per call).
+ */
+class CounterScratch {
+  private blocks = Buffer.alloc(BLOCK * INITIAL_BLOCKS);
+  private words = new Int32Array(this.blocks.buffer, 0, this.blocks.buffer.byteLength >>> 2);
+  /** Views of `blocks` by block count, so feeding n blocks creates no new view. */
+  private views: Buffer[] = [];
+
+  /** The first `blocks` counter blocks from `first`, written into the scratch (a reused view). */
+  fill(first: Uint8Array, blocks: number): Buffer {
+    if (blocks * BLOCK > this.blocks.length) {
+      this.blocks = Buffer.alloc(blocks * BLOCK);
+      this.words = new Int32Array(this.blocks.buffer, 0, this.blocks.buffer.byteLength >>> 2);
+      this.views = [];
+    }
+    let view = this.views[blocks];
+    if (view === undefined) {
+      view = this.blocks.subarray(0, blocks * BLOCK);
+      this.views[blocks] = view;
+    }
+    fillCounterBlocks(view, this.words, 0, first, blocks);
+    return view;
+  }
+}
+
+const scratch = new CounterScratch();
+
 export class AesCounterModeKeystream {
   private ecb: Cipher | null;
-  /** This key's counter-block scratch for one-packet keystreams; zeroed after each use. */
-  private counterBlocks: Buffer;
-  private counterWords: Int32Array;
-  /** Views of `counterBlocks` by block count, so feeding n blocks creates no new view. */
-  private views: Buffer[] = [];
   /** The 16-byte initial counter block of `keystream` (RFC 3711 §4.1.1 IV; the KDF's x). */
   readonly iv = new Uint8Array(BLOCK);
 
   constructor(key: Uint8Array) {
     this.ecb = createCipheriv(ecbAlgorithm(key.length), key, null);
     this.ecb.setAutoPadding(false);
-    this.counterBlocks = Buffer.alloc(BLOCK * INITIAL_BLOCKS);
-    this.counterWords = new Int32Array(this.counterBlocks.buffer, 0, this.counterBlocks.buffer.byteLength >>> 2);
   }
 
   /** AES-ECB of prepared counter blocks (a multiple of 16 bytes): their keystream, in one call. */
@@ -48,17 +72,7 @@ export class AesCounterModeKeystream {
 
   /** Keystream of `blocks` blocks from the counter block `first` (a new buffer from node:crypto). */
   keystreamFrom(first: Uint8Array, blocks: number): Buffer {
-    if (blocks * BLOCK > this.counterBlocks.length) {
-      this.counterBlocks = Buffer.alloc(blocks * BLOCK);
-      this.counterWords = new Int32Array(this.counterBlocks.buffer, 0, this.counterBlocks.buffer.byteLength >>> 2);
-      this.views = [];
-    }
-    let view = this.views[blocks];
-    if (view === undefined) {
-      view = this.counterBlocks.subarray(0, blocks * BLOCK);
-      this.views[blocks] = view;
-    }
-    fillCounterBlocks(view, this.counterWords, 0, first, blocks);
+    const view = scratch.fill(first, blocks);
     const ks = this.encryptBlocks(view);
     view.fill(0); // the blocks carry the session salt
     return ks;
@@ -75,7 +89,6 @@ export class AesCounterModeKeystream {
   wipe(): void {
     // The ECB cipher holds the key schedule inside OpenSSL; dropping it lets it be freed.
     this.ecb = null;
-    this.counterBlocks.fill(0);
     this.iv.fill(0);
   }
 }

@@ -10,8 +10,7 @@
  * Written a 32-bit word at a time when the output is 4-byte aligned: building counter blocks
  * byte by byte cost as much as the AES that encrypts them.
  */
-
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+import { LITTLE_ENDIAN } from './byte-order';
 
 /** The Int32Array element whose bytes in memory are buf[o..o+4). */
 function memoryWord(buf: Uint8Array, o: number): number {

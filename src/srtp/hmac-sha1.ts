@@ -1,105 +1,136 @@
 /**
  * HMAC-SHA1 (RFC 2104) with the inner and outer key states precomputed, as SRTP uses it for
- * authentication (RFC 3711 §4.2.1). Zero allocation per message: one reused tail buffer, one
- * reused digest.
+ * authentication (RFC 3711 §4.2.1). Zero allocation per message.
+ *
+ * The message's last partial block, the ROC suffix, the padding and the length (FIPS 180-4
+ * §5.1.1) are assembled as 32-bit words, and the outer hash is one compression of the inner
+ * digest's five words and constant padding: no byte copies, no serialization of the inner
+ * digest. Only the final digest is written out as bytes.
  */
-import { sha1Compress, SHA1_INITIAL_STATE } from './sha1-compress';
+import { LITTLE_ENDIAN } from './byte-order';
+import { sha1Compress, sha1CompressWords, SHA1_INITIAL_STATE } from './sha1-compress';
 
 const BLOCK = 64;
 const DIGEST = 20;
+/** Bits hashed by the outer hash: the opad block and the inner digest. */
+const OUTER_BITS = (BLOCK + DIGEST) * 8;
 
 export class HmacSha1 {
-  private readonly innerState = new Int32Array(5);
-  private readonly outerState = new Int32Array(5);
+  /** The inner (ipad) key state at 0..4 and the outer (opad) one at 5..9. */
+  private readonly keyStates = new Int32Array(10);
   private readonly state = new Int32Array(5);
-  private readonly tail = new Uint8Array(BLOCK * 2);
+  /**
+   * Words 0..31: the padded last block(s) of the inner hash. Words 32..47: the outer hash's one
+   * block, the inner digest's five words and then constant padding and length. One array, not
+   * two: each typed array costs some 200 bytes of heap beside its contents.
+   */
+  private readonly tail = new Int32Array(48);
   /** The last digest computed; overwritten by the next call. */
   readonly digest = new Uint8Array(DIGEST);
 
   constructor(key: Uint8Array) {
     if (key.length > BLOCK) throw new RangeError('HMAC-SHA1 keys longer than 64 bytes are not used by SRTP');
-    const pad = new Uint8Array(BLOCK);
-    pad.set(key);
-    for (let i = 0; i < BLOCK; i++) pad[i] ^= 0x36;
-    this.innerState.set(SHA1_INITIAL_STATE);
-    sha1Compress(this.innerState, pad, 0);
-    for (let i = 0; i < BLOCK; i++) pad[i] ^= 0x36 ^ 0x5c;
-    this.outerState.set(SHA1_INITIAL_STATE);
-    sha1Compress(this.outerState, pad, 0);
+    // The padded key as words, in this instance's own array (zeroed below).
+    const pad = this.tail;
+    for (let i = 0; i < key.length; i++) pad[i >>> 2] |= key[i] << (24 - 8 * (i & 3));
+    for (let i = 0; i < 16; i++) pad[i] ^= 0x36363636;
+    const state = this.state;
+    state.set(SHA1_INITIAL_STATE);
+    sha1CompressWords(state, pad, 0, false);
+    this.keyStates.set(state, 0);
+    for (let i = 0; i < 16; i++) pad[i] ^= 0x36363636 ^ 0x5c5c5c5c;
+    state.set(SHA1_INITIAL_STATE);
+    sha1CompressWords(state, pad, 0, false);
+    this.keyStates.set(state, 5);
     pad.fill(0);
+    state.fill(0);
+    this.tail[32 + 5] = 0x80000000 | 0;
+    this.tail[32 + 15] = OUTER_BITS;
   }
 
   /**
    * HMAC of `data[start..end)`, followed by `suffix` as a 32-bit big-endian word when
    * `withSuffix` (SRTP appends the ROC to the authenticated portion, RFC 3711 §4.2).
-   * Returns `this.digest`.
+   * `words`, when given, is an Int32Array over all of `data.buffer`; whole blocks are then read
+   * a word at a time where they start on a 4-byte boundary. Returns `this.digest`.
    */
-  compute(data: Uint8Array, start: number, end: number, withSuffix: boolean, suffix: number): Uint8Array {
+  compute(data: Uint8Array, start: number, end: number, withSuffix: boolean, suffix: number, words: Int32Array | null = null): Uint8Array {
     const state = this.state;
-    state.set(this.innerState);
+    const ks = this.keyStates;
+    state[0] = ks[0]; state[1] = ks[1]; state[2] = ks[2]; state[3] = ks[3]; state[4] = ks[4];
     let pos = start;
-    while (end - pos >= BLOCK) {
-      sha1Compress(state, data, pos);
-      pos += BLOCK;
+    if (words !== null && ((data.byteOffset + start) & 3) === 0) {
+      let wo = (data.byteOffset + start) >>> 2;
+      while (end - pos >= BLOCK) {
+        sha1CompressWords(state, words, wo, LITTLE_ENDIAN);
+        pos += BLOCK;
+        wo += 16;
+      }
+    } else {
+      while (end - pos >= BLOCK) {
+        sha1Compress(state, data, pos);
+        pos += BLOCK;
+      }
     }
-    const tail = this.tail;
-    let n = end - pos;
-    for (let i = 0; i < n; i++) tail[i] = data[pos + i];
-    if (withSuffix) {
-      tail[n] = (suffix >>> 24) & 0xff;
-      tail[n + 1] = (suffix >>> 16) & 0xff;
-      tail[n + 2] = (suffix >>> 8) & 0xff;
-      tail[n + 3] = suffix & 0xff;
-      n += 4;
-    }
-    const messageLength = BLOCK + (end - start) + (withSuffix ? 4 : 0);
-    this.finish(state, tail, n, messageLength);
-    // Outer hash: H(opad-state || inner digest).
-    const inner = this.digest;
+    this.finishInner(data, pos, end, withSuffix, suffix, BLOCK + (end - start) + (withSuffix ? 4 : 0));
+    // Outer hash: H(opad-state || inner digest || padding || length), one block of words.
+    const d0 = state[0];
+    const d1 = state[1];
+    const d2 = state[2];
+    const d3 = state[3];
+    const d4 = state[4];
+    state[0] = ks[5]; state[1] = ks[6]; state[2] = ks[7]; state[3] = ks[8]; state[4] = ks[9];
+    const ob = this.tail;
+    ob[32] = d0; ob[33] = d1; ob[34] = d2; ob[35] = d3; ob[36] = d4;
+    sha1CompressWords(state, ob, 32, false);
+    const out = this.digest;
     for (let i = 0; i < 5; i++) {
       const w = state[i];
-      inner[i * 4] = w >>> 24;
-      inner[i * 4 + 1] = (w >>> 16) & 0xff;
-      inner[i * 4 + 2] = (w >>> 8) & 0xff;
-      inner[i * 4 + 3] = w & 0xff;
+      out[i * 4] = w >>> 24;
+      out[i * 4 + 1] = (w >>> 16) & 0xff;
+      out[i * 4 + 2] = (w >>> 8) & 0xff;
+      out[i * 4 + 3] = w & 0xff;
     }
-    state.set(this.outerState);
-    for (let i = 0; i < DIGEST; i++) tail[i] = inner[i];
-    this.finish(state, tail, DIGEST, BLOCK + DIGEST);
-    for (let i = 0; i < 5; i++) {
-      const w = state[i];
-      inner[i * 4] = w >>> 24;
-      inner[i * 4 + 1] = (w >>> 16) & 0xff;
-      inner[i * 4 + 2] = (w >>> 8) & 0xff;
-      inner[i * 4 + 3] = w & 0xff;
-    }
-    return inner;
+    return out;
   }
 
-  /** Pad (FIPS 180-4 §5.1.1) the `n` buffered bytes of a `messageLength`-byte message and compress. */
-  private finish(state: Int32Array, tail: Uint8Array, n: number, messageLength: number): void {
-    tail[n++] = 0x80;
-    const end = n + 8 <= BLOCK ? BLOCK : BLOCK * 2;
-    for (let i = n; i < end - 8; i++) tail[i] = 0;
+  /**
+   * The inner hash's last block or two: the `end - pos` (< 64) remaining bytes, the optional
+   * 32-bit suffix, 0x80, zeros, and the message length in bits (FIPS 180-4 §5.1.1), as words.
+   */
+  private finishInner(data: Uint8Array, pos: number, end: number, withSuffix: boolean, suffix: number, messageLength: number): void {
+    const tw = this.tail;
+    let k = 0;
+    let p = pos;
+    for (; end - p >= 4; p += 4) tw[k++] = (data[p] << 24) | (data[p + 1] << 16) | (data[p + 2] << 8) | data[p + 3];
+    // r (0..3) bytes left, then the suffix, then 0x80: at most 8 bytes, i.e. two more words.
+    const r = end - p;
+    let rest = 0;
+    for (; p < end; p++) rest = (rest << 8) | data[p];
+    if (withSuffix) {
+      if (r === 0) {
+        tw[k++] = suffix;
+        tw[k++] = 0x80000000;
+      } else {
+        tw[k++] = (rest << (32 - 8 * r)) | (suffix >>> (8 * r));
+        tw[k++] = (suffix << (32 - 8 * r)) | (0x80 << (24 - 8 * r));
+      }
+    } else {
+      tw[k++] = r === 0 ? 0x80000000 : (rest << (32 - 8 * r)) | (0x80 << (24 - 8 * r));
+    }
+    const last = k <= 14 ? 16 : 32;
+    while (k < last - 2) tw[k++] = 0;
     const bits = messageLength * 8;
-    const hi = Math.floor(bits / 0x100000000);
-    const lo = bits >>> 0;
-    tail[end - 8] = hi >>> 24;
-    tail[end - 7] = (hi >>> 16) & 0xff;
-    tail[end - 6] = (hi >>> 8) & 0xff;
-    tail[end - 5] = hi & 0xff;
-    tail[end - 4] = lo >>> 24;
-    tail[end - 3] = (lo >>> 16) & 0xff;
-    tail[end - 2] = (lo >>> 8) & 0xff;
-    tail[end - 1] = lo & 0xff;
-    sha1Compress(state, tail, 0);
-    if (end > BLOCK) sha1Compress(state, tail, BLOCK);
+    tw[last - 2] = Math.floor(bits / 0x100000000);
+    tw[last - 1] = bits | 0;
+    const state = this.state;
+    sha1CompressWords(state, tw, 0, false);
+    if (last === 32) sha1CompressWords(state, tw, 16, false);
   }
 
   /** Forget the key-dependent states. */
   wipe(): void {
-    this.innerState.fill(0);
-    this.outerState.fill(0);
+    this.keyStates.fill(0);
     this.state.fill(0);
     this.tail.fill(0);
     this.digest.fill(0);

@@ -36,12 +36,23 @@ export function validateKdr(kdr: number): void {
 export function deriveSessionKey(
   masterKey: Uint8Array, masterSalt: Uint8Array, label: KdfLabel, index: number, kdr: number, length: number,
 ): Uint8Array {
+  const prf = new AesCounterModeKeystream(masterKey);
+  try {
+    return prfOutput(prf, masterSalt, label, index, kdr, length);
+  } finally {
+    prf.wipe();
+  }
+}
+
+/** One label's output from `prf` (AES under the master key), which the caller reuses and wipes. */
+function prfOutput(prf: AesCounterModeKeystream, masterSalt: Uint8Array, label: KdfLabel, index: number, kdr: number, length: number): Uint8Array {
   validateKdr(kdr);
   if (!Number.isInteger(label) || label < 0 || label > 7) {
     throw new SrtpError(SrtpErrorCode.BadLabel, `key derivation label ${String(label)} is outside 0..7`);
   }
-  const x = new Uint8Array(16);
-  x.set(masterSalt.subarray(0, KDF_SALT_LENGTH));
+  const x = prf.iv;
+  x.fill(0);
+  for (let i = 0; i < KDF_SALT_LENGTH && i < masterSalt.length; i++) x[i] = masterSalt[i];
   if (kdr === 0) {
     x[7] ^= label;
   } else {
@@ -53,11 +64,8 @@ export function deriveSessionKey(
       r = Math.floor(r / 256);
     }
   }
-  const prf = new AesCounterModeKeystream(masterKey);
-  prf.iv.set(x);
   const out = new Uint8Array(length);
   prf.keystream(out, length);
-  prf.wipe();
   x.fill(0);
   return out;
 }
@@ -87,15 +95,36 @@ export function checkMasterKeyLengths(profile: ProtectionProfile, masterKey: Uin
 }
 
 function deriveSet(
-  profile: ProtectionProfile, masterKey: Uint8Array, salt14: Uint8Array, labels: readonly [KdfLabel, KdfLabel, KdfLabel], index: number, kdr: number,
+  profile: ProtectionProfile, prf: AesCounterModeKeystream, salt14: Uint8Array, labels: readonly [KdfLabel, KdfLabel, KdfLabel], index: number, kdr: number,
 ): SessionKeyMaterial {
   return {
-    encryptionKey: deriveSessionKey(masterKey, salt14, labels[0], index, kdr, profile.masterKeyLength),
+    encryptionKey: prfOutput(prf, salt14, labels[0], index, kdr, profile.masterKeyLength),
     authenticationKey: profile.authKeyLength > 0
-      ? deriveSessionKey(masterKey, salt14, labels[1], index, kdr, profile.authKeyLength)
+      ? prfOutput(prf, salt14, labels[1], index, kdr, profile.authKeyLength)
       : new Uint8Array(0),
-    salt: deriveSessionKey(masterKey, salt14, labels[2], index, kdr, profile.sessionSaltLength),
+    salt: prfOutput(prf, salt14, labels[2], index, kdr, profile.sessionSaltLength),
   };
+}
+
+/**
+ * The SRTP session keys (labels 0-2) at `index`, or with `rtcp` the SRTCP ones (labels 3-5):
+ * a context derives its SRTCP keys only when its first RTCP packet needs them.
+ */
+export function deriveSessionKeySet(
+  profile: ProtectionProfile, masterKey: Uint8Array, masterSalt: Uint8Array, rtcp: boolean, kdr = 0, index = 0,
+): SessionKeyMaterial {
+  checkMasterKeyLengths(profile, masterKey, masterSalt);
+  const salt14 = new Uint8Array(KDF_SALT_LENGTH);
+  salt14.set(masterSalt);
+  const prf = new AesCounterModeKeystream(masterKey);
+  try {
+    return rtcp
+      ? deriveSet(profile, prf, salt14, [KdfLabel.SrtcpEncryption, KdfLabel.SrtcpAuthentication, KdfLabel.SrtcpSalt], index, kdr)
+      : deriveSet(profile, prf, salt14, [KdfLabel.SrtpEncryption, KdfLabel.SrtpAuthentication, KdfLabel.SrtpSalt], index, kdr);
+  } finally {
+    prf.wipe();
+    salt14.fill(0);
+  }
 }
 
 /**
@@ -105,15 +134,8 @@ function deriveSet(
 export function deriveSessionKeys(
   profile: ProtectionProfile, masterKey: Uint8Array, masterSalt: Uint8Array, kdr = 0, srtpIndex = 0, srtcpIndex = 0,
 ): DerivedSessionKeys {
-  checkMasterKeyLengths(profile, masterKey, masterSalt);
-  const salt14 = new Uint8Array(KDF_SALT_LENGTH);
-  salt14.set(masterSalt);
-  try {
-    return {
-      srtp: deriveSet(profile, masterKey, salt14, [KdfLabel.SrtpEncryption, KdfLabel.SrtpAuthentication, KdfLabel.SrtpSalt], srtpIndex, kdr),
-      srtcp: deriveSet(profile, masterKey, salt14, [KdfLabel.SrtcpEncryption, KdfLabel.SrtcpAuthentication, KdfLabel.SrtcpSalt], srtcpIndex, kdr),
-    };
-  } finally {
-    salt14.fill(0);
-  }
+  return {
+    srtp: deriveSessionKeySet(profile, masterKey, masterSalt, false, kdr, srtpIndex),
+    srtcp: deriveSessionKeySet(profile, masterKey, masterSalt, true, kdr, srtcpIndex),
+  };
 }

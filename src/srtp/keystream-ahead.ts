@@ -18,8 +18,16 @@ import { fillCounterBlocks } from './counter-blocks';
 import { xorInPlace, type WordViews } from './word-xor';
 
 const BLOCK = 16;
-/** Keystream bytes per refill: bounds memory per stream and the work wasted on loss. */
-const AHEAD_BYTES = 4096;
+/**
+ * Keystream bytes per refill of an SRTP stream: bounds memory per stream and the work wasted on
+ * loss. 4 KiB is some 23 voice packets (460 ms at 50 packets/s) per node:crypto call.
+ */
+export const SRTP_AHEAD_BYTES = 4096;
+/**
+ * SRTCP streams compute one packet at a time: a few packets a second per stream do not pay for
+ * 4 KiB of keystream held per stream, twice per context (issue 13's memory per call).
+ */
+export const SRTCP_AHEAD_BYTES = 0;
 /** Large (video) packets still get several packets' keystream per node:crypto call. */
 const MIN_AHEAD_PACKETS = 8;
 /** What `buffer` points at when nothing is located (zero length: holds nothing). */
@@ -54,8 +62,12 @@ export class KeystreamAhead {
   words: Int32Array | null = null;
   private leadingBytes = 0;
 
-  constructor(views: WordViews) {
+  /** Keystream bytes computed per refill (SRTP_AHEAD_BYTES or SRTCP_AHEAD_BYTES). */
+  private readonly aheadBytes: number;
+
+  constructor(views: WordViews, aheadBytes: number) {
     this.views = views;
+    this.aheadBytes = aheadBytes;
   }
 
   /**
@@ -92,8 +104,16 @@ export class KeystreamAhead {
     xorInPlace(buf, start, length, this.buffer, this.offset + this.leadingBytes, this.words, this.views);
   }
 
+  /**
+   * An Int32Array over all of `buf`'s memory once the context has seen its buffer recur (word-xor.ts),
+   * else null: lets the HMAC read whole blocks a word at a time.
+   */
+  wordsOf(buf: Uint8Array): Int32Array | null {
+    return this.views.viewOf(buf.buffer);
+  }
+
   private refill(layout: CounterModeLayout, aes: AesCounterModeKeystream, ssrc: number, index: number, blocks: number): void {
-    const count = Math.max(MIN_AHEAD_PACKETS, Math.floor(AHEAD_BYTES / (blocks * BLOCK)));
+    const count = this.aheadBytes === 0 ? 1 : Math.max(MIN_AHEAD_PACKETS, Math.floor(this.aheadBytes / (blocks * BLOCK)));
     const size = count * blocks * BLOCK;
     const spent = this.computed;
     let cb: Buffer;

@@ -1,8 +1,10 @@
 /**
  * One master key of a context with its usage counters (RFC 3711 §9.2) and, when the key
- * derivation rate is 0, its SRTP and SRTCP ciphers with session keys derived once (RFC 3711 §4.3).
+ * derivation rate is 0, its SRTP and SRTCP ciphers with session keys derived once (RFC 3711 §4.3):
+ * the SRTP cipher at once, the SRTCP cipher when the first RTCP packet needs it, so a context
+ * whose streams carry no RTCP never holds an AES key schedule, HMAC states or GHASH table for it.
  */
-import { checkMasterKeyLengths, deriveSessionKeys } from './key-derivation';
+import { checkMasterKeyLengths, deriveSessionKeySet } from './key-derivation';
 import { SrtpError, SrtpErrorCode } from './errors';
 import type { ProtectionProfile } from './protection-profile';
 import type { SrtpCipher } from './srtp-cipher';
@@ -26,9 +28,11 @@ export class MasterKey {
   srtcpUsed = 0;
   private key: Uint8Array;
   private salt: Uint8Array;
-  /** Ciphers for kdr = 0; null when session keys are derived per packet index. */
+  private readonly profile: ProtectionProfile;
+  /** The SRTP cipher for kdr = 0; null when session keys are derived per packet index. */
   srtp: SrtpCipher | null = null;
-  srtcp: SrtpCipher | null = null;
+  /** The SRTCP cipher for kdr = 0 once derived (see srtcpCipher). */
+  private srtcp: SrtpCipher | null = null;
 
   constructor(profile: ProtectionProfile, input: MasterKeyInput, keyIndex: number, mkiLength: number, kdr: number, softLimitMargin: number | undefined) {
     checkMasterKeyLengths(profile, input.key, input.salt);
@@ -53,21 +57,19 @@ export class MasterKey {
     this.srtcpSoftLimit = this.srtcpLifetime - Math.min(softLimitMargin ?? DEFAULT_SOFT_MARGIN, Math.floor(this.srtcpLifetime / 8));
     this.key = Uint8Array.from(input.key);
     this.salt = Uint8Array.from(input.salt);
-    if (kdr === 0) {
-      const derived = deriveSessionKeys(profile, this.key, this.salt);
-      this.srtp = createSrtpCipher(profile, derived.srtp);
-      this.srtcp = createSrtpCipher(profile, derived.srtcp);
-    }
+    this.profile = profile;
+    if (kdr === 0) this.srtp = createSrtpCipher(profile, deriveSessionKeySet(profile, this.key, this.salt, false));
+  }
+
+  /** The SRTCP cipher for kdr = 0, derived on first use (RFC 3711 §4.3.2 labels 3-5). */
+  srtcpCipher(): SrtpCipher {
+    if (this.srtcp === null) this.srtcp = createSrtpCipher(this.profile, deriveSessionKeySet(this.profile, this.key, this.salt, true));
+    return this.srtcp;
   }
 
   /** The cipher for a key derivation rate != 0, at an SRTP index or SRTCP index. */
   deriveAt(profile: ProtectionProfile, kdr: number, srtpIndex: number, srtcpIndex: number, rtcp: boolean): SrtpCipher {
-    const derived = deriveSessionKeys(profile, this.key, this.salt, kdr, srtpIndex, srtcpIndex);
-    const other = rtcp ? derived.srtp : derived.srtcp;
-    other.encryptionKey.fill(0);
-    other.authenticationKey.fill(0);
-    other.salt.fill(0);
-    return createSrtpCipher(profile, rtcp ? derived.srtcp : derived.srtp);
+    return createSrtpCipher(profile, deriveSessionKeySet(profile, this.key, this.salt, rtcp, kdr, rtcp ? srtcpIndex : srtpIndex));
   }
 
   /** True when `buf[offset..offset+mki.length)` is this key's MKI. */

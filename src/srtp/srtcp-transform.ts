@@ -9,6 +9,7 @@
 import { readUint32, writeUint32 } from '../rtp/rtp-header';
 import { rtcpSenderSsrc, RTCP_HEADER_LENGTH } from '../rtp/rtcp-header';
 import { copyBytes, copyPacketPrefix } from './byte-copy';
+import { SRTCP_AHEAD_BYTES } from './keystream-ahead';
 import { PacketFrame } from './packet-frame';
 import { isAccepted, rejectionStatus } from './replay-window';
 import { SrtpStatus } from './srtp-status';
@@ -28,13 +29,15 @@ export class SrtcpTransform {
   private readonly s: TransformSettings;
   private readonly outbound = new Map<number, StreamState>();
   private readonly inbound = new Map<number, StreamState>();
-  /** Stands in for an inbound SSRC not seen yet, so a rejected packet creates no state. */
-  private readonly scratch: StreamState;
+  /**
+   * Stands in for an inbound SSRC not seen yet, so a rejected packet creates no state. Made on
+   * the first unprotect: a context that only protects (the relay's outbound one) never holds one.
+   */
+  private scratch: StreamState | null = null;
   private readonly frame = new PacketFrame();
 
   constructor(settings: TransformSettings) {
     this.s = settings;
-    this.scratch = new StreamState(0, 0, settings.srtcpReplayWindow, settings.views);
   }
 
   get overhead(): number {
@@ -50,7 +53,7 @@ export class SrtcpTransform {
     const ssrc = rtcpSenderSsrc(input);
     let state = this.outbound.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, 0, s.srtcpReplayWindow, s.views);
+      state = new StreamState(ssrc, 0, s.srtcpReplayWindow, s.views, SRTCP_AHEAD_BYTES);
       this.outbound.set(ssrc, state);
     }
     // The sender's index only grows (RFC 3711 §3.4), so it never repeats: no replay check needed.
@@ -101,6 +104,7 @@ export class SrtcpTransform {
     let state = this.inbound.get(ssrc);
     const known = state !== undefined;
     if (state === undefined) {
+      if (this.scratch === null) this.scratch = new StreamState(0, 0, s.srtcpReplayWindow, s.views, SRTCP_AHEAD_BYTES);
       state = this.scratch;
       state.resetTo(ssrc, 0);
     }
@@ -118,7 +122,7 @@ export class SrtcpTransform {
     if (!cipher.unprotect(input, dst, this.frame, state.ahead)) return SrtpStatus.AuthFailed;
 
     if (!known) {
-      state = StreamState.promote(this.scratch, s.srtcpReplayWindow, s.views);
+      state = StreamState.promote(state, s.srtcpReplayWindow, s.views, SRTCP_AHEAD_BYTES);
       this.inbound.set(ssrc, state);
     }
     // The commit step: replay window and key usage, only for a packet that authenticated.
@@ -140,7 +144,7 @@ export class SrtcpTransform {
     const windowSize = this.s.srtcpReplayWindow;
     let state = map.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, 0, windowSize, this.s.views);
+      state = new StreamState(ssrc, 0, windowSize, this.s.views, SRTCP_AHEAD_BYTES);
       map.set(ssrc, state);
     }
     if (direction === 'outbound') state.srtcpIndex = Math.max(state.srtcpIndex, index);
@@ -155,7 +159,7 @@ export class SrtcpTransform {
   wipe(): void {
     for (const st of this.inbound.values()) st.wipe();
     for (const st of this.outbound.values()) st.wipe();
-    this.scratch.wipe();
+    this.scratch?.wipe();
     this.inbound.clear();
     this.outbound.clear();
   }

@@ -57,14 +57,14 @@ export class AesCmHmacSha1Cipher implements SrtpCipher {
     }
     const tagLength = f.tagLength;
     if (tagLength === 0) return; // UNAUTHENTICATED_SRTP (RFC 4568 §6.3.3)
-    const digest = this.hmac.compute(buf, 0, f.authenticatedEnd, f.roc >= 0, f.roc);
+    const digest = this.hmac.compute(buf, 0, f.authenticatedEnd, f.roc >= 0, f.roc, ks.wordsOf(buf));
     const at = f.tagOffset;
     for (let i = 0; i < tagLength; i++) buf[at + i] = digest[i];
   }
 
   unprotect(input: Uint8Array, dst: Uint8Array | null, f: PacketFrame, ks: KeystreamAhead): boolean {
     if (f.tagLength > 0) {
-      const digest = this.hmac.compute(input, 0, f.authenticatedEnd, f.roc >= 0, f.roc);
+      const digest = this.hmac.compute(input, 0, f.authenticatedEnd, f.roc >= 0, f.roc, ks.wordsOf(input));
       if (!constantTimeEqual(digest, 0, input, f.tagOffset, f.tagLength)) return false;
     }
     if (dst !== null && f.encrypt) {

@@ -12,6 +12,7 @@
 import { rtpHeaderLength, rtpSequenceNumber, rtpSsrc, RTP_FIXED_HEADER_LENGTH } from '../rtp/rtp-header';
 import { copyBytes, copyPacketPrefix } from './byte-copy';
 import type { MasterKey } from './master-key';
+import { SRTP_AHEAD_BYTES } from './keystream-ahead';
 import { PacketFrame } from './packet-frame';
 import { isAccepted, rejectionStatus, type AcceptedIndex } from './replay-window';
 import { SrtpStatus } from './srtp-status';
@@ -24,13 +25,15 @@ export class SrtpTransform {
   private readonly s: TransformSettings;
   private readonly outbound = new Map<number, StreamState>();
   private readonly inbound = new Map<number, StreamState>();
-  /** Stands in for an inbound SSRC not seen yet, so a rejected packet creates no state. */
-  private readonly scratch: StreamState;
+  /**
+   * Stands in for an inbound SSRC not seen yet, so a rejected packet creates no state. Made on
+   * the first unprotect: a context that only protects (the relay's outbound one) never holds one.
+   */
+  private scratch: StreamState | null = null;
   private readonly frame = new PacketFrame();
 
   constructor(settings: TransformSettings) {
     this.s = settings;
-    this.scratch = new StreamState(0, 0, settings.replayWindow, settings.views);
   }
 
   /** Bytes protect adds to a packet: the AEAD or HMAC tag, and the MKI. */
@@ -47,7 +50,7 @@ export class SrtpTransform {
     const ssrc = rtpSsrc(input);
     let state = this.outbound.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, 0, s.replayWindow, s.views);
+      state = new StreamState(ssrc, 0, s.replayWindow, s.views, SRTP_AHEAD_BYTES);
       this.outbound.set(ssrc, state);
     }
     const index = state.rollover.estimate(rtpSequenceNumber(input));
@@ -91,6 +94,7 @@ export class SrtpTransform {
     let state = this.inbound.get(ssrc);
     const known = state !== undefined;
     if (state === undefined) {
+      if (this.scratch === null) this.scratch = new StreamState(0, 0, s.replayWindow, s.views, SRTP_AHEAD_BYTES);
       state = this.scratch;
       state.resetTo(ssrc, 0);
     }
@@ -111,7 +115,7 @@ export class SrtpTransform {
     if (!cipher.unprotect(input, dst, this.frame, state.ahead)) return SrtpStatus.AuthFailed;
 
     if (!known) {
-      state = StreamState.promote(this.scratch, s.replayWindow, s.views);
+      state = StreamState.promote(state, s.replayWindow, s.views, SRTP_AHEAD_BYTES);
       this.inbound.set(ssrc, state);
     }
     this.commit(state, key, verdict);
@@ -134,7 +138,7 @@ export class SrtpTransform {
     const map = direction === 'inbound' ? this.inbound : this.outbound;
     let state = map.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, roc, this.s.replayWindow, this.s.views);
+      state = new StreamState(ssrc, roc, this.s.replayWindow, this.s.views, SRTP_AHEAD_BYTES);
       map.set(ssrc, state);
     }
     state.rollover.set(roc);
@@ -155,7 +159,7 @@ export class SrtpTransform {
     const map = direction === 'inbound' ? this.inbound : this.outbound;
     let state = map.get(ssrc);
     if (state === undefined) {
-      state = new StreamState(ssrc, 0, this.s.replayWindow, this.s.views);
+      state = new StreamState(ssrc, 0, this.s.replayWindow, this.s.views, SRTP_AHEAD_BYTES);
       map.set(ssrc, state);
     }
     state.rollover.resume(index);
@@ -169,7 +173,7 @@ export class SrtpTransform {
   wipe(): void {
     for (const st of this.inbound.values()) st.wipe();
     for (const st of this.outbound.values()) st.wipe();
-    this.scratch.wipe();
+    this.scratch?.wipe();
     this.inbound.clear();
     this.outbound.clear();
   }

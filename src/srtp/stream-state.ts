@@ -19,19 +19,20 @@ export class StreamState {
   /** AES keystream for the next indexes of this stream. */
   ahead: KeystreamAhead;
 
-  constructor(ssrc: number, roc: number, windowSize: number, views: WordViews) {
+  /** `aheadBytes`: keystream computed ahead per refill, SRTP_AHEAD_BYTES or SRTCP_AHEAD_BYTES. */
+  constructor(ssrc: number, roc: number, windowSize: number, views: WordViews, aheadBytes: number) {
     this.ssrc = ssrc;
     this.rollover = new RolloverState(roc);
     this.replay = new ReplayWindow(windowSize);
-    this.ahead = new KeystreamAhead(views);
+    this.ahead = new KeystreamAhead(views, aheadBytes);
   }
 
   /**
    * A new stream for the scratch state's SSRC, once that SSRC's first packet authenticated:
    * it takes the scratch's derived cipher and computed keystream, so no work is repeated.
    */
-  static promote(scratch: StreamState, windowSize: number, views: WordViews): StreamState {
-    const state = new StreamState(scratch.ssrc, scratch.rollover.roc, windowSize, views);
+  static promote(scratch: StreamState, windowSize: number, views: WordViews, aheadBytes: number): StreamState {
+    const state = new StreamState(scratch.ssrc, scratch.rollover.roc, windowSize, views, aheadBytes);
     state.kdrCipher = scratch.kdrCipher;
     state.kdrKeyIndex = scratch.kdrKeyIndex;
     state.kdrR = scratch.kdrR;

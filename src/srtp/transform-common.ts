@@ -37,7 +37,7 @@ export interface TransformSettings {
  * r = index DIV kdr and cached on the stream (RFC 3711 §4.3.1).
  */
 export function cipherFor(s: TransformSettings, state: StreamState, key: MasterKey, index: number, rtcp: boolean): SrtpCipher {
-  if (s.kdr === 0) return (rtcp ? key.srtcp : key.srtp) as SrtpCipher;
+  if (s.kdr === 0) return rtcp ? key.srtcpCipher() : key.srtp as SrtpCipher;
   const r = Math.floor(index / s.kdr);
   if (state.kdrCipher === null || state.kdrKeyIndex !== key.keyIndex || state.kdrR !== r) {
     state.kdrCipher?.wipe();

@@ -5,6 +5,7 @@
 import { SrtpContext } from '../../src/srtp';
 import type { SrtpCipher } from '../../src/srtp/srtp-cipher';
 import { createSrtpCipher } from '../../src/srtp/srtp-cipher-factory';
+import { SRTCP_AHEAD_BYTES } from '../../src/srtp/keystream-ahead';
 import { StreamState } from '../../src/srtp/stream-state';
 import type { ProtectionProfile } from '../../src/srtp/protection-profile';
 import type { WordViews } from '../../src/srtp/word-xor';
@@ -12,16 +13,16 @@ import type { WordViews } from '../../src/srtp/word-xor';
 export function contextWithSessionKeys(profileName: string, sessionKey: Uint8Array, sessionSalt: Uint8Array, srtcpIndex = 0, ssrc = 0): SrtpContext {
   const probe = new SrtpContext({ profile: profileName, keys: { key: new Uint8Array(sessionKey.length), salt: new Uint8Array(sessionSalt.length) } });
   const profile: ProtectionProfile = probe.profile;
-  const ring = (probe as unknown as { ring: { keys: { srtp: SrtpCipher; srtcp: SrtpCipher }[] } }).ring;
+  const ring = (probe as unknown as { ring: { keys: { srtp: SrtpCipher; srtcp: SrtpCipher | null }[] } }).ring;
   const material = () => ({ encryptionKey: Uint8Array.from(sessionKey), authenticationKey: new Uint8Array(0), salt: Uint8Array.from(sessionSalt) });
   ring.keys[0].srtp.wipe();
-  ring.keys[0].srtcp.wipe();
+  ring.keys[0].srtcp?.wipe(); // derived on first RTCP use (master-key.ts): usually not yet
   ring.keys[0].srtp = createSrtpCipher(profile, material());
   ring.keys[0].srtcp = createSrtpCipher(profile, material());
   if (srtcpIndex > 0) {
     const rtcp = (probe as unknown as { rtcp: { outbound: Map<number, { srtcpIndex: number }> } }).rtcp;
     const views = (probe as unknown as { views: WordViews }).views;
-    const st = new StreamState(ssrc, 0, 128, views);
+    const st = new StreamState(ssrc, 0, 128, views, SRTCP_AHEAD_BYTES);
     st.srtcpIndex = srtcpIndex - 1;
     rtcp.outbound.set(ssrc, st);
   }

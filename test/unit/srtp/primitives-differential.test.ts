@@ -70,6 +70,10 @@ describe(`primitives against node:crypto (seed ${SEED})`, () => {
       const withRoc = hex(hmac.compute(buf, offset, offset + n, true, roc));
       const wantRoc = createHmac('sha1', key).update(data).update(rocBytes).digest('hex');
       if (withRoc !== wantRoc) bad.push(`[seed ${SEED}] length ${n} + ROC ${roc}: ${withRoc} != ${wantRoc}`);
+      // Whole blocks read as words through an Int32Array over the buffer (aligned offsets only).
+      const words = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >>> 2);
+      const viaWords = hex(hmac.compute(buf, offset, offset + n, true, roc, words));
+      if (viaWords !== wantRoc) bad.push(`[seed ${SEED}] length ${n} + ROC ${roc}, word reads at offset ${offset}: ${viaWords} != ${wantRoc}`);
       hmac.wipe();
     }
     expect(bad).toEqual([]);
