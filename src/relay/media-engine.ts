@@ -4,6 +4,7 @@
  * (`media-worker.ts`) or, with `workers: 0`, on the control thread itself.
  */
 import type { Logger } from 'pino';
+import { WebrtcTransport } from '../dtls/webrtc-transport';
 import { AddressPolicy } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
@@ -25,7 +26,7 @@ export class MediaEngine {
   constructor(
     private readonly logger: Logger,
     private readonly onEvent: (event: WorkerEvent) => void,
-    policy: AddressPolicy = new AddressPolicy(),
+    private readonly policy: AddressPolicy = new AddressPolicy(),
   ) {
     this.path = new PacketPath(this.scratch, (leg, rtcp, address, port) => {
       onEvent({ type: 'latch', callId: leg.callId, legId: leg.legId, rtcp, address, port });
@@ -63,6 +64,14 @@ export class MediaEngine {
           throw new RelayError(RelayErrorCode.DuplicateLeg, `leg ${req.legId} already exists in call ${req.callId}`);
         }
         const leg = await MediaLeg.open(req, this.path.handle, this.logger);
+        if (req.webrtc !== undefined && req.webrtc !== null) {
+          try {
+            leg.webrtc = new WebrtcTransport(leg, req.webrtc, this.onEvent, this.logger, this.policy);
+          } catch (err) {
+            leg.close();
+            throw err;
+          }
+        }
         legs = this.calls.get(req.callId);
         if (legs === undefined) {
           legs = new Map();

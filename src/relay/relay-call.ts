@@ -4,6 +4,7 @@
  */
 import { isIP, isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
+import { dtlsLegKeying } from '../dtls/dtls-leg-keying';
 import { addressVerdictText, AddressVerdict, type AddressPolicy } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import type { KeyFingerprinter } from './key-fingerprint';
@@ -70,13 +71,19 @@ export class RelayCall {
     if (this.legs.has(id) || this.addingIds.has(id)) throw new RelayError(RelayErrorCode.DuplicateLeg, `leg ${id} already exists in call ${this.id}`);
     const rtcpMux = options.rtcpMux === true;
     const srtp = options.srtp ?? null;
-    const latching = options.latching ?? defaultLatching(srtp !== null);
-    if (!(srtp !== null ? SRTP_LATCHING : RTP_LATCHING).includes(latching)) {
+    const webrtc = options.webrtc ?? null;
+    if (webrtc !== null && (srtp !== null || !rtcpMux || (options.latching !== undefined && options.latching !== 'strict'))) {
+      throw new RelayError(RelayErrorCode.BadOption, 'a WebRTC leg takes no srtp keys, needs rtcpMux and latches only by ICE (latching strict)');
+    }
+    const latching = webrtc !== null ? 'strict' : (options.latching ?? defaultLatching(srtp !== null));
+    if (!(srtp !== null || webrtc !== null ? SRTP_LATCHING : RTP_LATCHING).includes(latching)) {
       throw new RelayError(RelayErrorCode.BadOption, `latching "${String(latching)}" is not valid for ${srtp !== null ? 'an SRTP' : 'a plain RTP'} leg`);
     }
     const remote = options.remote ?? null;
     if (remote !== null) validateRemote(remote, this.host);
-    const keying = srtp === null ? null : this.keyingOf(srtp);
+    // A WebRTC leg's keys exist only in the worker after DTLS: its keying is a unique stand-in
+    // that matches no other leg, so pairs with it recrypt, decrypt or encrypt, never pass through.
+    const keying = webrtc !== null ? dtlsLegKeying() : srtp === null ? null : this.keyingOf(srtp);
     const reserved = options.reservation === undefined ? null : this.takeReservation(options.reservation, rtcpMux);
 
     this.addingIds.add(id);
@@ -90,7 +97,7 @@ export class RelayCall {
           op: 'addLeg', callId: this.id, legId: id, bindAddress: this.host.bindAddress,
           rtpPort: ports.rtpPort, rtcpPort: ports.rtcpPort, rtcpMux, remote, latching,
           srtp: wire === null ? null : { inbound: wire.inbound, outbound: wire.outbound },
-          keyBytes: wire?.keyBytes ?? null, counters,
+          keyBytes: wire?.keyBytes ?? null, counters, webrtc,
         };
         try {
           await this.worker.request(req, wire === null ? [] : [wire.keyBytes]);

@@ -4,11 +4,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { fromWireError, RelayError, RelayErrorCode } from './errors';
+import type { DtlsWorkerEvent, IceWorkerEvent } from '../dtls/webrtc-events';
 import type { KeyLimitWorkerEvent, LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
 
 export interface WorkerHandleEvents {
   latch: [LatchEvent];
   keylimit: [KeyLimitWorkerEvent];
+  dtls: [DtlsWorkerEvent];
+  ice: [IceWorkerEvent];
   /** The worker stopped without being asked to; `callIds` are the calls it held. */
   died: [{ index: number; error: Error; callIds: string[] }];
 }
@@ -52,6 +55,14 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     }
     if (msg.type === 'keylimit') {
       this.emit('keylimit', msg);
+      return;
+    }
+    if (msg.type === 'dtls') {
+      this.emit('dtls', msg);
+      return;
+    }
+    if (msg.type === 'ice') {
+      this.emit('ice', msg);
       return;
     }
     if (msg.type !== 'reply') return;

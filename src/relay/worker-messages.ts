@@ -3,6 +3,8 @@
  * `seq` and get exactly one reply; the worker also sends unsolicited events (latch). Key bytes
  * only ever travel in `AddLegRequest.keyBytes` / `RekeyLegRequest.keyBytes`, transferred ArrayBuffers.
  */
+import type { WebrtcWorkerEvent } from '../dtls/webrtc-events';
+import type { WebrtcLegParams } from '../dtls/webrtc-leg-params';
 import type { AddressPolicyConfig } from './address-policy';
 import type { WireError } from './errors';
 import type { WireContextOptions } from './key-transfer';
@@ -31,6 +33,8 @@ export interface AddLegRequest {
   readonly keyBytes: ArrayBuffer | null;
   /** Shared with the control plane, which reads the counters from it. */
   readonly counters: SharedArrayBuffer;
+  /** A WebRTC leg (ICE-lite + DTLS-SRTP, src/dtls): `srtp` is null, the worker exports the keys. */
+  readonly webrtc?: WebrtcLegParams | null;
 }
 
 /**
@@ -133,10 +137,10 @@ export interface ReadyEvent {
   readonly type: 'ready';
 }
 
-export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | ReadyEvent;
+export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | WebrtcWorkerEvent | ReadyEvent;
 
 /** Unsolicited worker events the control plane forwards. */
-export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent;
+export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent | WebrtcWorkerEvent;
 
 /** Start-up data of a worker thread. */
 export interface MediaWorkerData {
