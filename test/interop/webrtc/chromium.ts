@@ -86,6 +86,7 @@ export class ChromiumHarness {
     } catch {
       // already gone
     }
+    this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -4,6 +4,7 @@
  * 20 ms and decrypts what the relay sends it with the keys SDES gave it, keeping the decoded
  * audio's RMS so a test can tell Chromium's tone from silence.
  */
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtpHeader, RtpPacket, SrtpSession } from 'werift-rtp';
@@ -29,7 +30,8 @@ export class SipEndpoint {
   private seq = 1;
   private ts = 0;
   private sample = 0;
-  private readonly ssrc = 0x5eed0001;
+  /** Random, as RFC 3550 §8.1 wants: two endpoints behind one relay leg in turn must differ. */
+  private readonly ssrc = randomBytes(4).readUInt32BE(0);
   received = 0;
   decrypted = 0;
   failed = 0;
