@@ -4,7 +4,7 @@
  */
 import { isIP, isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { dtlsLegKeying } from '../dtls/dtls-leg-keying';
+import { DTLS_KEYING_PROFILE, dtlsLegKeying } from '../dtls/dtls-leg-keying';
 import { addressVerdictText, AddressVerdict, type AddressPolicy } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import type { KeyFingerprinter } from './key-fingerprint';
@@ -138,6 +138,7 @@ export class RelayCall {
     this.assertOpen();
     const leg = this.mustLeg(legId);
     if (leg.keying === null) throw new RelayError(RelayErrorCode.BadOption, `leg ${legId} is plain RTP: nothing to rekey`);
+    if (isWebrtc(leg)) throw new RelayError(RelayErrorCode.BadOption, `leg ${legId} is a WebRTC leg: its keys come from DTLS (a new handshake needs an ICE restart)`);
     const keying = this.keyingOf(srtp, legId);
     // Check the pairing the new keys will get before the worker switches to them.
     const peer = leg.peerId === null ? undefined : this.legs.get(leg.peerId);
@@ -246,6 +247,7 @@ export class RelayCall {
   async setRemote(legId: string, remote: RemoteEndpoint | null): Promise<void> {
     this.assertOpen();
     const leg = this.mustLeg(legId);
+    if (isWebrtc(leg)) throw new RelayError(RelayErrorCode.BadOption, `leg ${legId} is a WebRTC leg: its remote comes only from authenticated ICE checks`);
     if (remote !== null) validateRemote(remote, this.host);
     await this.worker.request({ op: 'setRemote', callId: this.id, legId, remote });
     leg.setRemote(remote);
@@ -352,6 +354,11 @@ export class RelayCall {
   private assertOpen(): void {
     if (this.closedFlag) throw new RelayError(RelayErrorCode.Closed, `call ${this.id} is closed`);
   }
+}
+
+/** A WebRTC leg: its keying is the DTLS stand-in (dtls-leg-keying.ts). */
+function isWebrtc(leg: RelayLeg): boolean {
+  return leg.keying?.inbound.profile === DTLS_KEYING_PROFILE;
 }
 
 /** Shape, then the address policy (the backstop behind the control plane's own field checks). */
