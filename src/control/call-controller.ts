@@ -64,6 +64,7 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
     this.#context = {
       keys: this.keys, cluster: this.cluster, logger: this.logger, advertiseAddress: this.advertiseAddress,
       assertOpen: () => this.#assertOpen(),
+      dtlsCertificate: () => this.relay.dtlsCertificate(),
     };
     this.relay.on('latch', this.#onLatch);
     this.relay.on('keylimit', this.#onKeyLimit);

@@ -15,6 +15,7 @@
  * conference-operations.ts, barge-operation.ts, stream-operations.ts, rekey-operation.ts,
  * sdp-exchange.ts); this class holds what they share.
  */
+import type { DtlsCertificate } from '../dtls/dtls-certificate';
 import type { Logger } from 'pino';
 import type { Call, ClusterConfig, Device, MediaKind, SecurityReport, SegmentTransport } from '../call';
 import type { KeyManager } from '../keys';
@@ -42,6 +43,8 @@ export interface SessionContext {
   readonly advertiseAddress: string;
   /** Throws API_ERR_SHUTTING_DOWN once the controller is closing. */
   assertOpen(): void;
+  /** The relay's DTLS certificate, for WebRTC legs (keying `dtls`). */
+  dtlsCertificate(): Promise<DtlsCertificate>;
 }
 
 export type SessionEvents = ControlEmitterMap & { close: [CallCloseReason] };
@@ -268,8 +271,8 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
   }
 
   /** The leg's view plus SDES answer lines (secret) for the caller that made the leg. */
-  legView(leg: SessionLeg, answers?: ReadonlyMap<MediaKind, string>): LegView {
-    return legView(this, leg, answers);
+  legView(leg: SessionLeg, answers?: ReadonlyMap<MediaKind, string>, webrtcAnswer?: string): LegView {
+    return legView(this, leg, answers, webrtcAnswer);
   }
 
   bridgeView(): ReturnType<typeof bridgeView> {

@@ -45,7 +45,8 @@ window.summary = async () => {
   const byId = new Map();
   stats.forEach((s) => byId.set(s.id, s));
   stats.forEach((s) => {
-    if (s.type === 'inbound-rtp' && s.kind === 'audio') { out.packetsReceived = s.packetsReceived || 0; out.audioLevel = s.audioLevel || 0; out.totalAudioEnergy = s.totalAudioEnergy || 0; }
+    // One entry per received SSRC (a hold's music has its own): sum the packets, the loudest level.
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') { out.packetsReceived += s.packetsReceived || 0; out.audioLevel = Math.max(out.audioLevel, s.audioLevel || 0); out.totalAudioEnergy += s.totalAudioEnergy || 0; out.ssrcs = (out.ssrcs || 0) + 1; }
     if (s.type === 'outbound-rtp' && s.kind === 'audio') out.packetsSent = s.packetsSent || 0;
     if (s.type === 'transport') {
       out.dtlsState = s.dtlsState; out.srtpCipher = s.srtpCipher || null; out.dtlsRole = s.dtlsRole || null;

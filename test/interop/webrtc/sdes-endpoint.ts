@@ -31,7 +31,7 @@ export class SipEndpoint {
   private ts = 0;
   private sample = 0;
   /** Random, as RFC 3550 §8.1 wants: two endpoints behind one relay leg in turn must differ. */
-  private readonly ssrc = randomBytes(4).readUInt32BE(0);
+  private ssrc = randomBytes(4).readUInt32BE(0);
   received = 0;
   decrypted = 0;
   failed = 0;
@@ -42,6 +42,14 @@ export class SipEndpoint {
 
   private constructor(socket: dgram.Socket, profile: string | null, keys: SdesKeys | null) {
     this.socket = socket;
+    this.tx = null;
+    this.rx = null;
+    this.useSrtp(profile, keys);
+    socket.on('message', (msg) => this.onPacket(msg));
+  }
+
+  /** Switch to SRTP with these keys (an SDES exchange finished), or to plain RTP (nulls). */
+  useSrtp(profile: string | null, keys: SdesKeys | null): void {
     if (profile !== null && keys !== null) {
       const p = WERIFT_PROFILE[profile];
       if (p === undefined) throw new Error(`werift-rtp has no ${profile}`);
@@ -55,7 +63,6 @@ export class SipEndpoint {
       this.tx = null;
       this.rx = null;
     }
-    socket.on('message', (msg) => this.onPacket(msg));
   }
 
   /** `profile`/`keys` null: a plain RTP endpoint. */
@@ -107,6 +114,11 @@ export class SipEndpoint {
       const out = this.tx !== null ? this.tx.encrypt(payload, header) : new RtpPacket(header, payload).serialize();
       this.socket.send(out, port, '127.0.0.1');
     }, 20);
+  }
+
+  /** A new SSRC (RFC 3550 §8.2: a source may change it), as a B2BUA's phone after a re-INVITE may. */
+  newSsrc(): void {
+    this.ssrc = randomBytes(4).readUInt32BE(0);
   }
 
   stopTone(): void {
