@@ -140,7 +140,7 @@ async function openLeg(
 ): Promise<PreparedLeg> {
   const keyLegId = req.keying === 'managed' && k.legKeyed.length > 0 ? session.relayLegs.nextId(req.id) : null;
   const leg = session.createLeg({ id: req.id, device: v.device, keying: req.keying, keyingScope: k.scope, latching: req.latching, keyLegId });
-  for (const s of v.streams) leg.addStream({ kind: s.kind, srtp: streamIsSrtp(req.keying, s), rtcpMux: s.rtcpMux === true, remote: s.remote ?? null });
+  for (const s of v.streams) leg.addStream({ kind: s.kind, srtp: streamIsSrtp(req.keying, s), rtcpMux: s.rtcpMux === true || req.keying === 'dtls', remote: s.remote ?? null });
   const answers = new Map<MediaKind, string>();
   let webrtcAnswer: string | undefined;
   const sdes: { kind: MediaKind; send: MasterKeySet; receive: MasterKeySet; tag: number; line: string }[] = [];
