@@ -73,12 +73,18 @@ test('REST: dtls leg from Chromium\'s offer, SDES phone, hold with RTP MOH (nons
     phone.useSrtp('AES_CM_128_HMAC_SHA1_80', { send: phoneSend, receive: keyOf(leg.streams[0].crypto) });
     const phonePort: number = leg.streams[0].local.rtpPort;
 
+    const events: { type: string; e: object }[] = [];
+    api.service.on('dtls', (e) => events.push({ type: 'dtls', e }));
+    api.service.on('ice', (e) => events.push({ type: 'ice', e }));
     await peer.answer(answer);
     phone.startTone(phonePort);
     const a = await peer.waitFor((s) => s.packetsReceived > 25 && s.audioLevel > 0, 15_000);
     expect(a.audioLevel).toBeGreaterThan(0);
     await until(() => phone.loudFrames >= 25, 10_000);
     expect(phone.loudFrames).toBeGreaterThanOrEqual(25);
+    // The control plane's events (also on /v1/events): the selected ICE peer, then the handshake.
+    expect(events.find((x) => x.type === 'ice')?.e).toMatchObject({ callId: 'webrtc-rest', legId: 'web', stream: 'audio', address: '127.0.0.1' });
+    expect(events.find((x) => x.type === 'dtls')?.e).toMatchObject({ callId: 'webrtc-rest', legId: 'web', stream: 'audio', state: 'connected', role: 'server', profile: 'AEAD_AES_128_GCM', reason: null });
     const secure = await client.ok('GET', `${base}/security`);
     expect(secure.reasons.map((r: { code: string }) => r.code)).not.toContain('moh_rtp');
 
