@@ -46,6 +46,12 @@ test('a dtls leg answers the offer: ICE-lite, the relay fingerprint, passive by 
   await client.ok('POST', '/v1/calls/wr1/legs', { id: 'b', device: securePhone('b'), keying: 'none', streams: [{ kind: 'audio', remote: { address: '127.0.0.1', port: 9000 } }] });
   expect((await client.call('POST', '/v1/calls/wr1/legs/web/sdp', { type: 'offer', sdp: browserOffer() })).body.error).toMatchObject({ code: 'API_ERR_BAD_SDP', field: 'legId' });
 
+  // Its DTLS keys exist only in the worker that ran the handshake: a snapshot cannot bring it back.
+  const snapshot = await api.service.snapshot('wr1');
+  expect(snapshot.legs.find((l) => l.id === 'web')?.keying).toBe('dtls');
+  await client.ok('DELETE', '/v1/calls/wr1');
+  await expect(api.service.restore(snapshot, { keySet: () => undefined })).rejects.toMatchObject({ code: 'API_ERR_BAD_REQUEST', field: 'legs' });
+
   await client.ok('POST', '/v1/calls', { id: 'wr2' });
   const active = await client.ok('POST', '/v1/calls/wr2/legs', { id: 'web', device: securePhone('web'), keying: 'dtls', webrtc: { offer: browserOffer(), setup: 'active', profiles: ['AEAD_AES_128_GCM'] } });
   expect(readWebrtcMedia(active.webrtc.answer).setup).toBe('active');
