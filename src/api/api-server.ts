@@ -15,10 +15,16 @@ import { KeyManager, type KeyManagerConfig } from '../keys';
 import { MediaRelay, type AddressPolicyConfig, type MediaRelayOptions } from '../relay';
 import { CallController, CONTROL_EVENT_TYPES } from '../control';
 import { ControllerNgCallControl, NgDispatcher, NgTcpServer, NgUdpServer } from '../ng';
+import { ConsoleAssets } from './console-assets';
 import { EventHub } from './event-hub';
 import { resolveLimits, type ServerLimits } from './limits';
 import { buildApiServer } from './server';
 import { shutdownApi, type ShutdownReport } from './shutdown';
+import { registerClusterMetrics } from './cluster-metrics';
+import { ConfigError } from './config-error';
+import type { HaConfig } from './ha-config';
+import { HaNode, MemoryStore, RedisStore, type StateStore } from '../store';
+import { nonlocalBindProblem } from '../store/nonlocal-bind';
 
 export interface ApiServerConfig {
   readonly listen: { readonly host: string; readonly port: number };
@@ -39,6 +45,10 @@ export interface ApiServerConfig {
   readonly addressPolicy?: AddressPolicyConfig;
   /** rtpengine's ng protocol: UDP and TCP listeners (null: none). `POST /ng` is always there. */
   readonly ng?: { readonly udp: NgListen | null; readonly tcp?: NgListen | null };
+  /** State store and role (docs/ha.md); default: memory, active. */
+  readonly ha?: HaConfig;
+  /** Where the operator console's files are (default dist/console beside this module). */
+  readonly consoleDir?: string;
 }
 
 export interface NgListen {
@@ -59,6 +69,8 @@ export interface RunningApi {
   close(): Promise<void>;
   /** What the last close() did (null before). */
   readonly shutdownReport: ShutdownReport | null;
+  /** This node's HA part (docs/ha.md): role, store, owned and foreign calls. */
+  readonly ha: HaNode;
   /** Where ng listens (null: not on that transport). */
   readonly ng: { readonly udp: NgListen | null; readonly tcp: NgListen | null; readonly dispatcher: NgDispatcher };
 }
@@ -66,12 +78,23 @@ export interface RunningApi {
 export async function startApiServer(config: ApiServerConfig): Promise<RunningApi> {
   const logger = pino({ name: 'srtp-relay', level: config.logLevel ?? 'info' }, config.logDestination);
   const limits = resolveLimits(config.limits);
-  const keys = await KeyManager.create(config.keys ?? {});
+  const ha = config.ha;
+  const durable = ha !== undefined && ha.store.kind === 'redis';
+  if (durable && ha.role === 'standby') {
+    const problem = nonlocalBindProblem(config.relay.bindAddress ?? '0.0.0.0');
+    if (problem !== null) throw new ConfigError(problem);
+  }
+  const keys = await KeyManager.create({ ...(config.keys ?? {}), ...(ha?.clusterKey !== undefined ? { nodeKey: ha.clusterKey } : {}) });
+  if (durable && !keys.canSeal) {
+    keys.close();
+    throw new ConfigError('a redis store needs the cluster key that seals keys at rest: set SRTP_RELAY_NODE_KEY (32 bytes, base64) or ha.clusterKey, the same on every node');
+  }
   let relay: MediaRelay;
   try {
     relay = await MediaRelay.create({
       ...config.relay, logger: logger.child({ component: 'relay' }),
       ...(config.addressPolicy !== undefined ? { addressPolicy: config.addressPolicy } : {}),
+      ...(durable ? { indexReservationBlock: ha.reservationBlock } : {}),
     });
   } catch (err) {
     keys.close();
@@ -82,6 +105,14 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     keys, relay, logger: logger.child({ component: 'calls' }),
     cluster: defineCluster({ securityMode: 'mixed', ...config.cluster }),
     ...(config.advertiseAddress !== undefined ? { advertiseAddress: config.advertiseAddress } : {}),
+  });
+  const storeLogger = logger.child({ component: 'store' });
+  const store: StateStore = durable && ha.store.kind === 'redis'
+    ? new RedisStore({ location: ha.store, logger: storeLogger, ttlMs: ha.ttlSeconds * 1000, subscribe: ha.role === 'standby' })
+    : new MemoryStore();
+  const haNode = new HaNode({
+    controller: service, store, role: ha?.role ?? 'active', nodeId: ha?.nodeId ?? 'local', logger: storeLogger,
+    ...(ha !== undefined ? { ttlMs: ha.ttlSeconds * 1000 } : {}),
   });
   // Call control's events go out on the WebSocket as they are (docs/api.md "Events").
   for (const type of CONTROL_EVENT_TYPES) {
@@ -107,15 +138,19 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
       const a = server.address();
       tcp = { host: a.address, port: a.port };
     }
+    await haNode.start();
     http = await buildApiServer({
-      service, events, token: config.token, logger, version: config.version ?? '0.1.0', limits, ng: dispatcher,
+      service, events, token: config.token, logger, version: config.version ?? '0.1.0', limits, ng: dispatcher, cluster: haNode,
+      console: ConsoleAssets.load(config.consoleDir),
       ...(config.onRoute !== undefined ? { onRoute: config.onRoute } : {}),
       ...(config.tls !== undefined ? { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } } : {}),
     });
+    registerClusterMetrics(http.metrics.registry, haNode);
     await http.app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
     await Promise.all(ngServers.map((s) => s.close()));
     await service.close();
+    await haNode.close();
     throw err;
   }
   const app: FastifyInstance = http.app;
@@ -125,13 +160,14 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
   let closing: Promise<void> | null = null;
   let report: ShutdownReport | null = null;
   return {
-    app, service, events, logger, url, limits, ng: { udp, tcp, dispatcher },
+    app, service, events, logger, url, limits, ha: haNode, ng: { udp, tcp, dispatcher },
     get shutdownReport() {
       return report;
     },
     close() {
       closing ??= (async () => {
         report = await shutdownApi({ app, service, connections: http.connections, state: http.state, logger, listeners: ngServers }, limits.shutdownGraceMs);
+        await haNode.close();
         logger.info({ ms: report.ms, forced: report.forced, callsClosed: report.callsClosed }, 'api closed');
       })();
       return closing;

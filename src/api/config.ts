@@ -12,6 +12,7 @@ import { ConfigError } from './config-error';
 
 export { ConfigError } from './config-error';
 import { AddressPolicy, type AddressPolicyConfig } from '../relay/address-policy';
+import { HA_KEYS, parseHaConfig, type HaConfig } from './ha-config';
 import { LIMIT_NAMES, resolveLimits, type ServerLimits } from './limits';
 
 export interface ServeConfig {
@@ -35,6 +36,8 @@ export interface ServeConfig {
   readonly addressPolicy: AddressPolicyConfig;
   /** rtpengine's ng protocol (docs/api.md "ng"): UDP (default 127.0.0.1:2223) and TCP listeners, null = off. */
   readonly ng: { readonly udp: { readonly host: string; readonly port: number } | null; readonly tcp: { readonly host: string; readonly port: number } | null };
+  /** State store, role and SRTP index reservations (docs/ha.md). */
+  readonly ha: HaConfig;
 }
 
 export interface ServeFlags {
@@ -48,6 +51,10 @@ export interface ServeFlags {
   /** `host:port` or `none`. */
   readonly listenNg?: string;
   readonly listenNgTcp?: string;
+  /** `memory`, `redis://host:port/db` or `redis+unix:///path?db=N` (docs/ha.md). */
+  readonly store?: string;
+  readonly role?: string;
+  readonly nodeId?: string;
 }
 
 
@@ -69,6 +76,7 @@ export function defaultConfig(): ServeConfig {
     addressPolicy: {},
     // rtpengine's default ng port, so Kamailio's `rtpengine_sock "udp:127.0.0.1:2223"` just works.
     ng: { udp: { host: '127.0.0.1', port: 2223 }, tcp: null },
+    ha: parseHaConfig(undefined, {}, {}),
   };
 }
 
@@ -97,7 +105,8 @@ export function parsePortRange(text: string): [number, number] {
 }
 
 const ALLOWED: Record<string, readonly string[]> = {
-  '': ['listen', 'dataDir', 'token', 'tls', 'media', 'cluster', 'keys', 'logLevel', 'limits', 'addressPolicy', 'ng'],
+  '': ['listen', 'dataDir', 'token', 'tls', 'media', 'cluster', 'keys', 'logLevel', 'limits', 'addressPolicy', 'ng', 'ha'],
+  ha: HA_KEYS,
   ng: ['listen', 'listenTcp'],
   limits: LIMIT_NAMES,
   addressPolicy: ['allow', 'deny', 'allowLinkLocal'],
@@ -174,9 +183,11 @@ export function loadConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.e
     udp: ngUdpText !== undefined ? parseNgListen(ngUdpText) : base.ng.udp,
     tcp: ngTcpText !== undefined ? parseNgListen(ngTcpText) : base.ng.tcp,
   };
+  const ha = parseHaConfig(f.ha, { ...(flags.store !== undefined ? { store: flags.store } : {}), ...(flags.role !== undefined ? { role: flags.role } : {}), ...(flags.nodeId !== undefined ? { nodeId: flags.nodeId } : {}) }, env);
   return {
     listen,
     ng,
+    ha,
     dataDir: path.resolve(dataDir),
     limits,
     addressPolicy,

@@ -17,6 +17,7 @@ const HTTP_ERROR_TABLE = {
   API_ERR_UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'send the body as application/json' },
   API_ERR_PAYLOAD_TOO_LARGE: { statusCode: 413, message: 'the request body is too large' },
   API_ERR_NOT_FOUND: { statusCode: 404, message: 'no such route' },
+  API_ERR_CONSOLE_NOT_BUILT: { statusCode: 503, message: 'the console is not built: run npm run build' },
   API_ERR_REMOTE_REFUSED: { statusCode: 400, message: 'the relay does not send to this address' },
   API_ERR_SDP_LIMIT: { statusCode: 400, message: 'the SDP exceeds a configured limit' },
   API_ERR_SDP_FAN_OUT: { statusCode: 400, message: 'the SDP has more active m-lines of a kind than the leg has streams (one per kind)' },

@@ -41,9 +41,29 @@ const NG_OPERATION = {
   },
 };
 
+/** The operator console (console-routes.ts): static files, public (`security: []`), HTML/CSS/JS. */
+const CONSOLE_PATHS: Readonly<Record<string, Record<string, object>>> = {
+  '/': { get: { operationId: 'consoleRoot', summary: 'Redirects to the operator console (/console/)', tags: ['console'], security: [], responses: { 302: { description: 'to /console/' } } } },
+  '/console': { get: { operationId: 'consoleRedirect', summary: 'Redirects to /console/', tags: ['console'], security: [], responses: { 302: { description: 'to /console/' } } } },
+  '/console/': {
+    get: {
+      operationId: 'consolePage', summary: 'The operator console page (docs/console.md); its data comes from this API with the token', tags: ['console'], security: [],
+      responses: { 200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } }, 503: { description: 'not built (API_ERR_CONSOLE_NOT_BUILT)' } },
+    },
+  },
+  '/console/{file}': {
+    get: {
+      operationId: 'consoleAsset', summary: 'A script or style sheet of the console', tags: ['console'], security: [],
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: { description: 'the file (text/javascript or text/css)' }, 404: { description: 'no such file (API_ERR_NOT_FOUND)' } },
+    },
+  },
+};
+
 export function buildOpenApi(version: string, options: { readonly ng?: boolean } = {}): object {
   const paths: Record<string, Record<string, object>> = {};
   if (options.ng === true) paths['/ng'] = { post: NG_OPERATION };
+  Object.assign(paths, CONSOLE_PATHS);
   for (const route of ROUTES) {
     const responses: Record<string, object> = {};
     for (const [status, [description, schema]] of Object.entries(route.responses)) {
@@ -72,7 +92,7 @@ export function buildOpenApi(version: string, options: { readonly ng?: boolean }
     info: {
       title: 'srtp-relay control API',
       version,
-      description: 'Calls, legs, keys, SDP rewriting, RTP fallback operations and security status. Every route needs `Authorization: Bearer <token>`.',
+      description: 'Calls, legs, keys, SDP rewriting, RTP fallback operations and security status. Every route needs `Authorization: Bearer <token>` except /healthz (status only) and the console\'s static files.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

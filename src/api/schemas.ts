@@ -264,6 +264,27 @@ const remoteViewSchema = {
   properties: { address: { type: 'string' }, port: { type: 'integer' }, rtcpPort: { type: 'integer' } },
 } as const;
 
+/** Role, store connectivity, calls owned and foreign, HA totals (docs/ha.md). */
+export const clusterStatusSchema = {
+  type: 'object', required: ['role', 'nodeId', 'store', 'calls', 'totals'],
+  properties: {
+    role: { type: 'string', enum: ['active', 'standby'] },
+    nodeId: { type: 'string' },
+    store: {
+      type: 'object', required: ['kind', 'where', 'durable', 'connected', 'degradedSince'],
+      properties: {
+        kind: { type: 'string', enum: ['memory', 'redis'] }, where: { type: 'string' }, durable: { type: 'boolean' },
+        connected: { type: 'boolean' }, degradedSince: { type: ['string', 'null'] },
+      },
+    },
+    calls: { type: 'object', required: ['owned', 'foreign'], properties: { owned: { type: 'integer', minimum: 0 }, foreign: { type: 'integer', minimum: 0 } } },
+    totals: {
+      type: 'object',
+      properties: Object.fromEntries(['takeovers', 'storeDown', 'storeWriteFailures', 'reservations', 'reservationsWaiting', 'restoreFailures'].map((k) => [k, { type: 'integer', minimum: 0 }])),
+    },
+  },
+} as const;
+
 /** `/healthz`: `{ status }` alone without a token; the details with it (src/api/health.ts). */
 export const healthSchema = {
   type: 'object', required: ['status'],
@@ -273,7 +294,18 @@ export const healthSchema = {
     calls: { type: 'integer', minimum: 0 },
     workers: { type: 'object', required: ['total', 'alive'], properties: { total: { type: 'integer' }, alive: { type: 'integer' } } },
     portsAvailable: { type: 'integer', minimum: 0 },
+    cluster: clusterStatusSchema,
   },
+} as const;
+
+export const clusterActivateBody = {
+  type: 'object', additionalProperties: false,
+  properties: { callIds: { type: 'array', maxItems: 10000, items: { type: 'string', minLength: 1, maxLength: 256 } } },
+} as const;
+
+export const clusterActivateSchema = {
+  type: 'object', required: ['activated', 'cluster'],
+  properties: { activated: { type: 'array', items: { type: 'string' } }, cluster: clusterStatusSchema },
 } as const;
 
 export const securitySchema = {

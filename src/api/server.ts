@@ -1,19 +1,21 @@
 /**
- * The fastify app: auth on every route but the public `/healthz`, limits (connections, request
+ * The fastify app: auth on every route but the public `/healthz` and console page, limits (connections, request
  * rate, WebSocket subscribers, calls, legs, SDP size, remote addresses: limits.ts), the route
  * table bound to service handlers, the WebSocket event stream, /metrics, /healthz, the OpenAPI
- * document, and one error handler that turns every failure into `{ error: { code, message, field? } }`.
+ * document, the operator console's static files (console-routes.ts), and one error handler that turns every failure into `{ error: { code, message, field? } }`.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BearerAuth } from './auth';
 import { pageOfCalls } from './call-pages';
 import { ConnectionGuard } from './connection-guard';
+import { ConsoleAssets } from './console-assets';
+import { CONSOLE_ROUTE_URLS, registerConsoleRoutes } from './console-routes';
 import { evaluateHealth } from './health';
 import { DEFAULT_LIMITS, effectiveMaxConnections, effectiveMaxConnectionsPerSource, type ServerLimits } from './limits';
 import { assertRequestRemotes, socketFamilyOf, type RemoteJudge } from './remote-guard';
@@ -28,6 +30,8 @@ import { replySerializerCompiler } from './reply-validation';
 import { ROUTES, type RouteSpec } from './routes';
 import { errorSchema } from './schemas';
 import { registerNgHttpRoute, type NgDispatcher } from '../ng';
+import type { HaNode } from '../store/ha-node';
+import { bearerFromSubprotocols, selectSubprotocol } from './websocket-auth';
 
 export interface ApiServerOptions {
   readonly service: CallController;
@@ -42,6 +46,10 @@ export interface ApiServerOptions {
   readonly limits?: ServerLimits;
   /** rtpengine's ng protocol over HTTP: `POST /ng`, behind the same token (docs/api.md "ng"). */
   readonly ng?: NgDispatcher;
+  /** HA node (docs/ha.md): role and store in /healthz, /v1/cluster, /v1/cluster/activate. */
+  readonly cluster?: HaNode;
+  /** The console's files (default: ConsoleAssets.load(), i.e. dist/console). */
+  readonly console?: ConsoleAssets;
 }
 
 /** The app plus what shutdown needs to reach (shutdown.ts). */
@@ -53,6 +61,9 @@ export interface ApiHttp {
   readonly state: { shuttingDown: boolean };
   readonly metrics: ApiMetrics;
 }
+
+/** Routes answered without a token: the health probe and the console's static files. */
+const PUBLIC_ROUTES = new Set(['/healthz', ...CONSOLE_ROUTE_URLS]);
 
 /** Methods whose body is optional: an empty body with Content-Type: application/json is no body. */
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
@@ -66,12 +77,12 @@ function isClientAbort(err: FastifyError, req: FastifyRequest): boolean {
 type Params = { callId: string; legId: string; resourceId: string; kind: 'audio' | 'video' };
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
 
-function handlers(service: CallController, metrics: ApiMetrics, openapi: object, limits: ServerLimits, state: ApiHttp['state'], authed: WeakSet<FastifyRequest>): Record<string, Handler> {
+function handlers(service: CallController, metrics: ApiMetrics, openapi: object, limits: ServerLimits, state: ApiHttp['state'], authed: WeakSet<FastifyRequest>, cluster?: HaNode): Record<string, Handler> {
   const p = (req: FastifyRequest): Params => req.params as Params;
   const b = <T>(req: FastifyRequest): T => (req.body ?? {}) as T;
   return {
     healthz: (req, reply) => {
-      const health = evaluateHealth(service, state.shuttingDown);
+      const health = evaluateHealth(service, state.shuttingDown, cluster?.status());
       reply.code(health.status === 'ok' ? 200 : 503);
       void reply.header('cache-control', 'no-store');
       // Without the token: the status only (probes); details are for token holders.
@@ -127,6 +138,16 @@ function handlers(service: CallController, metrics: ApiMetrics, openapi: object,
     removeStream: (req) => service.removeStream(p(req).callId, p(req).legId, p(req).kind),
     barge: (req) => service.barge(p(req).callId, b<BargeRequest>(req)),
     endBargeTone: (req) => service.endBargeTone(p(req).callId),
+    clusterStatus: () => {
+      if (cluster === undefined) throw new ApiError('API_ERR_NOT_FOUND');
+      return cluster.status();
+    },
+    clusterActivate: async (req) => {
+      if (cluster === undefined) throw new ApiError('API_ERR_NOT_FOUND');
+      const ids = b<{ callIds?: string[] }>(req).callIds;
+      const activated = await cluster.activate(ids);
+      return { activated, cluster: cluster.status() };
+    },
     createMeetMe: async (req, reply) => {
       const result = await service.createMeetMe(b<MeetMeRequest>(req));
       reply.code(201);
@@ -198,6 +219,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   metrics.watchConnections(() => connections.size);
   const app = Fastify({
     loggerInstance: options.logger,
+    // fastify's own request logs are two info lines per request (six per REST call set-up);
+    // the onResponse hook below logs one line per request at debug instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     // Strict requests: unknown fields are errors, types are not coerced, defaults are not invented.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
@@ -209,7 +233,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   // First, so its hooks run before ours: it marks upgrade requests and closes their socket
   // after any non-upgrade answer (such as our 401).
   await app.register(websocket, {
-    options: { maxPayload: 4096 },
+    // Browsers send the token as a subprotocol (websocket-auth.ts): answer with the events
+    // protocol, never with the bearer entry (ws would otherwise echo the first one offered).
+    options: { maxPayload: 4096, handleProtocols: (protocols) => selectSubprotocol(protocols) },
     // Protocol errors (bad frames, oversized messages, resets) are the client's doing: a warning
     // without a stack, and the socket goes.
     errorHandler: (error, socket, request) => {
@@ -233,7 +259,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   const auth = new BearerAuth(options.token);
   const openapi = buildOpenApi(options.version, { ng: options.ng !== undefined });
   const authed = new WeakSet<FastifyRequest>();
-  const bound = handlers(options.service, metrics, openapi, limits, state, authed);
+  const bound = handlers(options.service, metrics, openapi, limits, state, authed, options.cluster);
   const judge: RemoteJudge = { policy: options.service.relay.addressPolicy, socketFamily: socketFamilyOf(options.service.relay.bindAddress) };
 
   if (options.onRoute !== undefined) {
@@ -251,12 +277,14 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
       void reply.header('connection', 'close');
       throw new ApiError('API_ERR_SHUTTING_DOWN');
     }
-    if (auth.valid(req.headers.authorization)) {
+    const url = req.routeOptions.url;
+    const viaSubprotocol = url === '/v1/events' && auth.validToken(bearerFromSubprotocols(req.headers['sec-websocket-protocol']));
+    if (auth.valid(req.headers.authorization) || viaSubprotocol) {
       authed.add(req);
       connections.authenticated(req.raw.socket as Socket);
       return;
     }
-    if (req.routeOptions.url === '/healthz') return;
+    if (url !== undefined && PUBLIC_ROUTES.has(url)) return;
     // A client without the token gets its answer and loses the connection.
     void reply.header('connection', 'close');
     throw new ApiError('API_ERR_UNAUTHORIZED');
@@ -272,6 +300,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -312,6 +341,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiHttp
 
   const ctx: RouteContext = { bound, options, limits, metrics, judge };
   for (const route of ROUTES) registerRoute(app, route, ctx);
+  registerConsoleRoutes(app, options.console ?? ConsoleAssets.load());
   if (options.ng !== undefined) await registerNgHttpRoute(app, options.ng);
   return { app, connections, limits, state, metrics };
 }
@@ -350,15 +380,13 @@ function guardRequest(route: RouteSpec, req: FastifyRequest, ctx: RouteContext):
     : id === 'barge' ? ['initiator.id', (body?.initiator as { id?: unknown } | undefined)?.id]
       : id === 'transfer' && (body?.to as { id?: unknown } | undefined)?.id !== body?.from ? ['to.id', (body?.to as { id?: unknown } | undefined)?.id] : null;
   if (newLeg !== null && typeof newLeg[1] === 'string') {
-    const view = options.service.getCall((req.params as Params).callId);
-    if (view.legs.some((l) => l.id === newLeg[1])) throw new ApiError('API_ERR_DUPLICATE_LEG', { field: newLeg[0] as string, detail: `leg ${newLeg[1]} exists` });
+    if (options.service.legIds((req.params as Params).callId).includes(newLeg[1])) throw new ApiError('API_ERR_DUPLICATE_LEG', { field: newLeg[0] as string, detail: `leg ${newLeg[1]} exists` });
   }
   if ((id === 'createCall' || id === 'createMeetMe') && options.service.callCount() >= limits.maxCalls) {
     refuse('calls', new ApiError('API_ERR_CALL_LIMIT', { detail: `limit ${limits.maxCalls}` }));
   }
   if (id === 'addLeg' || id === 'addParticipant') {
-    const view = options.service.getCall((req.params as Params).callId);
-    if (view.legs.length >= limits.maxLegsPerCall) refuse('legs_per_call', new ApiError('API_ERR_LEG_LIMIT', { field: 'callId', detail: `limit ${limits.maxLegsPerCall}` }));
+    if (options.service.legIds((req.params as Params).callId).length >= limits.maxLegsPerCall) refuse('legs_per_call', new ApiError('API_ERR_LEG_LIMIT', { field: 'callId', detail: `limit ${limits.maxLegsPerCall}` }));
   }
 }
 

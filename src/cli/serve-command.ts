@@ -25,6 +25,9 @@ export function registerServeCommand(program: Command): void {
     .option('--log-level <level>', 'pino level (default info)')
     .option('--listen-ng <host:port|none>', 'rtpengine ng protocol over UDP (default 127.0.0.1:2223; none to disable)')
     .option('--listen-ng-tcp <host:port|none>', 'rtpengine ng protocol over TCP (default none)')
+    .option('--store <url>', 'call state store: memory (default) or redis://host:port/db (env SRTP_RELAY_STORE; docs/ha.md)')
+    .option('--role <role>', 'active (default) or standby: hold other nodes\' calls and take them over (env SRTP_RELAY_ROLE)')
+    .option('--node-id <id>', 'this node\'s name in the store (default host-pid; env SRTP_RELAY_NODE_ID)')
     .action(async (flags: ServeFlags) => {
       const config = loadConfig(flags);
       const token = await resolveToken({ env: process.env, dataDir: config.dataDir, ...(config.token !== undefined ? { configToken: config.token } : {}) });
@@ -40,11 +43,14 @@ export function registerServeCommand(program: Command): void {
         ...(config.tls !== undefined ? { tls: config.tls } : {}),
         logLevel: config.logLevel,
         ng: { udp: config.ng.udp, tcp: config.ng.tcp },
+        ha: config.ha,
       });
       const where = token.file !== null ? `token in ${token.file}` : `token from ${token.source === 'env' ? 'SRTP_RELAY_TOKEN' : 'the config file'}`;
       console.log(`srtp-relay listening on ${api.url}/v1 (${where}; media ${config.media.bindAddress} ports ${config.media.portRange[0]}-${config.media.portRange[1]}, ${config.media.workers} worker(s))`);
       const ng = [api.ng.udp !== null ? `udp:${api.ng.udp.host}:${api.ng.udp.port}` : null, api.ng.tcp !== null ? `tcp:${api.ng.tcp.host}:${api.ng.tcp.port}` : null, `${api.url}/ng`].filter((x) => x !== null);
       console.log(`srtp-relay ng control on ${ng.join(', ')}`);
+      const cluster = api.ha.status();
+      console.log(`srtp-relay ${cluster.role} node ${cluster.nodeId}, store ${cluster.store.where}${cluster.store.durable && !cluster.store.connected ? ' (UNREACHABLE: running from memory)' : ''}`);
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) return;

@@ -52,6 +52,8 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
   readonly #onWorkerDied = (e: { callIds: readonly string[] }): void => {
     for (const id of e.callIds) void this.closeCall(id, 'worker_died').catch(() => undefined);
   };
+  /** Told of every completed operation of a live call (an HA store writes its snapshot: src/store). */
+  onCommitted: ((session: CallSession) => void) | null = null;
   #closing: Promise<void> | null = null;
   /** Counters for metrics (small integers). */
   readonly totals = { callsCreated: 0, callsClosed: 0, securityChanges: { encrypted: 0, authenticated: 0, nonsecure: 0 } };
@@ -67,6 +69,14 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
       keys: this.keys, cluster: this.cluster, logger: this.logger, advertiseAddress: this.advertiseAddress,
       assertOpen: () => this.#assertOpen(),
       dtlsCertificate: () => this.relay.dtlsCertificate(),
+      committed: (session) => {
+        try {
+          this.onCommitted?.(session);
+        } catch (err) {
+          // The operation committed already: a store problem must not turn it into an error.
+          this.logger.error({ callId: session.id, err }, 'commit listener threw');
+        }
+      },
     };
     this.relay.on('latch', this.#onLatch);
     this.relay.on('keylimit', this.#onKeyLimit);
@@ -162,6 +172,15 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
 
   getCall(callId: string): CallView {
     return this.session(callId).view();
+  }
+
+  /**
+   * Ids of the legs `getCall(callId).legs` lists (in the model and open in the session), without
+   * building the view: the API's request guards ask this on every leg request.
+   */
+  legIds(callId: string): string[] {
+    const session = this.session(callId);
+    return session.model.state.legs.filter((l) => session.leg(l.id) !== undefined).map((l) => l.id);
   }
 
   security(callId: string): SecurityReport {

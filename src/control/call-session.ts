@@ -46,6 +46,11 @@ export interface SessionContext {
   assertOpen(): void;
   /** The relay's DTLS certificate, for WebRTC legs (keying `dtls`). */
   dtlsCertificate(): Promise<DtlsCertificate>;
+  /**
+   * Called after each operation that ran to completion on a live session (synchronously, before
+   * the next one starts), so an HA store can write the session's snapshot (src/store).
+   */
+  committed?(session: CallSession): void;
 }
 
 export type SessionEvents = ControlEmitterMap & { close: [CallCloseReason] };
@@ -180,7 +185,10 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
 
   /** Run one operation at a time per call, in arrival order. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn, fn);
+    const run = this.#queue.then(fn, fn).then((value) => {
+      if (!this.#closed) this.context.committed?.(this);
+      return value;
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }

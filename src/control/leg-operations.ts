@@ -25,7 +25,7 @@ export async function addLeg(session: CallSession, req: LegRequest): Promise<Leg
       throw err;
     }
     session.adoptLeg(prepared.leg);
-    session.context.logger.info({ callId: session.id, legId: req.id, keying: req.keying }, 'leg added');
+    session.context.logger.debug({ callId: session.id, legId: req.id, keying: req.keying }, 'leg added');
     session.notify('legadded', { callId: session.id, legId: req.id, keying: req.keying });
     return () => ({ leg: session.legView(prepared.leg, prepared.answers, prepared.webrtcAnswer) });
   });

@@ -63,6 +63,11 @@ export class SessionKeys implements KeySource {
     this.owned.delete(id);
   }
 
+  /** Ids of the sets this session owns (what an HA store seals beside the key manager's). */
+  ownedIds(): string[] {
+    return [...this.owned.keys()];
+  }
+
   /** Copies of every owned set (what a standby needs beside the key manager's sealed sets). */
   exportOwned(): KeySource {
     const copies = new Map([...this.owned].map(([id, set]) => [id, copyKeySet(set)]));

@@ -24,6 +24,7 @@ import type { MasterKeySet } from './master-key-set';
 import { NodeKey } from './node-key';
 import { sealForDevice, type SealedKeySets } from './sealed-delivery';
 import { answerSdesOffer, completeSdesOffer, createSdesOffer, type SdesAnswer, type SdesKeys, type SdesOffer, type SdesOptions } from './sdes-negotiation';
+import { wipeRandomPool } from './random-pool';
 import { initKeys } from './sodium';
 import { DEFAULT_SUITE_PREFERENCE, SuitePolicy } from './suite-policy';
 
@@ -243,6 +244,26 @@ export class KeyManager {
   }
 
   /**
+   * Any labelled sets (e.g. a call session's SDES sets) sealed under the node key for a store,
+   * like `persist` (crypto_secretbox; the node key never leaves this object). KEY_ERR_NO_NODE_KEY without one.
+   */
+  sealSets(sets: readonly LabelledKeySet[]): PersistedKeySets {
+    this.#checkOpen();
+    return sealForStore(sets, this.#requireNodeKey());
+  }
+
+  /** Open `sealSets` output; the caller owns (and wipes) the returned sets. */
+  openSets(record: PersistedKeySets): LabelledKeySet[] {
+    this.#checkOpen();
+    return openFromStore(record, this.#requireNodeKey(), { allowNull: this.policy.allowNull });
+  }
+
+  /** Whether persisted state can be sealed (a node key is configured). */
+  get canSeal(): boolean {
+    return this.#nodeKey !== null;
+  }
+
+  /**
    * Our SDES offer: one line per policy suite (fresh keys each), or per `suites` in that order
    * (e.g. the suite the other leg chose first). Every suite must be in the policy.
    */
@@ -305,6 +326,7 @@ export class KeyManager {
     if (this.#closed) return;
     for (const callId of [...this.#calls.keys(), ...this.#retired.keys(), ...this.#callKeys.callIds()]) this.releaseCall(callId);
     this.#nodeKey?.release();
+    wipeRandomPool();
     this.#closed = true;
   }
 

@@ -9,7 +9,8 @@
  */
 import { inspect } from 'node:util';
 import { KeyError, KeyErrorCode } from './errors';
-import { randomBytes, wipe } from './sodium';
+import { randomKeyBytes } from './random-pool';
+import { wipe } from './sodium';
 
 /** What `deliver()` hands out: copies, owned (and to be wiped) by the caller. */
 export interface DeliveredMasterKey {
@@ -51,9 +52,9 @@ export class MasterKey {
     this.#released = false;
   }
 
-  /** Fresh key and salt from libsodium's CSPRNG. */
+  /** Fresh key and salt from the OS CSPRNG (random-pool.ts). */
   static generate(keyLength: number, saltLength: number, params: MasterKeyParams = {}): MasterKey {
-    return new MasterKey(randomBytes(keyLength), randomBytes(saltLength), params);
+    return new MasterKey(randomKeyBytes(keyLength), randomKeyBytes(saltLength), params);
   }
 
   /** Take a copy of received bytes (e.g. an SDES inline key); the caller may wipe its own. */

@@ -78,8 +78,50 @@ function encodeInto(v: BencodeInput, out: Buffer[], depth: number): void {
   }
 }
 
+/** Matches a string of ASCII only: its UTF-16 code-unit order is its UTF-8 byte order. */
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * The encoding as one JavaScript string, for values without raw bytes (every reply the relay
+ * sends): one concatenation per token and one UTF-8 conversion at the end, instead of a Buffer
+ * per token and a concat (the token Buffers were most of a reply's encoding cost). Returns null
+ * when a Buffer is inside; the caller then takes the byte path.
+ */
+function encodeText(v: BencodeInput, depth: number): string | null {
+  if (depth > DEFAULT_BENCODE_LIMITS.maxDepth) throw new BencodeError('value nests too deeply to encode');
+  if (typeof v === 'string') return `${ASCII.test(v) ? v.length : Buffer.byteLength(v, 'utf8')}:${v}`;
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new BencodeError(`only safe integers can be encoded, got ${v}`);
+    return `i${v}e`;
+  }
+  if (Buffer.isBuffer(v)) return null;
+  if (Array.isArray(v)) {
+    let out = 'l';
+    for (const item of v as readonly BencodeInput[]) {
+      const t = encodeText(item, depth + 1);
+      if (t === null) return null;
+      out += t;
+    }
+    return `${out}e`;
+  }
+  const dict = v as { readonly [key: string]: BencodeInput | undefined };
+  const keys = Object.keys(dict).filter((k) => dict[k] !== undefined);
+  // Keys sorted by their bytes (bencode): for ASCII keys that is the default string order.
+  if (keys.every((k) => ASCII.test(k))) keys.sort();
+  else keys.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  let out = 'd';
+  for (const k of keys) {
+    const t = encodeText(dict[k] as BencodeInput, depth + 1);
+    if (t === null) return null;
+    out += `${Buffer.byteLength(k, 'utf8')}:${k}${t}`;
+  }
+  return `${out}e`;
+}
+
 /** Encode a value; dictionary entries whose value is `undefined` are left out. */
 export function bencode(v: BencodeInput): Buffer {
+  const text = encodeText(v, 1);
+  if (text !== null) return Buffer.from(text, 'utf8');
   const out: Buffer[] = [];
   encodeInto(v, out, 1);
   return Buffer.concat(out);

@@ -90,6 +90,9 @@ const MULTICAST = blockList(['224.0.0.0/4', 'ff00::/8']);
 const LINK_LOCAL = blockList(['169.254.0.0/16', 'fe80::/10']);
 const MAPPED = blockList(['::ffff:0:0/96']);
 
+/** Addresses whose verdict is remembered (a few hundred KiB at most; typical deployments use a handful). */
+const VERDICT_CACHE_SIZE = 4096;
+
 export class AddressPolicy {
   readonly config: Required<AddressPolicyConfig>;
   private readonly allow: BlockList | null;
@@ -103,10 +106,25 @@ export class AddressPolicy {
   }
 
   /**
-   * May the relay send to `address` from a socket of `socketFamily` (4 or 6)? Rare (signaling,
-   * latch candidates that authenticated): BlockList's string parsing is fine here.
+   * Verdicts already given, by family and address: the policy never changes, and call set-up
+   * asks about the same few addresses (a proxy's, a gateway's) for every leg, twice (the API's
+   * field check, then the relay's). Each BlockList check parses the string into a SocketAddress,
+   * five of them per verdict, a few per cent of a REST call's CPU. Bounded: cleared when full.
    */
+  private readonly verdicts = new Map<string, AddressVerdict>();
+
+  /** May the relay send to `address` from a socket of `socketFamily` (4 or 6)? */
   judge(address: string, socketFamily: 4 | 6): AddressVerdict {
+    const key = `${socketFamily}${address}`;
+    const known = this.verdicts.get(key);
+    if (known !== undefined) return known;
+    const verdict = this.evaluate(address, socketFamily);
+    if (this.verdicts.size >= VERDICT_CACHE_SIZE) this.verdicts.clear();
+    this.verdicts.set(key, verdict);
+    return verdict;
+  }
+
+  private evaluate(address: string, socketFamily: 4 | 6): AddressVerdict {
     const v = isIP(address);
     if (v === 0) return AddressVerdict.NotIp;
     const type = v === 4 ? 'ipv4' : 'ipv6';

@@ -7,6 +7,7 @@ export { PairMode, pairModeName, type PairModeName } from './pair-mode';
 export { type LatchingPolicy } from './latching';
 export { type LegSrtpOptions } from './key-transfer';
 export { COUNTER_NAMES, type CounterName, type LegCounterValues } from './leg-counters';
-export { type RemoteEndpoint, type LatchEvent, type KeyLimitWorkerEvent } from './worker-messages';
+export { type RemoteEndpoint, type LatchEvent, type KeyLimitWorkerEvent, type IndexFloor, type IndexGrant, type IndexReserveEvent, type IndexCheckpointEvent } from './worker-messages';
+export { DEFAULT_INDEX_BLOCK } from './index-guard';
 export { PortPool, type PortAllocation } from './port-pool';
 export { AddressPolicy, AddressVerdict, addressVerdictText, DEFAULT_DENY, parseCidr, type AddressPolicyConfig } from './address-policy';

@@ -46,6 +46,11 @@ export const COUNTER_NAMES = [
   'dtlsRejected',
   /** SRTP/SRTCP that arrived before DTLS-SRTP produced keys (cannot be authenticated yet). */
   'srtpBeforeKeys',
+  /**
+   * Packets not protected because no persisted SRTP index reservation covered their index yet
+   * (HA store only, docs/ha.md): the relay drops rather than risk protecting an index twice.
+   */
+  'indexReservationDrops',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { WebrtcTransport } from '../dtls/webrtc-transport';
 import { AddressPolicy } from './address-policy';
+import { applyIndexState, attachIndexGuard } from './index-guard-setup';
 import { RelayError, RelayErrorCode } from './errors';
 import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
 import { MediaLeg } from './media-leg';
@@ -79,6 +80,7 @@ export class MediaEngine {
         }
         legs.set(req.legId, leg);
         this.watchKeyLimits(leg);
+        attachIndexGuard(leg, req.indexBlock ?? 0, this.onEvent);
         return;
       }
       case 'rekeyLeg': {
@@ -130,6 +132,9 @@ export class MediaEngine {
         leg.close();
         return;
       }
+      case 'indexState':
+        applyIndexState(this.leg(req.callId, req.legId), req);
+        return;
       case 'closeCall':
         this.closeCall(req.callId);
         return;

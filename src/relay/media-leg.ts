@@ -11,6 +11,7 @@ import { RelayError, RelayErrorCode } from './errors';
 import { C } from './leg-counters';
 import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
 import type { LatchingPolicy } from './latching';
+import type { IndexGuard } from './index-guard';
 import { createPacketContext, type PacketContext } from './packet-context';
 import { PairMode } from './pair-mode';
 import { RateLimitedLog } from './rate-limited-log';
@@ -62,6 +63,8 @@ export class MediaLeg {
   rtpLocked = false;
   rtcpLocked = false;
   peer: MediaLeg | null = null;
+  /** SRTP index reservations (HA store only; docs/ha.md), set by the engine; null without. */
+  guard: IndexGuard | null = null;
   /** Mode for packets arriving on this leg and leaving on `peer`. */
   mode: PairMode = PairMode.Forward;
   /** ICE-lite + DTLS-SRTP of a WebRTC leg (src/dtls); it sets `inbound`/`outbound` once keyed. */

@@ -18,7 +18,7 @@ import { PortPool } from './port-pool';
 import { RelayCall, type CallHost } from './relay-call';
 import { ThreadWorker } from './thread-worker';
 import type { WorkerHandle } from './worker-handle';
-import type { KeyLimitWorkerEvent, LatchEvent } from './worker-messages';
+import type { IndexCheckpointEvent, IndexReserveEvent, KeyLimitWorkerEvent, LatchEvent } from './worker-messages';
 
 export interface MediaRelayOptions {
   /** Inclusive local port range for RTP/RTCP. */
@@ -33,6 +33,12 @@ export interface MediaRelayOptions {
   readonly logLevel?: string;
   /** Which remotes legs may send to and latch onto (address-policy.ts). Default: DEFAULT_DENY, no link-local. */
   readonly addressPolicy?: AddressPolicyConfig;
+  /**
+   * SRTP index reservations (docs/ha.md): block size per outbound SSRC. With it, no SRTP leg
+   * protects an index that was not reserved first (`indexreserve` events, `RelayCall.grantIndexes`).
+   * Default 0: none (nothing persists, nothing can take over).
+   */
+  readonly indexReservationBlock?: number;
 }
 
 export interface WorkerDiedEvent {
@@ -51,6 +57,10 @@ export interface MediaRelayEvents {
   dtls: [DtlsWorkerEvent];
   /** A WebRTC leg learned its peer's address from an authenticated ICE check. */
   ice: [IceWorkerEvent];
+  /** A leg needs an SRTP index reservation persisted before it protects further (docs/ha.md). */
+  indexreserve: [IndexReserveEvent];
+  /** An inbound stream passed an index checkpoint (docs/ha.md). */
+  indexcheckpoint: [IndexCheckpointEvent];
 }
 
 export class MediaRelay extends EventEmitter<MediaRelayEvents> {
@@ -79,6 +89,10 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     } catch (err) {
       throw new RelayError(RelayErrorCode.BadOption, `addressPolicy: ${(err as Error).message}`);
     }
+    const block = options.indexReservationBlock ?? 0;
+    if (!Number.isInteger(block) || block < 0 || block > 0x100000 || (block > 0 && block < 16)) {
+      throw new RelayError(RelayErrorCode.BadOption, `indexReservationBlock must be 0 (off) or an integer in 16..2^20, got ${String(block)}`);
+    }
     this.logLevel = options.logLevel ?? 'warn';
     this.logger = options.logger ?? pino({ name: 'srtp-relay', level: this.logLevel });
     this.host = {
@@ -88,6 +102,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
       fingerprinter: this.fingerprinter,
       logger: this.logger,
       callClosed: (call) => this.callClosed(call),
+      indexBlock: options.indexReservationBlock ?? 0,
     };
   }
 
@@ -184,6 +199,8 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     w.on('keylimit', (e) => this.emit('keylimit', e));
     w.on('dtls', (e) => this.emit('dtls', e));
     w.on('ice', (e) => this.emit('ice', e));
+    w.on('indexreserve', (e) => this.emit('indexreserve', e));
+    w.on('indexcheckpoint', (e) => this.emit('indexcheckpoint', e));
     w.on('died', (e) => this.onWorkerDied(w, e.error, e.callIds));
   }
 

@@ -22,6 +22,10 @@ export interface PacketContext {
   /** ROC of an SSRC (RFC 3711 §3.3.1); carried from old to new contexts on a rekey. */
   getRoc(ssrc: number, direction?: 'inbound' | 'outbound'): number | undefined;
   setRoc(ssrc: number, roc: number, direction?: 'inbound' | 'outbound' | 'both'): void;
+  /** Index the next protect of this SSRC would use (docs/ha.md reservations); -1 past the last ROC. */
+  peekProtectIndex(ssrc: number, seq: number, rtcp: boolean): number;
+  /** HA takeover: continue the SSRC's stream strictly above `index` (RFC 3711 §9.1). */
+  resumeAbove(ssrc: number, index: number, direction: 'inbound' | 'outbound', rtcp: boolean): void;
   /** Key lifetime notifications (SrtpContext is an EventEmitter; see srtp-context-options.ts). */
   on(event: 'keysoftlimit' | 'keyexpired', listener: (e: KeyLimitEvent) => void): unknown;
 }

@@ -90,6 +90,10 @@ export class PacketPath {
         return;
       }
       if (!rtcp) from.noteSsrc(false, packet.readUInt32BE(8));
+      if (from.guard !== null) {
+        const inSsrc = rtcp ? packet.readUInt32BE(4) : packet.readUInt32BE(8);
+        from.guard.noteInbound(inSsrc, rtcp, inbound.highestIndex(inSsrc, rtcp));
+      }
     } else if (rtcp ? !looksLikeRtcp(packet, length) : !looksLikeRtp(packet, length)) {
       c[C.malformed] += 1;
       from.log.drop('malformed', address, port, length);
@@ -128,6 +132,11 @@ export class PacketPath {
       const outbound = peer.outbound;
       if (outbound === null) {
         peer.counters[C.protectErrors] += 1;
+        return;
+      }
+      // HA store: only indexes a persisted reservation covers (docs/ha.md, RFC 3711 §9.1).
+      if (peer.guard !== null && !peer.guard.allowProtect(outbound, out as Buffer, rtcp)) {
+        peer.counters[C.indexReservationDrops] += 1;
         return;
       }
       const target = this.scratch.protected;

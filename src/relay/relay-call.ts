@@ -16,7 +16,7 @@ import { choosePairMode, pairModeName, protectsInto, type LegKeying, type PairMo
 import type { PortAllocation, PortPool } from './port-pool';
 import { RelayLeg, type AddLegOptions, type LegLocal, type LegStats, type PortReservation } from './relay-leg';
 import type { WorkerHandle } from './worker-handle';
-import type { AddLegRequest, LatchEvent, RemoteEndpoint, SignaledRoc } from './worker-messages';
+import type { AddLegRequest, IndexFloor, IndexGrant, LatchEvent, RemoteEndpoint, SignaledRoc } from './worker-messages';
 
 /** What a call needs from its relay. */
 export interface CallHost {
@@ -25,6 +25,8 @@ export interface CallHost {
   readonly pool: PortPool;
   readonly fingerprinter: KeyFingerprinter;
   readonly logger: Logger;
+  /** SRTP index reservation block for SRTP legs (0: none; docs/ha.md). */
+  readonly indexBlock?: number;
   callClosed(call: RelayCall): void;
 }
 
@@ -98,6 +100,7 @@ export class RelayCall {
           rtpPort: ports.rtpPort, rtcpPort: ports.rtcpPort, rtcpMux, remote, latching,
           srtp: wire === null ? null : { inbound: wire.inbound, outbound: wire.outbound },
           keyBytes: wire?.keyBytes ?? null, counters, webrtc,
+          ...(srtp !== null && (this.host.indexBlock ?? 0) > 0 ? { indexBlock: this.host.indexBlock } : {}),
         };
         try {
           await this.worker.request(req, wire === null ? [] : [wire.keyBytes]);
@@ -251,6 +254,16 @@ export class RelayCall {
     if (remote !== null) validateRemote(remote, this.host);
     await this.worker.request({ op: 'setRemote', callId: this.id, legId, remote });
     leg.setRemote(remote);
+  }
+
+  /**
+   * Index reservations and takeover floors for an SRTP leg (docs/ha.md): `grants` were persisted
+   * and may now be used; `floors` are where a stream continues after another node handled it.
+   */
+  async indexState(legId: string, grants: readonly IndexGrant[], floors: readonly IndexFloor[] = []): Promise<void> {
+    this.assertOpen();
+    this.mustLeg(legId);
+    await this.worker.request({ op: 'indexState', callId: this.id, legId, grants, floors });
   }
 
   /** Cheap: counters come from shared memory, nothing is asked of the worker. */

@@ -5,12 +5,18 @@
 import { Worker } from 'node:worker_threads';
 import type { AddressPolicyConfig } from './address-policy';
 import { mediaWorkerEntry } from './worker-entry';
+import { MessageBatch } from './message-batch';
 import { WorkerHandle } from './worker-handle';
-import type { MediaWorkerData, WorkerMessage, WorkerRequest } from './worker-messages';
+import type { MediaWorkerData, MessageBatchEvent, RequestBatch, WorkerMessage, WorkerRequest } from './worker-messages';
 
 export class ThreadWorker extends WorkerHandle {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
+  /** Requests of one turn leave as one postMessage (message-batch.ts). */
+  private readonly outbox = new MessageBatch<WorkerRequest & { seq: number }>((requests, transfer) => {
+    if (this.dead) return; // its requests were already failed by onDeath
+    this.worker.postMessage(requests.length === 1 ? requests[0] : ({ op: 'batch', requests } satisfies RequestBatch), transfer);
+  });
 
   private constructor(index: number, logLevel: string, addressPolicy: AddressPolicyConfig) {
     super(index);
@@ -18,7 +24,10 @@ export class ThreadWorker extends WorkerHandle {
     const workerData: MediaWorkerData = { index, logLevel, addressPolicy };
     this.worker = new Worker(entry.filename, { eval: entry.eval, workerData, name: `media-${index}` });
     let lastError: Error | null = null;
-    this.worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
+    this.worker.on('message', (msg: WorkerMessage | MessageBatchEvent) => {
+      if (msg.type === 'batch') for (const m of msg.messages) this.onMessage(m);
+      else this.onMessage(msg);
+    });
     this.worker.on('error', (err: Error) => {
       lastError = err;
     });
@@ -55,7 +64,7 @@ export class ThreadWorker extends WorkerHandle {
   }
 
   protected post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[]): void {
-    this.worker.postMessage(msg, transfer);
+    this.outbox.push(msg, transfer);
   }
 
   /** Close the worker's calls, then stop the thread. Idempotent. */

@@ -5,13 +5,16 @@
 import { EventEmitter } from 'node:events';
 import { fromWireError, RelayError, RelayErrorCode } from './errors';
 import type { DtlsWorkerEvent, IceWorkerEvent } from '../dtls/webrtc-events';
-import type { KeyLimitWorkerEvent, LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
+import type { IndexCheckpointEvent, IndexReserveEvent, KeyLimitWorkerEvent, LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
 
 export interface WorkerHandleEvents {
   latch: [LatchEvent];
   keylimit: [KeyLimitWorkerEvent];
   dtls: [DtlsWorkerEvent];
   ice: [IceWorkerEvent];
+  /** Index reservations and checkpoints (docs/ha.md). */
+  indexreserve: [IndexReserveEvent];
+  indexcheckpoint: [IndexCheckpointEvent];
   /** The worker stopped without being asked to; `callIds` are the calls it held. */
   died: [{ index: number; error: Error; callIds: string[] }];
 }
@@ -63,6 +66,10 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     }
     if (msg.type === 'ice') {
       this.emit('ice', msg);
+      return;
+    }
+    if (msg.type === 'indexreserve' || msg.type === 'indexcheckpoint') {
+      (this.emit as (t: string, e: unknown) => boolean)(msg.type, msg);
       return;
     }
     if (msg.type !== 'reply') return;

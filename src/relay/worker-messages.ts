@@ -35,6 +35,8 @@ export interface AddLegRequest {
   readonly counters: SharedArrayBuffer;
   /** A WebRTC leg (ICE-lite + DTLS-SRTP, src/dtls): `srtp` is null, the worker exports the keys. */
   readonly webrtc?: WebrtcLegParams | null;
+  /** SRTP index reservation block (docs/ha.md); absent or 0: no reservations (no HA store). */
+  readonly indexBlock?: number;
 }
 
 /**
@@ -94,12 +96,46 @@ export interface CloseCallRequest {
   readonly callId: string;
 }
 
+/** One SSRC's confirmed index reservation (docs/ha.md): protect up to `upTo`, not beyond. */
+export interface IndexGrant {
+  readonly ssrc: number;
+  readonly rtcp: boolean;
+  readonly upTo: number;
+}
+
+/**
+ * Where an SSRC's stream stands in the store (docs/ha.md): `outbound`, the old node's reserved
+ * limit (the stream continues above it); `inbound`, its last checkpoint (the replay window and
+ * ROC restart from it).
+ */
+export interface IndexFloor {
+  readonly ssrc: number;
+  readonly rtcp: boolean;
+  readonly direction: 'inbound' | 'outbound';
+  readonly index: number;
+}
+
+/** Grants (`grants`) and takeover floors (`floors`) for a leg's index guard. */
+export interface IndexStateRequest {
+  readonly op: 'indexState';
+  readonly callId: string;
+  readonly legId: string;
+  readonly grants: readonly IndexGrant[];
+  readonly floors: readonly IndexFloor[];
+}
+
 export interface ShutdownRequest {
   readonly op: 'shutdown';
 }
 
-export type WorkerRequest = AddLegRequest | RekeyLegRequest | ConnectRequest | DisconnectRequest | SetRemoteRequest | RemoveLegRequest | CloseCallRequest | ShutdownRequest;
+export type WorkerRequest = AddLegRequest | RekeyLegRequest | ConnectRequest | DisconnectRequest | SetRemoteRequest | RemoveLegRequest | CloseCallRequest | IndexStateRequest | ShutdownRequest;
 export type SequencedRequest = WorkerRequest & { readonly seq: number };
+
+/** Requests posted in one turn of the control thread's event loop (message-batch.ts), applied in order. */
+export interface RequestBatch {
+  readonly op: 'batch';
+  readonly requests: readonly SequencedRequest[];
+}
 
 export type WorkerReply =
   | { readonly type: 'reply'; readonly seq: number; readonly ok: true }
@@ -133,14 +169,43 @@ export interface KeyLimitWorkerEvent {
   readonly lifetime: number;
 }
 
+/**
+ * The worker asks for an index reservation (docs/ha.md): persist "SSRC may be protected up to
+ * `upTo`", then grant it (IndexStateRequest). Until then packets beyond the old limit drop.
+ */
+export interface IndexReserveEvent {
+  readonly type: 'indexreserve';
+  readonly callId: string;
+  readonly legId: string;
+  readonly ssrc: number;
+  readonly rtcp: boolean;
+  readonly upTo: number;
+}
+
+/** An inbound stream's highest accepted index passed a checkpoint (every half block). */
+export interface IndexCheckpointEvent {
+  readonly type: 'indexcheckpoint';
+  readonly callId: string;
+  readonly legId: string;
+  readonly ssrc: number;
+  readonly rtcp: boolean;
+  readonly index: number;
+}
+
 export interface ReadyEvent {
   readonly type: 'ready';
 }
 
-export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | WebrtcWorkerEvent | ReadyEvent;
+export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | IndexReserveEvent | IndexCheckpointEvent | WebrtcWorkerEvent | ReadyEvent;
+
+/** Replies and events of one turn of the worker's event loop (message-batch.ts), in the order they happened. */
+export interface MessageBatchEvent {
+  readonly type: 'batch';
+  readonly messages: readonly WorkerMessage[];
+}
 
 /** Unsolicited worker events the control plane forwards. */
-export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent | WebrtcWorkerEvent;
+export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent | IndexReserveEvent | IndexCheckpointEvent | WebrtcWorkerEvent;
 
 /** Start-up data of a worker thread. */
 export interface MediaWorkerData {

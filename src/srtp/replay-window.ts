@@ -70,6 +70,18 @@ export class ReplayWindow {
     if (delta < this.size) this.mask[delta >>> 5] |= 1 << (delta & 31);
   }
 
+  /**
+   * Resume a stream another node handled (HA takeover): every index up to `index` counts as
+   * seen, so nothing at or below it is accepted again (RFC 3711 §3.3.2, §9.1). Only raises.
+   */
+  startAbove(index: number): void {
+    if (index <= this.highestIndex) return;
+    this.highestIndex = index;
+    this.mask.fill(0xffffffff);
+    const extra = this.mask.length * 32 - this.size;
+    if (extra > 0) this.mask[this.mask.length - 1] &= 0xffffffff >>> extra;
+  }
+
   /** Forget everything (new key, new stream). */
   reset(): void {
     this.mask.fill(0);

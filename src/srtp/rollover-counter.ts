@@ -61,6 +61,18 @@ export class RolloverState {
     }
   }
 
+  /**
+   * Continue from a known index (HA takeover, RFC 3711 §3.3.1): ROC and s_l as if the packet
+   * with that index had been the last one, so the next estimate picks the right ROC even
+   * across a rollover. Only moves forwards.
+   */
+  resume(index: number): void {
+    if (this.started && index <= this.roc * SEQ_MOD + this.highestSeq) return;
+    this.roc = Math.floor(index / SEQ_MOD);
+    this.highestSeq = index - this.roc * SEQ_MOD;
+    this.started = true;
+  }
+
   /** Late joiner / rekey (RFC 3711 §3.3.1): the ROC comes from signaling, s_l from the next packet. */
   set(roc: number): void {
     this.roc = roc;

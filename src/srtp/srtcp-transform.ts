@@ -129,6 +129,24 @@ export class SrtcpTransform {
     return SrtpStatus.Ok;
   }
 
+  /** The SRTCP index `protect` would give the next packet of `ssrc` (nothing changes). */
+  peekProtectIndex(ssrc: number): number {
+    return (this.outbound.get(ssrc)?.srtcpIndex ?? 0) + 1;
+  }
+
+  /** HA takeover (docs/ha.md): the stream continues strictly above `index` (RFC 3711 §3.4). */
+  resumeAbove(ssrc: number, index: number, direction: 'inbound' | 'outbound'): void {
+    const map = direction === 'inbound' ? this.inbound : this.outbound;
+    const windowSize = this.s.srtcpReplayWindow;
+    let state = map.get(ssrc);
+    if (state === undefined) {
+      state = new StreamState(ssrc, 0, windowSize, this.s.views);
+      map.set(ssrc, state);
+    }
+    if (direction === 'outbound') state.srtcpIndex = Math.max(state.srtcpIndex, index);
+    state.replay.startAbove(index);
+  }
+
   /** Highest SRTCP index accepted from an inbound SSRC (RFC 3711 §3.3.2), -1 when none yet. */
   highestInbound(ssrc: number): number {
     return this.inbound.get(ssrc)?.replay.highest ?? -1;

@@ -171,6 +171,29 @@ export class SrtpContext extends EventEmitter {
     if (direction !== 'inbound') this.rtp.setRoc(ssrc >>> 0, roc, 'outbound');
   }
 
+  /**
+   * The index the next protect of this SSRC would use (RFC 3711 §3.3.1; SRTCP: §3.4, `seq`
+   * ignored), -1 past the last ROC. Read-only: the relay checks it against its index
+   * reservation before protecting (docs/ha.md).
+   */
+  peekProtectIndex(ssrc: number, seq: number, rtcp: boolean): number {
+    if (this.closed) return -1;
+    return rtcp ? this.rtcp.peekProtectIndex(ssrc >>> 0) : this.rtp.peekProtectIndex(ssrc >>> 0, seq);
+  }
+
+  /**
+   * Continue an SSRC's stream strictly above `index` after a failover (RFC 3711 §9.1, RFC 7714
+   * §8: a (key, SSRC, index) is never used twice): outbound, protect never uses an index at or
+   * below it; inbound, nothing at or below it is accepted again, and ROC comes from it. Only
+   * raises: a lower index than the stream already passed changes nothing.
+   */
+  resumeAbove(ssrc: number, index: number, direction: 'inbound' | 'outbound', rtcp: boolean): void {
+    this.assertOpen();
+    if (!Number.isInteger(index) || index < 0 || index > 0xffffffffffff) throw new SrtpError(SrtpErrorCode.BadOption, `index must be an integer from 0 to 2^48-1, got ${String(index)}`);
+    if (rtcp) this.rtcp.resumeAbove(ssrc >>> 0, index, direction);
+    else this.rtp.resumeAbove(ssrc >>> 0, index, direction);
+  }
+
   /** Which master key protects from now on (MKI rollover, RFC 3711 §8.1). */
   setActiveKey(keyIndex: number): void {
     this.assertOpen();

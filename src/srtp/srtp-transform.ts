@@ -141,6 +141,27 @@ export class SrtpTransform {
     state.replay.reset();
   }
 
+  /** The index `protect` would give the next packet of `ssrc` with sequence number `seq` (nothing changes). */
+  peekProtectIndex(ssrc: number, seq: number): number {
+    const state = this.outbound.get(ssrc);
+    return state === undefined ? seq : state.rollover.estimate(seq);
+  }
+
+  /**
+   * HA takeover (docs/ha.md): the stream continues strictly above `index` — ROC and s_l from it,
+   * and nothing at or below it accepted (inbound) or protected (outbound) again.
+   */
+  resumeAbove(ssrc: number, index: number, direction: 'inbound' | 'outbound'): void {
+    const map = direction === 'inbound' ? this.inbound : this.outbound;
+    let state = map.get(ssrc);
+    if (state === undefined) {
+      state = new StreamState(ssrc, 0, this.s.replayWindow, this.s.views);
+      map.set(ssrc, state);
+    }
+    state.rollover.resume(index);
+    state.replay.startAbove(index);
+  }
+
   streamCount(): number {
     return this.inbound.size + this.outbound.size;
   }

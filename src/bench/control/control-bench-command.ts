@@ -1,67 +1,54 @@
 /**
- * `srtp-relay bench control`: the ng call-setup rate (offer + answer + delete per second, SDES
- * both sides) of srtp-relay (the built `serve`, one media worker, ng over UDP) and of Debian's
- * rtpengine (userspace, installed by scripts/install-rtpengine.sh) in one run, with the same
- * client (ng-setup-rate.ts). Prints a table; never part of npm test.
+ * `srtp-relay bench control`: the control plane and memory per call, srtp-relay (the built
+ * `serve`, ng over UDP and the REST API) against Debian's rtpengine (userspace, installed by
+ * scripts/install-rtpengine.sh) in one run:
+ *
+ * - call setup over ng (offer + answer + delete, SDES both sides; ng-setup-rate.ts), the same
+ *   client against both relays, runs interleaved (ours, rtpengine, ours, ...) so both see the
+ *   same background load; over REST for ours (rest-setup-rate.ts);
+ * - resident memory per bridged SRTP call (memory-per-call.ts), each relay in a fresh process.
+ *
+ * Prints a table, writes bench-results/<time>-control/results.json and the "Control plane and
+ * memory" section of BENCHMARKS.md (`--no-write` to skip). Never part of npm test.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { NgClient } from '../../ng/ng-client';
+import { machineInfo } from '../machine-info';
 import { repoRoot } from '../repo-root';
-import { stopProcess } from '../relay/child-process';
 import { findRtpengine, rtpengineVersion, RtpengineProcess } from '../relay/rtpengine-process';
-import { measureSetupRate, type SetupRateResult } from './ng-setup-rate';
-import { freeUdpPort } from '../free-udp-port';
+import { controlSection, runRatio, summarize, updateControlSection, type ControlBenchResults } from './control-report';
+import { measureMemoryPerCall, type MemoryResult } from './memory-per-call';
+import { measureSetupRate } from './ng-setup-rate';
+import { OurServe } from './our-serve';
+import { RestClient } from './rest-client';
+import { measureRestSetupRate } from './rest-setup-rate';
+import type { SetupRateResult } from './setup-loop';
 
-async function waitForPong(port: number, alive: () => boolean): Promise<void> {
-  const ng = await NgClient.connect('127.0.0.1', port, 250);
-  try {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (!alive()) throw new Error('the relay exited at start');
-      try {
-        if ((await ng.request('ping')).result === 'pong') return;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-      }
-    }
-  } finally {
-    ng.close();
-  }
-}
+/**
+ * Media ports above the kernel's ephemeral range (32768-60999 by default), where neither the
+ * benchmark's own sockets nor the test suites' relay ranges (10000 up, test/helpers/port-ranges.ts)
+ * nor bench:relay's land: an ng offer binds the ports it announces, so a port another process
+ * holds would fail a call.
+ */
+const OURS_PORTS: [number, number] = [61000, 62999];
+const RTPENGINE_PORTS: [number, number] = [63000, 64999];
+const MEMORY_PORTS: [number, number] = [61000, 64799];
 
-async function measureOurs(calls: number, concurrency: number): Promise<SetupRateResult> {
-  const ngPort = await freeUdpPort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'srtp-relay-bench-control-'));
-  const entry = join(repoRoot(), 'dist', 'cli', 'main.js');
-  const child = spawn(process.execPath, [entry, 'serve', '--listen', '127.0.0.1:0', '--listen-ng', `127.0.0.1:${ngPort}`, '--port-range', '21000-24999', '--workers', '1', '--data-dir', dataDir, '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SRTP_RELAY_TOKEN: randomBytes(24).toString('hex') },
-  });
-  try {
-    await waitForPong(ngPort, () => child.exitCode === null);
-    const ng = await NgClient.connect('127.0.0.1', ngPort, 5000);
-    try {
-      return await measureSetupRate(ng, { calls, concurrency }, 'ours');
-    } finally {
-      ng.close();
-    }
-  } finally {
-    await stopProcess(child, 10_000);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function measureRtpengine(calls: number, concurrency: number): Promise<SetupRateResult> {
-  const proc = await RtpengineProcess.start(findRtpengine(), { threads: 2, portRange: [25000, 28999] });
-  try {
-    return await measureSetupRate(proc.ng, { calls, concurrency }, 'rtpengine');
-  } finally {
-    await proc.stop();
-  }
+interface Options {
+  readonly calls: number;
+  readonly concurrency: number;
+  readonly restConcurrency: number;
+  readonly runs: number;
+  readonly workers: number;
+  readonly memoryCalls: number;
+  readonly rtpengine: boolean;
+  readonly rest: boolean;
+  readonly memory: boolean;
+  readonly write: boolean;
+  readonly serve?: string;
+  readonly logLevel: string;
 }
 
 function positiveInt(v: string): number {
@@ -70,19 +57,112 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function line(name: string, r: SetupRateResult): string {
+  return `  ${name.padEnd(26)} ${r.callsPerSecond.toFixed(0).padStart(6)} calls/s   cpu ${r.cpuMsPerCall === null ? 'n/a' : `${r.cpuMsPerCall.toFixed(2)} ms/call`}   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms\n`;
+}
+
+async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'ngOurs' | 'ngRtpengine' | 'restOurs'>> {
+  const ours = await OurServe.start({ workers: o.workers, portRange: OURS_PORTS, logLevel: o.logLevel, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}) });
+  const rtp = rtpBin === null ? null : await RtpengineProcess.start(rtpBin, { threads: 2, portRange: RTPENGINE_PORTS }).catch(async (err: unknown) => {
+    await ours.stop();
+    throw err;
+  });
+  const api = new RestClient(ours.apiUrl, ours.token, o.restConcurrency);
+  const ngOurs: SetupRateResult[] = [];
+  const ngRtpengine: SetupRateResult[] = [];
+  const restOurs: SetupRateResult[] = [];
+  try {
+    for (let run = 1; run <= o.runs; run++) {
+      process.stdout.write(`run ${run} of ${o.runs} (load ${os.loadavg()[0].toFixed(2)}):\n`);
+      const a = await measureSetupRate(ours.ng, { calls: o.calls, concurrency: o.concurrency, pid: ours.pid }, `ours${run}`);
+      ngOurs.push(a);
+      process.stdout.write(line('ng srtp-relay', a));
+      if (rtp !== null) {
+        const b = await measureSetupRate(rtp.ng, { calls: o.calls, concurrency: o.concurrency, pid: rtp.pid }, `rtpengine${run}`);
+        ngRtpengine.push(b);
+        process.stdout.write(line('ng rtpengine', b));
+      }
+      if (o.rest) {
+        const c = await measureRestSetupRate(api, { calls: o.calls, concurrency: o.restConcurrency, pid: ours.pid }, `rest${run}`);
+        restOurs.push(c);
+        process.stdout.write(line('REST srtp-relay', c));
+      }
+    }
+  } finally {
+    api.close();
+    await ours.stop();
+    await rtp?.stop();
+  }
+  return { ngOurs, ngRtpengine, restOurs };
+}
+
+async function memory(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'memoryOurs' | 'memoryRtpengine'>> {
+  const options = { calls: o.memoryCalls, packets: 5 };
+  const ours = await OurServe.start({ workers: o.workers, portRange: MEMORY_PORTS, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}) });
+  let memoryOurs: MemoryResult;
+  try {
+    memoryOurs = await measureMemoryPerCall(ours.ng, ours.pid, { ...options, flags: ['recrypt'] });
+  } finally {
+    await ours.stop();
+  }
+  process.stdout.write(`  memory srtp-relay: ${memoryOurs.perCallKiB.toFixed(1)} KiB per bridged SRTP call (${memoryOurs.verifiedPhones} of ${memoryOurs.phones} phones got authentic media)\n`);
+  let memoryRtpengine: MemoryResult | null = null;
+  if (rtpBin !== null) {
+    const rtp = await RtpengineProcess.start(rtpBin, { threads: 2, portRange: MEMORY_PORTS });
+    try {
+      memoryRtpengine = await measureMemoryPerCall(rtp.ng, rtp.pid, { ...options, flags: [] });
+    } finally {
+      await rtp.stop();
+    }
+    process.stdout.write(`  memory rtpengine: ${memoryRtpengine.perCallKiB.toFixed(1)} KiB per bridged SRTP call (${memoryRtpengine.verifiedPhones} of ${memoryRtpengine.phones} phones got authentic media)\n`);
+  }
+  return { memoryOurs, memoryRtpengine };
+}
+
 export function registerControlBenchCommand(bench: Command): void {
   bench
     .command('control')
-    .description('ng call-setup rate (offer+answer+delete per second, SDES both sides): srtp-relay and rtpengine')
-    .option('--calls <n>', 'calls timed per relay', positiveInt, 2000)
-    .option('--concurrency <n>', 'calls in flight at once', positiveInt, 8)
+    .description('call-setup rate over ng and REST, CPU per call, and RSS per bridged SRTP call: srtp-relay and rtpengine')
+    .option('--calls <n>', 'calls timed per run and relay', positiveInt, 2000)
+    .option('--concurrency <n>', 'ng calls in flight at once', positiveInt, 8)
+    .option('--rest-concurrency <n>', 'REST calls in flight at once (one keep-alive connection each)', positiveInt, 32)
+    .option('--runs <n>', 'runs per figure (median)', positiveInt, 3)
+    .option('--workers <n>', 'media worker threads of our relay', positiveInt, 1)
+    .option('--memory-calls <n>', 'calls per batch in the memory measurement (two batches)', positiveInt, 400)
     .option('--no-rtpengine', 'measure srtp-relay only')
-    .action(async (o: { calls: number; concurrency: number; rtpengine: boolean }) => {
-      const rows: [string, SetupRateResult][] = [['srtp-relay', await measureOurs(o.calls, o.concurrency)]];
-      if (o.rtpengine) rows.push([`rtpengine ${rtpengineVersion()}`, await measureRtpengine(o.calls, o.concurrency)]);
-      process.stdout.write(`ng call setup (offer+answer+delete, SDES both sides), ${o.calls} calls, ${o.concurrency} in flight:\n`);
-      for (const [name, r] of rows) {
-        process.stdout.write(`  ${name.padEnd(24)} ${r.callsPerSecond.toFixed(0).padStart(6)} calls/s   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms   (${r.seconds.toFixed(2)} s)\n`);
-      }
+    .option('--no-rest', 'skip the REST flow')
+    .option('--no-memory', 'skip the memory measurement')
+    .option('--serve <main.js>', 'the srtp-relay CLI entry to measure (another build, for before/after comparisons; default this checkout\'s dist/cli/main.js)')
+    .option('--log-level <level>', 'our relay\'s log level (serve\'s default is info)', 'warn')
+    .option('--no-write', 'do not write bench-results/ and BENCHMARKS.md')
+    .action(async (o: Options) => {
+      if (o.memoryCalls * 2 * 4 + 400 > MEMORY_PORTS[1] - MEMORY_PORTS[0] + 1) throw new InvalidArgumentError(`--memory-calls: at most ${Math.floor((MEMORY_PORTS[1] - MEMORY_PORTS[0] - 399) / 8)} (media ports ${MEMORY_PORTS.join('-')})`);
+      const startedAt = new Date().toISOString();
+      const loadBefore = os.loadavg()[0];
+      const rtpBin = o.rtpengine ? findRtpengine() : null;
+      process.stdout.write(`call setup: ${o.calls} calls per run, ng ${o.concurrency} in flight, REST ${o.restConcurrency} in flight, ${o.runs} runs\n`);
+      const rates = await setupRates(o, rtpBin);
+      const mem = o.memory ? await memory(o, rtpBin) : { memoryOurs: null, memoryRtpengine: null };
+      const results: ControlBenchResults = {
+        startedAt, machine: machineInfo(null), rtpengine: rtpBin === null ? null : `rtpengine ${rtpengineVersion()}`,
+        loadBefore, loadAfter: os.loadavg()[0],
+        options: { calls: o.calls, ngConcurrency: o.concurrency, restConcurrency: o.restConcurrency, runs: o.runs, workers: o.workers, memoryCalls: o.memoryCalls, logLevel: o.logLevel },
+        ...rates, ...mem,
+      };
+      const ngOurs = summarize(results.ngOurs);
+      const ngRtp = summarize(results.ngRtpengine);
+      const rest = summarize(results.restOurs);
+      process.stdout.write('medians:\n');
+      if (ngOurs !== null) process.stdout.write(`  ng srtp-relay ${ngOurs.rate.toFixed(0)} calls/s, ${ngOurs.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
+      if (ngRtp !== null) process.stdout.write(`  ng rtpengine  ${ngRtp.rate.toFixed(0)} calls/s, ${ngRtp.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
+      if (ngOurs !== null && ngRtp !== null) process.stdout.write(`  ng ours/rtpengine ${runRatio(ngOurs, ngRtp).toFixed(2)} (median of per-run ratios)\n`);
+      if (rest !== null) process.stdout.write(`  REST srtp-relay ${rest.rate.toFixed(0)} calls/s, ${rest.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
+      if (!o.write) return;
+      const root = repoRoot();
+      const dir = join(root, 'bench-results', `${startedAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}-control`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+      updateControlSection(join(root, 'BENCHMARKS.md'), controlSection(results, relative(root, dir)));
+      process.stdout.write(`wrote ${relative(root, dir)}/results.json and BENCHMARKS.md (Control plane and memory)\n`);
     });
 }

@@ -8,20 +8,16 @@
 import { parse } from 'sdp-transform';
 import type { NgClient } from '../../ng/ng-client';
 import { randomSdesKey, sdesAttribute } from '../relay/sdes-key';
+import { runSetupLoop, WARMUP_CALLS, type SetupRateResult } from './setup-loop';
+
+export type { SetupRateResult } from './setup-loop';
 
 export interface SetupRateOptions {
   readonly calls: number;
   /** Calls in flight at once (a proxy has many). */
   readonly concurrency: number;
-}
-
-export interface SetupRateResult {
-  readonly calls: number;
-  readonly seconds: number;
-  readonly callsPerSecond: number;
-  /** Median and 99th percentile of one offer+answer+delete, in ms. */
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+  /** The relay's process: its CPU time per call is measured too. */
+  readonly pid?: number;
 }
 
 function sdp(port: number, cryptoLine: string): string {
@@ -51,29 +47,13 @@ async function oneCall(ng: NgClient, id: string, callerLine: string, calleeKeys:
 }
 
 export async function measureSetupRate(ng: NgClient, o: SetupRateOptions, label: string): Promise<SetupRateResult> {
-  {
-    const callerLine = sdesAttribute(await randomSdesKey('AES_CM_128_HMAC_SHA1_80'));
-    const calleeKeys = new Map<string, string>();
-    for (const suite of ['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_256_CM_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AES_CM_128_HMAC_SHA1_32', 'AES_192_CM_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_32', 'AES_192_CM_HMAC_SHA1_32']) {
-      calleeKeys.set(suite, sdesAttribute(await randomSdesKey(suite)));
-    }
-    // Warm-up: JIT, first allocations, ARP-free loopback; not timed.
-    for (let i = 0; i < Math.min(50, o.calls); i++) await oneCall(ng, `warm-${label}-${i}`, callerLine, calleeKeys);
-    const durations: number[] = [];
-    let next = 0;
-    const start = process.hrtime.bigint();
-    const worker = async (): Promise<void> => {
-      while (next < o.calls) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        await oneCall(ng, `bench-${label}-${i}`, callerLine, calleeKeys);
-        durations.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    durations.sort((a, b) => a - b);
-    const at = (q: number): number => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))];
-    return { calls: o.calls, seconds, callsPerSecond: o.calls / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+  const callerLine = sdesAttribute(await randomSdesKey('AES_CM_128_HMAC_SHA1_80'));
+  const calleeKeys = new Map<string, string>();
+  for (const suite of ['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_256_CM_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AES_192_CM_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_32', 'AES_192_CM_HMAC_SHA1_32']) {
+    calleeKeys.set(suite, sdesAttribute(await randomSdesKey(suite)));
   }
+  // Call ids unique per run, so runs against one relay process never collide.
+  const run = `${label}-${Date.now().toString(36)}`;
+  return runSetupLoop({ calls: o.calls, concurrency: o.concurrency, warmup: Math.min(WARMUP_CALLS, o.calls), ...(o.pid !== undefined ? { pid: o.pid } : {}) },
+    (i, warm) => oneCall(ng, `${warm ? 'warm' : 'bench'}-${run}-${i}`, callerLine, calleeKeys));
 }

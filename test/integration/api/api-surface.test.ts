@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { openApiPath, ROUTES, type RunningApi } from '../../../src/api';
+import { CONSOLE_ROUTE_URLS } from '../../../src/api/console-routes';
 import { Client, EventCollector, Phone, TOKEN, securePhone, startTestApi } from './helpers';
 import { relayPortRange } from '../../helpers/port-ranges';
 
@@ -28,8 +29,8 @@ describe('API surface', () => {
     const doc = await client.ok('GET', '/v1/openapi.json');
     expect(doc.openapi).toBe('3.0.3');
     const own = routes.filter((r) => r.method !== 'HEAD');
-    // The JSON routes, plus POST /ng (rtpengine's ng protocol over HTTP).
-    expect(own.length).toBe(ROUTES.length + 1);
+    // The JSON routes, plus POST /ng (rtpengine's ng protocol over HTTP) and the console's pages.
+    expect(own.length).toBe(ROUTES.length + 1 + CONSOLE_ROUTE_URLS.length);
     expect(own).toContainEqual({ method: 'POST', url: '/ng' });
     for (const r of own) {
       expect(doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()]).toBeDefined();

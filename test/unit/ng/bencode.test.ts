@@ -73,3 +73,30 @@ describe('ng bencode', () => {
     expect((bdecode(bencode({ sdp })) as { sdp: string }).sdp).toBe(sdp);
   });
 });
+
+describe('bencode encoder: text path and byte path agree', () => {
+  it('sorts keys by their UTF-8 bytes, non-ASCII keys included', () => {
+    expect(bencode({ é: 1, z: 2, a: 3 }).toString('utf8')).toBe('d1:ai3e1:zi2e2:éi1ee');
+    // 'Z' (0x5a) < 'a' (0x61) < 'é' (0xc3 0xa9) < '中' (0xe4 ...)
+    expect(bencode({ 中: 'x', é: 'y', a: 'z', Z: 'w' }).toString('utf8')).toBe('d1:Z1:w1:a1:z2:é1:y3:中1:xe');
+  });
+
+  it('counts string lengths in bytes, not characters', () => {
+    expect(bencode('é中').toString('utf8')).toBe('5:é中');
+    expect(bencode(['v=0\r\n', 'ü']).toString('utf8')).toBe('l5:v=0\r\n2:üe');
+  });
+
+  it('gives the same bytes whether a string value arrives as a string or as a Buffer', () => {
+    const sdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=é\r\n';
+    const asText = { result: 'ok', sdp, list: [sdp, 42, { 'from-tag': 'a' }], n: -7 };
+    const asBytes = { result: 'ok', sdp: Buffer.from(sdp, 'utf8'), list: [Buffer.from(sdp, 'utf8'), 42, { 'from-tag': 'a' }], n: -7 };
+    expect(bencode(asBytes).equals(bencode(asText))).toBe(true);
+    expect(bdecode(bencode(asText))).toEqual(asText);
+  });
+
+  it('leaves out undefined entries and refuses what it cannot encode, on both paths', () => {
+    expect(bencode({ a: undefined, b: 1 }).toString()).toBe('d1:bi1ee');
+    expect(() => bencode({ a: 1.5 })).toThrow(BencodeError);
+    expect(() => bencode({ a: Buffer.from('x'), b: 1.5 })).toThrow(BencodeError);
+  });
+});
