@@ -64,7 +64,7 @@ export const legRequestSchema = {
   properties: {
     id: idSchema,
     device: deviceSchema,
-    keying: { type: 'string', enum: ['managed', 'sdes', 'none'], description: 'managed: the key manager keys the leg (GET .../keys); sdes: the endpoint offers a=crypto; none: plain RTP' },
+    keying: { type: 'string', enum: ['managed', 'sdes', 'none', 'dtls'], description: 'managed: the key manager keys the leg (GET .../keys); sdes: the endpoint offers a=crypto; none: plain RTP; dtls: a WebRTC leg (ICE-lite + DTLS-SRTP, docs/webrtc.md), its offer in webrtc.offer' },
     keyingScope: {
       type: 'string', enum: ['call', 'leg'],
       description: 'managed keying: call (default, seed 003) shares the call\'s two key sets per stream with the other managed phone, the relay verifies and forwards unchanged (verified passthrough); leg: the leg gets its own key sets and the relay re-encrypts',
@@ -72,6 +72,16 @@ export const legRequestSchema = {
     suites: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'string', minLength: 1, maxLength: 64 }, description: 'managed keying: suites the endpoint supports (default: every suite of the policy)' },
     latching: { type: 'string', enum: ['authenticated', 'first', 'strict', 'off'] },
     streams: { type: 'array', minItems: 1, maxItems: 2, items: streamRequestSchema, description: 'default one audio stream' },
+    webrtc: {
+      type: 'object', additionalProperties: false, required: ['offer'],
+      description: 'keying dtls: the WebRTC peer\'s offer; the response carries the relay\'s answer in webrtc.answer',
+      properties: {
+        offer: { type: 'string', minLength: 1, maxLength: 65536, description: 'SDP offer (UDP/TLS/RTP/SAVPF, ICE, a=fingerprint, rtcp-mux)' },
+        setup: { type: 'string', enum: ['passive', 'active'], description: 'the relay\'s DTLS role for an actpass offer (default passive: the relay is the DTLS server)' },
+        profiles: { type: 'array', minItems: 1, maxItems: 4, items: { type: 'string', minLength: 1, maxLength: 64 }, description: 'SRTP profiles offered in DTLS use_srtp, in preference order' },
+        codecs: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 32 }, description: 'encoding names the other side can take; none in common is API_ERR_NO_COMMON_CODEC' },
+      },
+    },
   },
 } as const;
 
@@ -360,7 +370,10 @@ const deviceViewSchema = {
 
 export const legViewSchema = {
   type: 'object', required: ['id', 'device', 'keying', 'streams'],
-  properties: { id: { type: 'string' }, device: deviceViewSchema, keying: { type: 'string', enum: ['managed', 'sdes', 'none'] }, streams: { type: 'array', items: streamViewSchema } },
+  properties: {
+    id: { type: 'string' }, device: deviceViewSchema, keying: { type: 'string', enum: ['managed', 'sdes', 'none', 'dtls'] }, streams: { type: 'array', items: streamViewSchema },
+    webrtc: { type: 'object', required: ['answer'], properties: { answer: { type: 'string', description: 'keying dtls: the relay\'s SDP answer (ICE-lite, DTLS fingerprint)' } } },
+  },
 } as const;
 
 export const resourceViewSchema = {

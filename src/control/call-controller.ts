@@ -6,6 +6,7 @@
  * session that owns the relay leg. `close()` closes every session, then the relay and the key
  * manager; it is idempotent.
  */
+import type { WebrtcWorkerEvent } from '../dtls/webrtc-events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Call, type ClusterConfig, type FallbackPolicy, type MediaKind, type SecurityReport, type TransitionKind } from '../call';
@@ -47,6 +48,7 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
   readonly #context: SessionContext;
   readonly #onLatch = (e: LatchEvent): void => this.#sessions.get(e.callId)?.onLatch(e);
   readonly #onKeyLimit = (e: KeyLimitWorkerEvent): void => this.#sessions.get(e.callId)?.onKeyLimit(e);
+  readonly #onWebrtc = (e: WebrtcWorkerEvent): void => this.#sessions.get(e.callId)?.onWebrtc(e);
   readonly #onWorkerDied = (e: { callIds: readonly string[] }): void => {
     for (const id of e.callIds) void this.closeCall(id, 'worker_died').catch(() => undefined);
   };
@@ -66,6 +68,7 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
     this.#context = {
       keys: this.keys, cluster: this.cluster, logger: this.logger, advertiseAddress: this.advertiseAddress,
       assertOpen: () => this.#assertOpen(),
+      dtlsCertificate: () => this.relay.dtlsCertificate(),
       committed: (session) => {
         try {
           this.onCommitted?.(session);
@@ -77,6 +80,8 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
     };
     this.relay.on('latch', this.#onLatch);
     this.relay.on('keylimit', this.#onKeyLimit);
+    this.relay.on('dtls', this.#onWebrtc);
+    this.relay.on('ice', this.#onWebrtc);
     this.relay.on('workerDied', this.#onWorkerDied);
   }
 
@@ -311,6 +316,8 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
       this.#closing = (async () => {
         this.relay.off('latch', this.#onLatch);
         this.relay.off('keylimit', this.#onKeyLimit);
+        this.relay.off('dtls', this.#onWebrtc);
+        this.relay.off('ice', this.#onWebrtc);
         await Promise.all(this.sessions().map((s) => s.exclusive(() => s.close('shutdown')).catch(() => undefined)));
         this.relay.off('workerDied', this.#onWorkerDied);
         await this.relay.close();

@@ -15,6 +15,8 @@
  * conference-operations.ts, barge-operation.ts, stream-operations.ts, rekey-operation.ts,
  * sdp-exchange.ts); this class holds what they share.
  */
+import type { WebrtcWorkerEvent } from '../dtls/webrtc-events';
+import type { DtlsCertificate } from '../dtls/dtls-certificate';
 import type { Logger } from 'pino';
 import type { Call, ClusterConfig, Device, MediaKind, SecurityReport, SegmentTransport } from '../call';
 import type { KeyManager } from '../keys';
@@ -42,6 +44,8 @@ export interface SessionContext {
   readonly advertiseAddress: string;
   /** Throws API_ERR_SHUTTING_DOWN once the controller is closing. */
   assertOpen(): void;
+  /** The relay's DTLS certificate, for WebRTC legs (keying `dtls`). */
+  dtlsCertificate(): Promise<DtlsCertificate>;
   /**
    * Called after each operation that ran to completion on a live session (synchronously, before
    * the next one starts), so an HA store can write the session's snapshot (src/store).
@@ -276,8 +280,8 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
   }
 
   /** The leg's view plus SDES answer lines (secret) for the caller that made the leg. */
-  legView(leg: SessionLeg, answers?: ReadonlyMap<MediaKind, string>): LegView {
-    return legView(this, leg, answers);
+  legView(leg: SessionLeg, answers?: ReadonlyMap<MediaKind, string>, webrtcAnswer?: string): LegView {
+    return legView(this, leg, answers, webrtcAnswer);
   }
 
   bridgeView(): ReturnType<typeof bridgeView> {
@@ -316,6 +320,20 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
     const type = e.kind === 'keysoftlimit' ? 'keyexpiring' : 'keyexpired';
     this.context.logger.warn({ ...payload }, type === 'keyexpiring' ? 'master key near its lifetime' : 'master key reached its lifetime');
     this.notify(type, payload);
+  }
+
+  /** A dtls leg's relay leg reported its handshake or its ICE peer: re-emitted with the session's leg and stream. */
+  onWebrtc(e: WebrtcWorkerEvent): void {
+    const owner = this.relayLegs.owner(e.legId);
+    if (owner === undefined || owner.type !== 'leg') return;
+    if (e.type === 'ice') {
+      this.notify('ice', { callId: this.id, legId: owner.legId, stream: owner.stream, address: e.address, port: e.port, nominated: e.nominated });
+      return;
+    }
+    const payload = { callId: this.id, legId: owner.legId, stream: owner.stream, state: e.state, role: e.role, profile: e.profile, reason: e.reason, connectMs: e.connectMs };
+    if (e.state === 'failed') this.context.logger.warn(payload, 'WebRTC leg failed');
+    else this.context.logger.info(payload, e.state === 'connected' ? 'WebRTC leg connected' : 'WebRTC peer closed DTLS');
+    this.notify('dtls', payload);
   }
 
   // ── lifecycle ─────────────────────────────────────────────────────────────

@@ -39,6 +39,10 @@ export interface ControlEventMap {
   /** A master key of a leg reached its soft limit (`keyexpiring`) or its lifetime (`keyexpired`): rekey. */
   keyexpiring: KeyLimitPayload;
   keyexpired: KeyLimitPayload;
+  /** A dtls (WebRTC) leg's handshake: `connected` (keys in place, profile, the relay's role), `failed` (reason) or `closed` by the peer. */
+  dtls: Base & { readonly legId: string; readonly stream: string; readonly state: 'connected' | 'failed' | 'closed'; readonly role: 'client' | 'server'; readonly profile: string | null; readonly reason: string | null; readonly connectMs: number | null };
+  /** A dtls (WebRTC) leg learned its peer's address from an authenticated ICE check (the selected pair's remote end). */
+  ice: Base & { readonly legId: string; readonly stream: string; readonly address: string; readonly port: number; readonly nominated: boolean };
   resourceadded: Base & { readonly resourceId: string; readonly kind: string };
   resourceremoved: Base & { readonly resourceId: string };
 }
@@ -46,7 +50,7 @@ export interface ControlEventMap {
 export type ControlEventType = keyof ControlEventMap;
 
 export const CONTROL_EVENT_TYPES: readonly ControlEventType[] = Object.freeze([
-  'callcreated', 'callclosed', 'securitychange', 'legadded', 'legupdated', 'legremoved', 'legmedia', 'latch', 'keyexpiring', 'keyexpired', 'resourceadded', 'resourceremoved',
+  'callcreated', 'callclosed', 'securitychange', 'legadded', 'legupdated', 'legremoved', 'legmedia', 'latch', 'keyexpiring', 'keyexpired', 'dtls', 'ice', 'resourceadded', 'resourceremoved',
 ]);
 
 /** The same map as emitter arguments (`on('legadded', (e) => ...)`). */

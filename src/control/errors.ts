@@ -25,6 +25,7 @@ const CONTROL_ERROR_TABLE = {
   API_ERR_BAD_SDES_ANSWER: { statusCode: 400, message: 'an SDES answer carries exactly one a=crypto line per m-line, naming one offered tag' },
   API_ERR_MULTIPARTY_UNSUPPORTED: { statusCode: 409, message: 'a call without a conference pairs two legs; a third party joins through POST .../conference and .../participants, or .../barge' },
   API_ERR_NO_CONFERENCE: { statusCode: 409, message: 'the call has no conference bridge (start an ad hoc conference or create a meet-me first)' },
+  API_ERR_NO_COMMON_CODEC: { statusCode: 409, message: 'the two sides share no codec (the relay passes codecs through; it does not transcode)' },
   API_ERR_SHUTTING_DOWN: { statusCode: 503, message: 'the server is shutting down' },
   API_ERR_INTERNAL: { statusCode: 500, message: 'internal error' },
 } as const;

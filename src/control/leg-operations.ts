@@ -27,7 +27,7 @@ export async function addLeg(session: CallSession, req: LegRequest): Promise<Leg
     session.adoptLeg(prepared.leg);
     session.context.logger.debug({ callId: session.id, legId: req.id, keying: req.keying }, 'leg added');
     session.notify('legadded', { callId: session.id, legId: req.id, keying: req.keying });
-    return () => ({ leg: session.legView(prepared.leg, prepared.answers) });
+    return () => ({ leg: session.legView(prepared.leg, prepared.answers, prepared.webrtcAnswer) });
   });
   return result.leg as LegView;
 }

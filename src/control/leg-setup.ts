@@ -14,6 +14,7 @@ import { ControlError, withField } from './errors';
 import type { SessionLeg } from './session-leg';
 import type { Keying, SessionStream } from './session-stream';
 import { callKeyRefs } from './leg-keying';
+import { openWebrtcStream, validateWebrtc, type WebrtcLegRequest } from './webrtc-leg';
 
 export interface StreamRequest {
   readonly kind: MediaKind;
@@ -36,6 +37,8 @@ export interface LegRequest {
   readonly suites?: readonly string[];
   readonly latching?: LatchingPolicy;
   readonly streams?: readonly StreamRequest[];
+  /** keying `dtls`: the WebRTC peer's offer and how to answer it (webrtc-leg.ts). */
+  readonly webrtc?: WebrtcLegRequest;
 }
 
 export interface PreparedLeg {
@@ -43,6 +46,8 @@ export interface PreparedLeg {
   readonly spec: LegSpec;
   /** SDES answer lines to return to the caller (secret). */
   readonly answers: ReadonlyMap<MediaKind, string>;
+  /** keying `dtls`: the relay's SDP answer for the WebRTC peer. */
+  readonly webrtcAnswer?: string;
 }
 
 export interface ValidatedLeg {
@@ -72,6 +77,7 @@ export function validateLeg(req: LegRequest, prefix = ''): ValidatedLeg {
   if (req.keyingScope !== undefined && req.keying !== 'managed') {
     throw new ControlError('API_ERR_BAD_REQUEST', { field: `${prefix}keyingScope`, detail: 'keyingScope is for managed keying' });
   }
+  validateWebrtc(req, streams, prefix);
   if (req.suites !== undefined && req.keying !== 'managed') {
     throw new ControlError('API_ERR_BAD_REQUEST', { field: `${prefix}suites`, detail: 'suites are for managed keying' });
   }
@@ -134,8 +140,9 @@ async function openLeg(
 ): Promise<PreparedLeg> {
   const keyLegId = req.keying === 'managed' && k.legKeyed.length > 0 ? session.relayLegs.nextId(req.id) : null;
   const leg = session.createLeg({ id: req.id, device: v.device, keying: req.keying, keyingScope: k.scope, latching: req.latching, keyLegId });
-  for (const s of v.streams) leg.addStream({ kind: s.kind, srtp: streamIsSrtp(req.keying, s), rtcpMux: s.rtcpMux === true, remote: s.remote ?? null });
+  for (const s of v.streams) leg.addStream({ kind: s.kind, srtp: streamIsSrtp(req.keying, s), rtcpMux: s.rtcpMux === true || req.keying === 'dtls', remote: s.remote ?? null });
   const answers = new Map<MediaKind, string>();
+  let webrtcAnswer: string | undefined;
   const sdes: { kind: MediaKind; send: MasterKeySet; receive: MasterKeySet; tag: number; line: string }[] = [];
   try {
     for (const [kind, binding] of k.sides) {
@@ -151,6 +158,8 @@ async function openLeg(
         media.useKeyLeg(keyLegId);
         await media.openSrtp(r, session.keying.endpointKeys(keyLegId, kind)?.profile.name ?? '');
       }
+    } else if (req.keying === 'dtls' && req.webrtc !== undefined) {
+      webrtcAnswer = await openWebrtcStream(session, leg.stream('audio') as SessionStream, req.webrtc, `${prefix}webrtc`);
     } else if (req.keying === 'sdes') {
       v.streams.forEach((s, i) => {
         if (s.crypto === undefined || !streamIsSrtp(req.keying, s)) return;
@@ -176,7 +185,7 @@ async function openLeg(
     releaseUnheld(session, [...k.sides.keys()]);
     throw err;
   }
-  return { leg, spec: v.spec, answers };
+  return { leg, spec: v.spec, answers, ...(webrtcAnswer !== undefined ? { webrtcAnswer } : {}) };
 }
 
 /**

@@ -4,6 +4,7 @@
  * can describe itself in a snapshot and reopen the same legs on another relay. Key bytes go to
  * the relay as context options and are wiped here right after (the relay owns its copy).
  */
+import type { WebrtcLegParams } from '../dtls/webrtc-leg-params';
 import type { Logger } from 'pino';
 import type { MediaKind } from '../call';
 import { toSrtpContextOptions, wipeContextOptions, wipeRelayLegOptions, type RelayLegContextOptions } from '../keys';
@@ -43,6 +44,8 @@ export interface OpenRelayLeg {
   readonly latching?: LatchingPolicy;
   readonly keySetIds?: StreamKeyRefs;
   readonly reservation?: PortReservation;
+  /** A WebRTC leg (docs/webrtc.md): no key sets; cannot be restored elsewhere. */
+  readonly webrtc?: WebrtcLegParams;
 }
 
 export class RelayLegs {
@@ -100,6 +103,7 @@ export class RelayLegs {
         ...(srtp !== null ? { srtp } : {}),
         ...(options.latching !== undefined ? { latching: options.latching } : {}),
         ...(options.reservation !== undefined ? { reservation: options.reservation } : {}),
+        ...(options.webrtc !== undefined ? { webrtc: options.webrtc } : {}),
       });
       this.specs.set(id, {
         id, owner: options.owner, local, rtcpMux: options.rtcpMux === true, latching: options.latching ?? null, remote: options.remote, keySetIds: refs ?? null,

@@ -49,6 +49,10 @@ export function processSdp(session: CallSession, legId: string, req: SdpRequest)
     const others = session.legs().filter((l) => l.id !== legId);
     const other = req.to !== undefined ? session.leg(req.to) : others.length === 1 ? others[0] : undefined;
     if (other === undefined || other.id === legId) throw new ControlError('API_ERR_NO_PEER_LEG', { field: 'to' });
+    if (leg.keying === 'dtls' || other.keying === 'dtls') {
+      // docs/webrtc.md "Not done yet": the WebRTC answer comes from POST .../legs (webrtc.answer).
+      throw new ControlError('API_ERR_BAD_SDP', { field: leg.keying === 'dtls' ? 'legId' : 'to', detail: 'SDP rewriting to or from a dtls (WebRTC) leg is not supported yet' });
+    }
     const parsed = parseEndpointSdp(req.sdp);
     const answerLines = validate(session, leg, other, parsed, req);
     await applyThisSide(session, leg, other, parsed, req, answerLines);

@@ -21,6 +21,10 @@ export async function restoreSession(context: SessionContext, relay: MediaRelay,
   if ((snapshot as { version?: unknown }).version !== SNAPSHOT_VERSION) {
     throw new ControlError('API_ERR_BAD_REQUEST', { field: 'version', detail: `snapshot version ${String((snapshot as { version?: unknown }).version)}; this build reads ${SNAPSHOT_VERSION}` });
   }
+  if (snapshot.legs.some((l) => l.keying === 'dtls')) {
+    // Its keys exist only in the media worker that ran the handshake (docs/webrtc.md).
+    throw new ControlError('API_ERR_BAD_REQUEST', { field: 'legs', detail: 'a WebRTC (dtls) leg cannot be restored elsewhere; the browser reconnects with an ICE restart' });
+  }
   const relayCall = await relay.createCall(snapshot.id);
   const session = new CallSession(context, new Call(snapshot.model, context.cluster), relayCall, snapshot.createdAt);
   try {

@@ -9,6 +9,7 @@
  * Seed 003 "Digest authentication and encryption": SRTP is negotiated per leg and stream, so an
  * SRTP-keyed leg may carry RTP video (seed 003 Table 4 row 2).
  */
+import type { WebrtcLegParams } from '../dtls/webrtc-leg-params';
 import type { MediaKind, SegmentTransport } from '../call';
 import type { MasterKeySet, SdesOffer } from '../keys';
 import type { LatchingPolicy, PortReservation, RemoteEndpoint } from '../relay';
@@ -17,7 +18,8 @@ import type { CallKeyBinding, StreamKeyRefs } from './leg-keying';
 import type { RelayLegs } from './relay-legs';
 import type { SessionKeys } from './session-keys';
 
-export type Keying = 'managed' | 'sdes' | 'none';
+/** `dtls`: a WebRTC leg (ICE-lite + DTLS-SRTP, docs/webrtc.md): keys exported in the media worker. */
+export type Keying = 'managed' | 'sdes' | 'none' | 'dtls';
 
 /** The relay's SDES offer to an endpoint that has no keys yet: ports promised, keys per tag. */
 export interface PendingSdesOffer {
@@ -167,6 +169,18 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
     }
     this.#sdesInbound = inbound;
     this.#sdesSend = { tag, keySetId: outbound };
+  }
+
+  /**
+   * A WebRTC stream: its SRTP relay leg runs ICE-lite and DTLS in the media worker, which builds
+   * the contexts from the exported keys; no key set of the session is involved.
+   */
+  async openWebrtc(webrtc: WebrtcLegParams, suite: string): Promise<void> {
+    this.#srtpRelayLeg = await this.relayLegs.open(`${this.leg.id}.${this.kind}`, {
+      owner: { type: 'leg', legId: this.leg.id, stream: this.kind, variant: 'srtp' },
+      remote: null, rtcpMux: true, webrtc,
+    });
+    this.#suite = suite;
   }
 
   /** Open a plain RTP relay leg (keying `none`, or the RTP fallback of an SRTP leg). */

@@ -37,6 +37,8 @@ export interface LegView {
   readonly device: Device;
   readonly keying: Keying;
   readonly streams: readonly StreamView[];
+  /** keying dtls: the relay's SDP answer for the WebRTC peer (only in the response that created the leg). */
+  readonly webrtc?: { readonly answer: string };
 }
 
 export interface ResourceView {
@@ -141,8 +143,9 @@ function ownerName(owner: RelayLegOwner | undefined): string | null {
   return owner.type === 'bridge' ? `resource:${owner.resourceId}:${owner.legId}` : `resource:${owner.resourceId}`;
 }
 
-export function legView(s: ViewSource, leg: SessionLeg, answers: ReadonlyMap<MediaKind, string> = new Map()): LegView {
+export function legView(s: ViewSource, leg: SessionLeg, answers: ReadonlyMap<MediaKind, string> = new Map(), webrtcAnswer?: string): LegView {
   return {
+    ...(webrtcAnswer !== undefined ? { webrtc: { answer: webrtcAnswer } } : {}),
     id: leg.id,
     device: leg.device,
     keying: leg.keying,

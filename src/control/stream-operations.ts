@@ -27,6 +27,7 @@ export function addStream(session: CallSession, legId: string, req: StreamReques
   return session.operate(async () => {
     const leg = session.mustLeg(legId);
     if (leg.stream(req.kind) !== undefined) throw new ControlError('API_ERR_DUPLICATE_STREAM', { field: 'kind' });
+    if (leg.keying === 'dtls') throw new ControlError('API_ERR_BAD_REQUEST', { field: 'kind', detail: 'a dtls (WebRTC) leg carries one audio stream; more need a new offer' });
     if (req.remote !== undefined && isIP(req.remote.address) === 0) throw new ControlError('API_ERR_BAD_REQUEST', { field: 'remote.address', detail: 'not an IP address' });
     if (req.srtp === true && leg.keying === 'none') throw new ControlError('API_ERR_BAD_REQUEST', { field: 'srtp', detail: 'an SRTP stream needs keying managed or sdes' });
     const srtp = streamIsSrtp(leg.keying, req);

@@ -36,6 +36,16 @@ export const COUNTER_NAMES = [
    * source the address policy refuses.
    */
   'latchRefused',
+  /** WebRTC legs (src/dtls): ICE checks answered (authenticated under our password). */
+  'iceChecks',
+  /** STUN that failed authentication (integrity, USERNAME) or was not a Binding request. */
+  'iceRejected',
+  /** DTLS datagrams handed to the handshake. */
+  'dtlsPackets',
+  /** DTLS from a source ICE did not authenticate, or a new ClientHello after keying. */
+  'dtlsRejected',
+  /** SRTP/SRTCP that arrived before DTLS-SRTP produced keys (cannot be authenticated yet). */
+  'srtpBeforeKeys',
   /**
    * Packets not protected because no persisted SRTP index reservation covered their index yet
    * (HA store only, docs/ha.md): the relay drops rather than risk protecting an index twice.

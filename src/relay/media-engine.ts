@@ -4,6 +4,7 @@
  * (`media-worker.ts`) or, with `workers: 0`, on the control thread itself.
  */
 import type { Logger } from 'pino';
+import { WebrtcTransport } from '../dtls/webrtc-transport';
 import { AddressPolicy } from './address-policy';
 import type { IoBackendChoice, PacketIo } from './io/packet-io';
 import { createPacketIo } from './io/select-backend';
@@ -32,7 +33,7 @@ export class MediaEngine {
   constructor(
     private readonly logger: Logger,
     private readonly onEvent: (event: WorkerEvent) => void,
-    policy: AddressPolicy = new AddressPolicy(),
+    private readonly policy: AddressPolicy = new AddressPolicy(),
     io: IoBackendChoice = 'auto',
   ) {
     const selected = createPacketIo(io, this.scratch);
@@ -74,6 +75,14 @@ export class MediaEngine {
           throw new RelayError(RelayErrorCode.DuplicateLeg, `leg ${req.legId} already exists in call ${req.callId}`);
         }
         const leg = await MediaLeg.open(req, this.path.handle, this.logger, this.io);
+        if (req.webrtc !== undefined && req.webrtc !== null) {
+          try {
+            leg.webrtc = new WebrtcTransport(leg, req.webrtc, this.onEvent, this.logger, this.policy);
+          } catch (err) {
+            leg.close();
+            throw err;
+          }
+        }
         legs = this.calls.get(req.callId);
         if (legs === undefined) {
           legs = new Map();

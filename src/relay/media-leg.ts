@@ -5,6 +5,7 @@
  */
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
+import type { WebrtcTransport } from '../dtls/webrtc-transport';
 import { RelayError, RelayErrorCode } from './errors';
 import { C } from './leg-counters';
 import { unpackContextOptions, wipeKeyBytes } from './key-transfer';
@@ -71,6 +72,8 @@ export class MediaLeg {
   guard: IndexGuard | null = null;
   /** Mode for packets arriving on this leg and leaving on `peer`. */
   mode: PairMode = PairMode.Forward;
+  /** ICE-lite + DTLS-SRTP of a WebRTC leg (src/dtls); it sets `inbound`/`outbound` once keyed. */
+  webrtc: WebrtcTransport | null = null;
   closed = false;
 
   private constructor(req: AddLegRequest, contexts: { inbound: PacketContext; outbound: PacketContext } | null, sockets: { rtp: MediaSocket; rtcp: MediaSocket }, logger: Logger) {
@@ -209,6 +212,7 @@ export class MediaLeg {
   /** Close sockets and contexts (which wipe their keys). Idempotent. */
   close(): void {
     if (this.closed) return;
+    this.webrtc?.close(); // close_notify goes out while the socket is still open
     this.closed = true;
     if (this.peer !== null && this.peer.peer === this) this.peer.peer = null;
     this.peer = null;

@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import pino, { type Logger } from 'pino';
+import { createDtlsCertificate, type DtlsCertificate } from '../dtls/dtls-certificate';
+import type { DtlsWorkerEvent, IceWorkerEvent } from '../dtls/webrtc-events';
 import { AddressPolicy, type AddressPolicyConfig } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import { InlineWorker } from './inline-worker';
@@ -59,6 +61,10 @@ export interface MediaRelayEvents {
   latch: [LatchEvent];
   /** A leg's key reached its soft limit or lifetime: rekey by MKI or re-negotiate. */
   keylimit: [KeyLimitWorkerEvent];
+  /** A WebRTC leg's DTLS handshake completed (profile, role), failed (reason) or the peer closed it. */
+  dtls: [DtlsWorkerEvent];
+  /** A WebRTC leg learned its peer's address from an authenticated ICE check. */
+  ice: [IceWorkerEvent];
   /** A leg needs an SRTP index reservation persisted before it protects further (docs/ha.md). */
   indexreserve: [IndexReserveEvent];
   /** An inbound stream passed an index checkpoint (docs/ha.md). */
@@ -78,6 +84,7 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
   private readonly calls = new Map<string, RelayCall>();
   private readonly host: CallHost;
   private closing: Promise<void> | null = null;
+  private certificate: Promise<DtlsCertificate> | null = null;
 
   private constructor(options: MediaRelayOptions) {
     super();
@@ -190,6 +197,15 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
     else throw new RelayError(RelayErrorCode.BadOption, `no worker thread ${index}`);
   }
 
+  /**
+   * The relay's DTLS certificate (one per relay, made on first use): its fingerprint goes in
+   * every WebRTC leg's SDP, the certificate to the workers with each WebRTC leg.
+   */
+  dtlsCertificate(): Promise<DtlsCertificate> {
+    if (this.certificate === null) this.certificate = createDtlsCertificate();
+    return this.certificate;
+  }
+
   /** Close every call, stop the workers, drop the fingerprint secret. Idempotent. */
   close(): Promise<void> {
     if (this.closing === null) {
@@ -209,6 +225,8 @@ export class MediaRelay extends EventEmitter<MediaRelayEvents> {
       this.emit('latch', e);
     });
     w.on('keylimit', (e) => this.emit('keylimit', e));
+    w.on('dtls', (e) => this.emit('dtls', e));
+    w.on('ice', (e) => this.emit('ice', e));
     w.on('indexreserve', (e) => this.emit('indexreserve', e));
     w.on('indexcheckpoint', (e) => this.emit('indexcheckpoint', e));
     w.on('died', (e) => this.onWorkerDied(w, e.error, e.callIds));

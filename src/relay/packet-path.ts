@@ -50,6 +50,8 @@ export class PacketPath {
     c[C.packetsIn] += 1;
     c[C.bytesIn] += length;
     if (from.closed) return;
+    // WebRTC legs: STUN and DTLS share the port (RFC 7983); media passes only once keyed.
+    if (from.webrtc !== null && from.webrtc.intercept(packet, length, address, port)) return;
     const rtcp = onRtcpSocket || (from.rtcpMux && isRtcpPacket(packet, length));
     if (rtcp) c[C.rtcpPacketsIn] += 1;
 

@@ -4,6 +4,7 @@
  */
 import { isIP, isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
+import { DTLS_KEYING_PROFILE, dtlsLegKeying } from '../dtls/dtls-leg-keying';
 import { addressVerdictText, AddressVerdict, type AddressPolicy } from './address-policy';
 import { RelayError, RelayErrorCode } from './errors';
 import type { KeyFingerprinter } from './key-fingerprint';
@@ -72,13 +73,19 @@ export class RelayCall {
     if (this.legs.has(id) || this.addingIds.has(id)) throw new RelayError(RelayErrorCode.DuplicateLeg, `leg ${id} already exists in call ${this.id}`);
     const rtcpMux = options.rtcpMux === true;
     const srtp = options.srtp ?? null;
-    const latching = options.latching ?? defaultLatching(srtp !== null);
-    if (!(srtp !== null ? SRTP_LATCHING : RTP_LATCHING).includes(latching)) {
+    const webrtc = options.webrtc ?? null;
+    if (webrtc !== null && (srtp !== null || !rtcpMux || (options.latching !== undefined && options.latching !== 'strict'))) {
+      throw new RelayError(RelayErrorCode.BadOption, 'a WebRTC leg takes no srtp keys, needs rtcpMux and latches only by ICE (latching strict)');
+    }
+    const latching = webrtc !== null ? 'strict' : (options.latching ?? defaultLatching(srtp !== null));
+    if (!(srtp !== null || webrtc !== null ? SRTP_LATCHING : RTP_LATCHING).includes(latching)) {
       throw new RelayError(RelayErrorCode.BadOption, `latching "${String(latching)}" is not valid for ${srtp !== null ? 'an SRTP' : 'a plain RTP'} leg`);
     }
     const remote = options.remote ?? null;
     if (remote !== null) validateRemote(remote, this.host);
-    const keying = srtp === null ? null : this.keyingOf(srtp);
+    // A WebRTC leg's keys exist only in the worker after DTLS: its keying is a unique stand-in
+    // that matches no other leg, so pairs with it recrypt, decrypt or encrypt, never pass through.
+    const keying = webrtc !== null ? dtlsLegKeying() : srtp === null ? null : this.keyingOf(srtp);
     const reserved = options.reservation === undefined ? null : this.takeReservation(options.reservation, rtcpMux);
 
     this.addingIds.add(id);
@@ -92,7 +99,7 @@ export class RelayCall {
           op: 'addLeg', callId: this.id, legId: id, bindAddress: this.host.bindAddress,
           rtpPort: ports.rtpPort, rtcpPort: ports.rtcpPort, rtcpMux, remote, latching,
           srtp: wire === null ? null : { inbound: wire.inbound, outbound: wire.outbound },
-          keyBytes: wire?.keyBytes ?? null, counters,
+          keyBytes: wire?.keyBytes ?? null, counters, webrtc,
           ...(srtp !== null && (this.host.indexBlock ?? 0) > 0 ? { indexBlock: this.host.indexBlock } : {}),
         };
         try {
@@ -134,6 +141,7 @@ export class RelayCall {
     this.assertOpen();
     const leg = this.mustLeg(legId);
     if (leg.keying === null) throw new RelayError(RelayErrorCode.BadOption, `leg ${legId} is plain RTP: nothing to rekey`);
+    if (isWebrtc(leg)) throw new RelayError(RelayErrorCode.BadOption, `leg ${legId} is a WebRTC leg: its keys come from DTLS (a new handshake needs an ICE restart)`);
     const keying = this.keyingOf(srtp, legId);
     // Check the pairing the new keys will get before the worker switches to them.
     const peer = leg.peerId === null ? undefined : this.legs.get(leg.peerId);
@@ -242,6 +250,7 @@ export class RelayCall {
   async setRemote(legId: string, remote: RemoteEndpoint | null): Promise<void> {
     this.assertOpen();
     const leg = this.mustLeg(legId);
+    if (isWebrtc(leg)) throw new RelayError(RelayErrorCode.BadOption, `leg ${legId} is a WebRTC leg: its remote comes only from authenticated ICE checks`);
     if (remote !== null) validateRemote(remote, this.host);
     await this.worker.request({ op: 'setRemote', callId: this.id, legId, remote });
     leg.setRemote(remote);
@@ -358,6 +367,11 @@ export class RelayCall {
   private assertOpen(): void {
     if (this.closedFlag) throw new RelayError(RelayErrorCode.Closed, `call ${this.id} is closed`);
   }
+}
+
+/** A WebRTC leg: its keying is the DTLS stand-in (dtls-leg-keying.ts). */
+function isWebrtc(leg: RelayLeg): boolean {
+  return leg.keying?.inbound.profile === DTLS_KEYING_PROFILE;
 }
 
 /** Shape, then the address policy (the backstop behind the control plane's own field checks). */

@@ -10,6 +10,7 @@ import { pairModeName, type PairMode, type PairModeName } from './pair-mode';
 import type { PortAllocation } from './port-pool';
 import type { LatchEvent, RemoteEndpoint } from './worker-messages';
 import type { LegSrtpOptions } from './key-transfer';
+import type { WebrtcLegParams } from '../dtls/webrtc-leg-params';
 
 export interface AddLegOptions {
   readonly id: string;
@@ -26,6 +27,12 @@ export interface AddLegOptions {
    * answer brings the peer's SDES key). Used as they are: no other ports are tried.
    */
   readonly reservation?: PortReservation;
+  /**
+   * A WebRTC leg (ICE-lite + DTLS-SRTP, src/dtls, docs/webrtc.md): `srtp` must be absent, rtcp-mux
+   * on; the media worker runs ICE and DTLS and builds the leg's contexts from the exported keys.
+   * Media goes only to the address an authenticated ICE check came from (latching `strict`).
+   */
+  readonly webrtc?: WebrtcLegParams;
 }
 
 /** Ports held for a leg not opened yet; released when used, cancelled, or the call closes. */

@@ -4,12 +4,15 @@
  */
 import { EventEmitter } from 'node:events';
 import { fromWireError, RelayError, RelayErrorCode } from './errors';
+import type { DtlsWorkerEvent, IceWorkerEvent } from '../dtls/webrtc-events';
 import type { IoBackendName } from './io/packet-io';
 import type { IndexCheckpointEvent, IndexReserveEvent, KeyLimitWorkerEvent, LatchEvent, WorkerMessage, WorkerRequest } from './worker-messages';
 
 export interface WorkerHandleEvents {
   latch: [LatchEvent];
   keylimit: [KeyLimitWorkerEvent];
+  dtls: [DtlsWorkerEvent];
+  ice: [IceWorkerEvent];
   /** Index reservations and checkpoints (docs/ha.md). */
   indexreserve: [IndexReserveEvent];
   indexcheckpoint: [IndexCheckpointEvent];
@@ -59,6 +62,14 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     }
     if (msg.type === 'keylimit') {
       this.emit('keylimit', msg);
+      return;
+    }
+    if (msg.type === 'dtls') {
+      this.emit('dtls', msg);
+      return;
+    }
+    if (msg.type === 'ice') {
+      this.emit('ice', msg);
       return;
     }
     if (msg.type === 'indexreserve' || msg.type === 'indexcheckpoint') {

@@ -3,6 +3,8 @@
  * `seq` and get exactly one reply; the worker also sends unsolicited events (latch). Key bytes
  * only ever travel in `AddLegRequest.keyBytes` / `RekeyLegRequest.keyBytes`, transferred ArrayBuffers.
  */
+import type { WebrtcWorkerEvent } from '../dtls/webrtc-events';
+import type { WebrtcLegParams } from '../dtls/webrtc-leg-params';
 import type { IoBackendChoice, IoBackendName } from './io/packet-io';
 import type { AddressPolicyConfig } from './address-policy';
 import type { WireError } from './errors';
@@ -32,6 +34,8 @@ export interface AddLegRequest {
   readonly keyBytes: ArrayBuffer | null;
   /** Shared with the control plane, which reads the counters from it. */
   readonly counters: SharedArrayBuffer;
+  /** A WebRTC leg (ICE-lite + DTLS-SRTP, src/dtls): `srtp` is null, the worker exports the keys. */
+  readonly webrtc?: WebrtcLegParams | null;
   /** SRTP index reservation block (docs/ha.md); absent or 0: no reservations (no HA store). */
   readonly indexBlock?: number;
 }
@@ -196,7 +200,7 @@ export interface ReadyEvent {
   readonly ioFallback: string | null;
 }
 
-export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | IndexReserveEvent | IndexCheckpointEvent | ReadyEvent;
+export type WorkerMessage = WorkerReply | LatchEvent | KeyLimitWorkerEvent | IndexReserveEvent | IndexCheckpointEvent | WebrtcWorkerEvent | ReadyEvent;
 
 /** Replies and events of one turn of the worker's event loop (message-batch.ts), in the order they happened. */
 export interface MessageBatchEvent {
@@ -205,7 +209,7 @@ export interface MessageBatchEvent {
 }
 
 /** Unsolicited worker events the control plane forwards. */
-export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent | IndexReserveEvent | IndexCheckpointEvent;
+export type WorkerEvent = LatchEvent | KeyLimitWorkerEvent | IndexReserveEvent | IndexCheckpointEvent | WebrtcWorkerEvent;
 
 /** Start-up data of a worker thread. */
 export interface MediaWorkerData {
