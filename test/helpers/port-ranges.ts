@@ -12,8 +12,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Lowest port handed out: above the registered ports most local services use. */
-const BASE = 10_000;
+/**
+ * Lowest port handed out: above the registered ports most local services use. A second jest run
+ * on the same machine at the same time (two checkouts) sets TEST_PORT_BASE (e.g. 21000) so the
+ * two runs' blocks do not overlap; CI runs one jest and leaves it unset.
+ */
+const BASE = testPortBase(process.env.TEST_PORT_BASE);
+
+function testPortBase(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 10_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1024 || n > 60_000) throw new Error(`TEST_PORT_BASE must be an integer port from 1024 to 60000, got ${raw}`);
+  return n;
+}
 /** Ports per jest worker. */
 const BLOCK = 2_000;
 
