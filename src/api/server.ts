@@ -145,6 +145,11 @@ function handlers(service: CallController, metrics: ApiMetrics, openapi: object,
     clusterActivate: async (req) => {
       if (cluster === undefined) throw new ApiError('API_ERR_NOT_FOUND');
       const ids = b<{ callIds?: string[] }>(req).callIds;
+      // Every id checked before any takeover: a typo fails the whole request, nothing half done.
+      // A call this node already owns is no error (keepalived may repeat its notify script).
+      ids?.forEach((id, i) => {
+        if (!cluster.isForeign(id) && service.findSession(id) === undefined) throw new ApiError('API_ERR_UNKNOWN_CALL', { field: `callIds[${i}]` });
+      });
       const activated = await cluster.activate(ids);
       return { activated, cluster: cluster.status() };
     },

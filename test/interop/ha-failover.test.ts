@@ -3,9 +3,10 @@
  * a standby `srtp-relay serve` (built) each in its own network namespace, endpoints in a third,
  * 20 SRTP calls (AES-CM and AES-GCM; SDES, managed leg keys (recrypt) and managed call keys
  * (verified passthrough)) both ways. kill -9 of the active, the floating address moved: media
- * flows through the standby; every packet the endpoints receive is decrypted by libsrtp
- * (pylibsrtp, an independent implementation); per SSRC every index after the takeover is above
- * every index before it; security status unchanged; a Redis outage of 10 s and a Redis restart
+ * flows through the standby; every packet the endpoints receive (RTP, and SRTCP sender reports)
+ * is decrypted by libsrtp (pylibsrtp, an independent implementation); per SSRC every SRTP and
+ * SRTCP index after the takeover is above every index before it; a call with no media is taken
+ * over by POST /v1/cluster/activate (keepalived notify_master style); security status unchanged; a Redis outage of 10 s and a Redis restart
  * lose no media; ports and keys are released when the calls end; the Redis contents hold no key
  * or salt in any encoding (with a positive control). Needs `npm run build` and `npm run peers`.
  */
@@ -18,7 +19,10 @@ import { assertNamespacesAvailable, ENDPOINT_ADDRESS, FLOATING, ServeNode, TwoNo
 jest.setTimeout(240_000);
 
 const CALLS = 20;
+const SILENT = 'ha-silent';
 const PTIME_MS = 40;
+/** One SRTCP sender report per side every this many packets (~0.5 s). */
+const RTCP_EVERY = 12;
 const phone = (id: string): object => ({ id, kind: 'ip_phone', trusted: true, securityMode: 'encrypted', signalingTls: true, srtpCapable: true });
 
 interface Side {
@@ -44,6 +48,11 @@ interface Side {
   firstSendAfter: number;
   /** Sender counters received (by the other side): got[counter] = 1. */
   got: Uint8Array;
+  /** How to find the SRTCP index in what this side receives (RFC 3711 §3.4, RFC 7714 §9.3). */
+  recvAead: boolean;
+  recvMkiLen: number;
+  /** SRTCP: reports sent, received (decrypted), failed, and per SSRC the indexes before/after the takeover. */
+  rtcp: { sent: number; received: number; failures: number; indexes: Map<number, { before: number; afterMin: number }> };
 }
 
 interface LabCall {
@@ -65,6 +74,32 @@ function cryptoKeys(line: string, suite: string): PeerKey[] {
     if (mki !== null) key.mki = Number(mki[1]).toString(16).padStart(Number(mki[2]) * 2, '0');
     return key;
   });
+}
+
+/** An RTCP sender report (RFC 3550 §6.4.1) with no report blocks: 28 bytes. */
+function senderReport(ssrc: number, packets: number): Buffer {
+  const p = Buffer.alloc(28);
+  p[0] = 0x80;
+  p[1] = 200;
+  p.writeUInt16BE(6, 2);
+  p.writeUInt32BE(ssrc, 4);
+  p.writeUInt32BE(Math.floor(Date.now() / 1000) + 2_208_988_800, 8);
+  p.writeUInt32BE((packets * 320) >>> 0, 16);
+  p.writeUInt32BE(packets, 20);
+  p.writeUInt32BE(packets * 40, 24);
+  return p;
+}
+
+/** RTCP in an rtcp-mux flow: second byte (M + PT) in 192..223 (RFC 5761 §4). */
+const isRtcp = (packet: Buffer): boolean => packet.length >= 8 && packet[1] >= 192 && packet[1] <= 223;
+
+/**
+ * The 31-bit SRTCP index of a protected packet: the E-flag word sits before the MKI and the
+ * 80-bit tag for AES-CM (RFC 3711 §3.4), after the tag (at the end, before the MKI) for AEAD (RFC 7714 §9.3).
+ */
+function srtcpIndex(packet: Buffer, aead: boolean, mkiLen: number): number {
+  const at = packet.length - mkiLen - 4 - (aead ? 0 : 10);
+  return packet.readUInt32BE(at) & 0x7fffffff;
 }
 
 function rtp(ssrc: number, seq: number, payload: Buffer): Buffer {
@@ -127,6 +162,10 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
   async function receive(id: string, t: number, packet: Buffer): Promise<void> {
     const side = sideById.get(id);
     if (side === undefined) return;
+    if (isRtcp(packet)) {
+      await receiveRtcp(side, t, packet);
+      return;
+    }
     const r = await peer.packet('unprotectRtp', side.recvSession, packet);
     if (r.rc !== 0) {
       side.failures += 1;
@@ -151,10 +190,25 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
     side.indexes.set(ssrc, st);
   }
 
+  async function receiveRtcp(side: Side, t: number, packet: Buffer): Promise<void> {
+    const r = await peer.packet('unprotectRtcp', side.recvSession, packet);
+    if (r.rc !== 0) {
+      side.rtcp.failures += 1;
+      return;
+    }
+    side.rtcp.received += 1;
+    const ssrc = packet.readUInt32BE(4);
+    const index = srtcpIndex(packet, side.recvAead, side.recvMkiLen);
+    const st = side.rtcp.indexes.get(ssrc) ?? { before: -1, afterMin: Number.MAX_SAFE_INTEGER };
+    if (killedAt === 0 || t < killedAt) st.before = Math.max(st.before, index);
+    else st.afterMin = Math.min(st.afterMin, index);
+    side.rtcp.indexes.set(ssrc, st);
+  }
+
   async function sideOf(callId: string, legId: string): Promise<Side> {
     const id = `${callId}/${legId}`;
     const port = await endpoints.bind(id, ENDPOINT_ADDRESS);
-    const side: Side = { id, port, relayPort: 0, sendSession: 0, recvSession: 0, ssrc: randomBytes(4).readUInt32BE(0), seq: randomBytes(2).readUInt16BE(0) & 0x3fff, received: 0, failures: 0, lastRx: 0, indexes: new Map(), keys: [], lastBefore: -1, firstAfter: -1, counter: 0, firstSendAfter: 0, got: new Uint8Array(1 << 16) };
+    const side: Side = { id, port, relayPort: 0, sendSession: 0, recvSession: 0, ssrc: randomBytes(4).readUInt32BE(0), seq: randomBytes(2).readUInt16BE(0) & 0x3fff, received: 0, failures: 0, lastRx: 0, indexes: new Map(), keys: [], lastBefore: -1, firstAfter: -1, counter: 0, firstSendAfter: 0, got: new Uint8Array(1 << 16), recvAead: false, recvMkiLen: 0, rtcp: { sent: 0, received: 0, failures: 0, indexes: new Map() } };
     sideById.set(id, side);
     return side;
   }
@@ -193,6 +247,8 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
         recv = [];
       }
       side.keys = send;
+      side.recvAead = suite.startsWith('AEAD');
+      side.recvMkiLen = (recv[0]?.mki?.length ?? 0) / 2;
       if (mode === 'sdes') {
         side.sendSession = await peer.create({ profile: suite, direction: 'outbound', keys: send });
         side.recvSession = await peer.create({ profile: suite, direction: 'inbound', keys: recv });
@@ -204,7 +260,10 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
         const s = keys.streams[0];
         side.keys = cryptoKeys(s.send, s.suite);
         side.sendSession = await peer.create({ profile: s.suite, direction: 'outbound', keys: side.keys });
-        side.recvSession = await peer.create({ profile: s.suite, direction: 'inbound', keys: cryptoKeys(s.receive, s.suite) });
+        const recv = cryptoKeys(s.receive, s.suite);
+        side.recvAead = s.suite.startsWith('AEAD');
+        side.recvMkiLen = (recv[0]?.mki?.length ?? 0) / 2;
+        side.recvSession = await peer.create({ profile: s.suite, direction: 'inbound', keys: recv });
       }
     }
     const security = (await active.ok<{ status: string }>('GET', `/v1/calls/${id}/security`)).status;
@@ -214,8 +273,19 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
   }
 
   function startMedia(): void {
+    let tick = 0;
     sending = setInterval(() => {
+      tick += 1;
       for (const call of calls) {
+        // A sender report per side every RTCP_EVERY packets, protected by the endpoint (SRTCP).
+        if (tick % RTCP_EVERY === 0) {
+          for (const side of call.sides) {
+            side.rtcp.sent += 1;
+            void peer.packet('protectRtcp', side.sendSession, senderReport(side.ssrc, side.counter)).then((r) => {
+              if (r.rc === 0 && r.packet !== undefined) endpoints.sendTo(side.id, target, side.relayPort, Buffer.from(r.packet, 'hex'));
+            }, () => undefined);
+          }
+        }
         for (const [n, side] of call.sides.entries()) {
           side.seq += 1;
           side.counter += 1;
@@ -251,13 +321,18 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
 
   it('takes over 20 calls within 2 s, every packet decrypts, indexes only grow, status unchanged, keys sealed', async () => {
     for (let i = 0; i < CALLS; i++) calls.push(await setUp(i));
+    // One more call that carries no media at all (a leg waiting for its peer): media cannot tell
+    // the standby to take it; keepalived's notify_master does, with POST /v1/cluster/activate.
+    await active.ok('POST', '/v1/calls', { id: SILENT });
+    const silentPort = await endpoints.bind(`${SILENT}/A`, ENDPOINT_ADDRESS);
+    await active.ok('POST', `/v1/calls/${SILENT}/legs`, { id: 'A', device: phone('A'), keying: 'managed', streams: [{ kind: 'audio', remote: { address: ENDPOINT_ADDRESS, port: silentPort }, rtcpMux: true }] });
     // The standby holds every call (foreign) before anything fails.
     for (let i = 0; i < 100; i++) {
       const st = await standby.ok<{ calls: { foreign: number } }>('GET', '/v1/cluster');
-      if (st.calls.foreign === CALLS) break;
+      if (st.calls.foreign === CALLS + 1) break;
       await sleep(100);
     }
-    expect((await standby.ok<{ calls: { foreign: number } }>('GET', '/v1/cluster')).calls.foreign).toBe(CALLS);
+    expect((await standby.ok<{ calls: { foreign: number } }>('GET', '/v1/cluster')).calls.foreign).toBe(CALLS + 1);
 
     startMedia();
     await sleep(3_000);
@@ -287,7 +362,30 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
     // Every stream flows again through the standby within 2 s.
     expect(worst).toBeLessThan(2_000);
     const cluster = await standby.ok<{ calls: { owned: number; foreign: number } }>('GET', '/v1/cluster');
-    expect(cluster.calls).toEqual({ owned: CALLS, foreign: 0 });
+    expect(cluster.calls).toEqual({ owned: CALLS, foreign: 1 });
+
+    // The silent call is still foreign: activate it explicitly, as keepalived's notify_master would.
+    const activateStart = Date.now();
+    const activation = await standby.ok<{ activated: string[]; cluster: { calls: { owned: number; foreign: number } } }>('POST', '/v1/cluster/activate', { callIds: [SILENT] });
+    const activateMs = Date.now() - activateStart;
+    expect(activation.activated).toEqual([SILENT]);
+    expect(activation.cluster.calls).toEqual({ owned: CALLS + 1, foreign: 0 });
+    const silentRecord = JSON.parse(redisCli(lab.redisSocket, ['HGET', `srtp-relay:call:${SILENT}`, 'record'], true)) as { owner: string };
+    expect(silentRecord.owner).toBe('node-b');
+    expect(standby.output).toMatch(new RegExp(`"callId":"${SILENT}","why":"request","msg":"took over call"`));
+    console.log(`POST /v1/cluster/activate of the silent call: ${activateMs} ms`);
+    await standby.ok('DELETE', `/v1/calls/${SILENT}`);
+
+    // SRTCP: every side got sender reports before and after the takeover, all decrypted by
+    // libsrtp; per SSRC every SRTCP index after the takeover is above every one before it.
+    for (const side of sideById.values()) {
+      expect(side.rtcp.indexes.size).toBeGreaterThanOrEqual(1);
+      for (const [, st] of side.rtcp.indexes) {
+        expect(st.before).toBeGreaterThanOrEqual(0);
+        expect(st.afterMin).toBeLessThan(Number.MAX_SAFE_INTEGER);
+        expect(st.afterMin).toBeGreaterThan(st.before);
+      }
+    }
 
     // No index reuse: per SSRC, every index after the takeover is above every one before it.
     for (const side of sideById.values()) {
@@ -330,6 +428,9 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
     sending = null;
     await sleep(1_500);
     expect(totalFailures()).toBe(0);
+    const sides = [...sideById.values()];
+    console.log(`SRTCP: sent ${sides.reduce((n, x) => n + x.rtcp.sent, 0)}, received ${sides.reduce((n, x) => n + x.rtcp.received, 0)}, failed ${sides.reduce((n, x) => n + x.rtcp.failures, 0)}; index jump at takeover per SSRC: ${sides.flatMap((x) => [...x.rtcp.indexes.values()].map((st) => st.afterMin - st.before)).join(' ')}`);
+    expect(sides.reduce((n, x) => n + x.rtcp.failures, 0)).toBe(0);
     // No media lost while Redis was out for 10 s, nor across the quick restart: every packet
     // the endpoints sent in those windows arrived and decrypted.
     const outageLost = missing(outageWindow);

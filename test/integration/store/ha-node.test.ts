@@ -5,90 +5,16 @@
  * restores the call, takes it over and continues above the stored reservation, and the call's
  * keys removed from the store when it ends there.
  */
-import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { defineCluster } from '../../../src/call';
-import { CallController, type LegRequest } from '../../../src/control';
-import { KeyManager } from '../../../src/keys';
-import { MediaRelay } from '../../../src/relay';
-import { HaNode, type IndexEntry, type StateStore, type StateStoreEvents, type StoreStatus } from '../../../src/store';
+import type { LegRequest } from '../../../src/control';
 import { relayPortRange } from '../../helpers/port-ranges';
 import { Phone, phoneOffer, securePhone, sleep } from '../api/helpers';
+import { closeNodes, haTestNode, killNode, onClose, until } from './ha-test-node';
+import { SharedState } from './shared-store';
 
 const RANGE: [number, number] = relayPortRange(100);
-const BLOCK = 64;
+const node = (shared: SharedState, role: 'active' | 'standby', nodeId: string) => haTestNode(shared, role, nodeId, RANGE);
 
-/** What both nodes see: one map of records and index tables; every write is announced to every node. */
-class SharedState {
-  readonly calls = new Map<string, string>();
-  readonly indexes = new Map<string, Map<string, number>>();
-  readonly nodes: SharedStore[] = [];
-  announce(callId: string, part: 'call' | 'index', kind: 'set' | 'gone'): void {
-    for (const n of this.nodes) queueMicrotask(() => n.emit('change', { callId, part, kind }));
-  }
-}
-
-class SharedStore extends EventEmitter<StateStoreEvents> implements StateStore {
-  readonly durable = true;
-  constructor(private readonly s: SharedState) {
-    super();
-    s.nodes.push(this);
-  }
-  status(): StoreStatus {
-    return { kind: 'redis', where: 'shared-test-map', durable: true, connected: true };
-  }
-  async open(): Promise<void> {}
-  async putCall(callId: string, record: string): Promise<void> {
-    this.s.calls.set(callId, record);
-    this.s.announce(callId, 'call', 'set');
-  }
-  async getCall(callId: string): Promise<string | null> {
-    return this.s.calls.get(callId) ?? null;
-  }
-  async deleteCall(callId: string): Promise<void> {
-    this.s.calls.delete(callId);
-    this.s.indexes.delete(callId);
-    this.s.announce(callId, 'call', 'gone');
-  }
-  async putIndexes(callId: string, entries: readonly IndexEntry[]): Promise<void> {
-    const t = this.s.indexes.get(callId) ?? new Map<string, number>();
-    for (const [f, v] of entries) t.set(f, v);
-    this.s.indexes.set(callId, t);
-    this.s.announce(callId, 'index', 'set');
-  }
-  async getIndexes(callId: string): Promise<Map<string, number>> {
-    return new Map(this.s.indexes.get(callId) ?? []);
-  }
-  async listCalls(): Promise<string[]> {
-    return [...this.s.calls.keys()];
-  }
-  async touch(): Promise<void> {}
-  async close(): Promise<void> {
-    this.s.nodes.splice(this.s.nodes.indexOf(this), 1);
-  }
-}
-
-const clusterKey = randomBytes(32).toString('base64');
-const closers: (() => Promise<void> | void)[] = [];
-
-async function node(shared: SharedState, role: 'active' | 'standby', nodeId: string): Promise<{ c: CallController; ha: HaNode }> {
-  const keys = await KeyManager.create({ nodeKey: clusterKey });
-  const relay = await MediaRelay.create({ portRange: RANGE, bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent', indexReservationBlock: BLOCK });
-  const c = new CallController({ keys, relay, cluster: defineCluster({ securityMode: 'mixed' }), logger: pino({ level: 'silent' }) });
-  const ha = new HaNode({ controller: c, store: new SharedStore(shared), role, nodeId, logger: pino({ level: 'silent' }), mediaPollMs: 10 });
-  closers.push(() => ha.close(), () => c.close());
-  return { c, ha };
-}
-
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-async function until(what: string, ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !ok(); i++) await sleep(10);
-  if (!ok()) throw new Error(`timed out waiting for ${what}`);
-}
+afterEach(closeNodes);
 
 describe('HaNode', () => {
   it('writes sealed records, reserves before protecting, and a standby continues above the reservation', async () => {
@@ -97,7 +23,8 @@ describe('HaNode', () => {
     await a.c.createCall({ id: 'h1' });
     const P = await Phone.open();
     const Q = await Phone.open();
-    closers.push(() => P.close(), () => Q.close());
+    onClose(() => P.close());
+    onClose(() => Q.close());
     const offers = [phoneOffer('AEAD_AES_128_GCM'), phoneOffer('AES_CM_128_HMAC_SHA1_80')];
     for (const [i, [id, p]] of ([['P', P], ['Q', Q]] as const).entries()) {
       const leg = await a.c.addLeg('h1', { id, device: securePhone(id) as LegRequest['device'], keying: 'sdes', streams: [{ kind: 'audio', remote: p.endpoint, crypto: [offers[i].line] }] });
@@ -128,8 +55,7 @@ describe('HaNode', () => {
     expect(Math.max(...out)).toBeGreaterThanOrEqual(maxBefore);
 
     // Node A dies (its sockets go; nothing is deleted from the store); B restores and takes over.
-    await a.ha.close();
-    await a.c.relay.close();
+    await killNode(a);
     const b = await node(shared, 'standby', 'node-b');
     await b.ha.start();
     await until('the foreign call', () => b.ha.status().calls.foreign === 1 && b.c.findSession('h1') !== undefined);
@@ -154,11 +80,10 @@ describe('HaNode', () => {
     const a = await node(shared, 'active', 'node-a');
     await a.c.createCall({ id: 'h2' });
     const P = await Phone.open();
-    closers.push(() => P.close());
+    onClose(() => P.close());
     await a.c.addLeg('h2', { id: 'P', device: securePhone('P') as LegRequest['device'], keying: 'managed', streams: [{ kind: 'audio', remote: P.endpoint }] });
     await until('the record', () => shared.calls.has('h2'));
-    await a.ha.close();
-    await a.c.relay.close();
+    await killNode(a);
     const b = await node(shared, 'standby', 'node-b');
     await b.ha.start();
     await until('the foreign call', () => b.ha.status().calls.foreign === 1 && b.c.findSession('h2') !== undefined);
