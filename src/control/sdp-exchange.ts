@@ -23,6 +23,7 @@ import { copyKeySet } from './session-keys';
 import type { SessionLeg } from './session-leg';
 import type { SessionStream } from './session-stream';
 import type { SdpResult } from './session-view';
+import { checkWebrtcExchange, webrtcAnswerFor, webrtcOfferMedia } from './webrtc-exchange';
 
 export interface SdpRequest {
   readonly type: 'offer' | 'answer';
@@ -49,17 +50,17 @@ export function processSdp(session: CallSession, legId: string, req: SdpRequest)
     const others = session.legs().filter((l) => l.id !== legId);
     const other = req.to !== undefined ? session.leg(req.to) : others.length === 1 ? others[0] : undefined;
     if (other === undefined || other.id === legId) throw new ControlError('API_ERR_NO_PEER_LEG', { field: 'to' });
-    if (leg.keying === 'dtls' || other.keying === 'dtls') {
-      // docs/webrtc.md "Not done yet": the WebRTC answer comes from POST .../legs (webrtc.answer).
-      throw new ControlError('API_ERR_BAD_SDP', { field: leg.keying === 'dtls' ? 'legId' : 'to', detail: 'SDP rewriting to or from a dtls (WebRTC) leg is not supported yet' });
-    }
-    const parsed = parseEndpointSdp(req.sdp);
+    const webrtc = leg.keying === 'dtls' || other.keying === 'dtls';
+    if (webrtc) checkWebrtcExchange(leg, other, req.type, req.sdp);
+    const parsed = leg.keying === 'dtls' ? webrtcOfferMedia(parseEndpointSdp(req.sdp), leg.stream('audio')?.webrtcSide ?? null) : parseEndpointSdp(req.sdp);
     const answerLines = validate(session, leg, other, parsed, req);
-    await applyThisSide(session, leg, other, parsed, req, answerLines);
+    // The WebRTC answer is written (codecs checked) before anything of this side changes.
+    const webrtcAnswer = other.keying === 'dtls' ? webrtcAnswerFor(session, other.stream('audio') as SessionStream, parsed) : null;
+    if (leg.keying !== 'dtls') await applyThisSide(session, leg, other, parsed, req, answerLines);
     await session.applyPlan();
-    const targets = targetsFor(session, leg, other, parsed, req);
+    const sdp = webrtcAnswer ?? writeSdpFor(parsed, targetsFor(session, leg, other, parsed, req), session.context.advertiseAddress);
     session.notify('legupdated', { callId: session.id, legId });
-    return { type: req.type, for: other.id, sdp: writeSdpFor(parsed, targets, session.context.advertiseAddress) };
+    return { type: req.type, for: other.id, sdp };
   });
 }
 

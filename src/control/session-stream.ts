@@ -10,6 +10,7 @@
  * SRTP-keyed leg may carry RTP video (seed 003 Table 4 row 2).
  */
 import type { WebrtcLegParams } from '../dtls/webrtc-leg-params';
+import type { WebrtcSide } from './webrtc-side';
 import type { MediaKind, SegmentTransport } from '../call';
 import type { MasterKeySet, SdesOffer } from '../keys';
 import type { LatchingPolicy, PortReservation, RemoteEndpoint } from '../relay';
@@ -175,6 +176,13 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
    * A WebRTC stream: its SRTP relay leg runs ICE-lite and DTLS in the media worker, which builds
    * the contexts from the exported keys; no key set of the session is involved.
    */
+  /**
+   * A WebRTC stream: what the relay writes toward its peer (ICE credentials, fingerprint, role,
+   * mid, the peer's offered codecs), so an SDP exchange can write the peer's answer once the
+   * other side has chosen its codecs (webrtc-exchange.ts). No key material.
+   */
+  webrtcSide: WebrtcSide | null = null;
+
   async openWebrtc(webrtc: WebrtcLegParams, suite: string): Promise<void> {
     this.#srtpRelayLeg = await this.relayLegs.open(`${this.leg.id}.${this.kind}`, {
       owner: { type: 'leg', legId: this.leg.id, stream: this.kind, variant: 'srtp' },

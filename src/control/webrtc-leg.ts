@@ -7,7 +7,8 @@
  */
 import { DTLS_PROFILE_PREFERENCE } from '../dtls/dtls-profiles';
 import { createIceCredentials } from '../dtls/ice-lite';
-import { answerDirection, readWebrtcMedia, relayDtlsRole, writeWebrtcSdp, type WebrtcPeerMedia } from '../dtls/webrtc-sdp';
+import { readWebrtcMedia, relayDtlsRole, type WebrtcPeerMedia } from '../dtls/webrtc-sdp';
+import { writeWebrtcAnswer } from './webrtc-side';
 import { DTLS_KEYING_PROFILE } from '../dtls/dtls-leg-keying';
 import type { CallSession } from './call-session';
 import { ControlError } from './errors';
@@ -77,9 +78,9 @@ export async function openWebrtcStream(session: CallSession, stream: SessionStre
   }, DTLS_KEYING_PROFILE);
   const local = stream.srtpRelayLeg === null ? undefined : session.relayLegs.local(stream.srtpRelayLeg);
   if (local === undefined) throw new ControlError('API_ERR_INTERNAL');
-  return writeWebrtcSdp({
-    address: session.context.advertiseAddress, port: local.rtpPort, ice, fingerprint: certificate.fingerprint,
-    setup: role === 'server' ? 'passive' : 'active', mid: media.mid ?? '0', codecs,
-    direction: answerDirection(media.direction), sessionId: String(Date.now()),
-  });
+  stream.webrtcSide = {
+    ice, fingerprint: certificate.fingerprint, setup: role === 'server' ? 'passive' : 'active', mid: media.mid ?? '0',
+    codecs, direction: media.direction, sessionId: String(Date.now()), peerUfrag: media.ufrag,
+  };
+  return writeWebrtcAnswer(stream.webrtcSide, session.context.advertiseAddress, local.rtpPort, null);
 }

@@ -29,7 +29,8 @@ function browserOffer(codecs = [{ payload: 111, name: 'opus', rate: 48000, chann
 
 test('a dtls leg answers the offer: ICE-lite, the relay fingerprint, passive by default or active, codecs passed through', async () => {
   await client.ok('POST', '/v1/calls', { id: 'wr1' });
-  const leg = await client.ok('POST', '/v1/calls/wr1/legs', { id: 'web', device: securePhone('web'), keying: 'dtls', webrtc: { offer: browserOffer(), codecs: ['PCMU', 'PCMA'] } });
+  const offer = browserOffer();
+  const leg = await client.ok('POST', '/v1/calls/wr1/legs', { id: 'web', device: securePhone('web'), keying: 'dtls', webrtc: { offer, codecs: ['PCMU', 'PCMA'] } });
   expect(leg).toMatchObject({ keying: 'dtls', streams: [{ kind: 'audio', srtp: true, transport: 'srtp', suite: 'DTLS-SRTP', rtcpMux: true }] });
   const answer = readWebrtcMedia(leg.webrtc.answer);
   expect(answer.setup).toBe('passive');
@@ -44,7 +45,18 @@ test('a dtls leg answers the offer: ICE-lite, the relay fingerprint, passive by 
   expect((await client.call('POST', '/v1/calls/wr1/legs/web/rekey', {})).body.error.code).toBe('API_ERR_NO_KEYS');
   expect((await client.call('POST', '/v1/calls/wr1/legs/web/streams', { kind: 'video' })).body.error.code).toBe('API_ERR_BAD_REQUEST');
   await client.ok('POST', '/v1/calls/wr1/legs', { id: 'b', device: securePhone('b'), keying: 'none', streams: [{ kind: 'audio', remote: { address: '127.0.0.1', port: 9000 } }] });
-  expect((await client.call('POST', '/v1/calls/wr1/legs/web/sdp', { type: 'offer', sdp: browserOffer() })).body.error).toMatchObject({ code: 'API_ERR_BAD_SDP', field: 'legId' });
+  // SDP rewriting (docs/webrtc.md "SDP exchange"): the leg's own offer toward the SIP leg is
+  // rewritten as plain RTP without ICE/DTLS/BUNDLE; the SIP answer becomes the WebRTC answer.
+  const toSip = await client.ok('POST', '/v1/calls/wr1/legs/web/sdp', { type: 'offer', sdp: offer });
+  // Only the codecs the leg accepts (webrtc.codecs: PCMU, PCMA): the browser's opus is left out.
+  expect(toSip.sdp).toMatch(/m=audio \d+ RTP\/AVP 0\r\n/);
+  expect(toSip.sdp).not.toMatch(/opus/);
+  expect(toSip.sdp).not.toMatch(/a=(ice-|fingerprint|setup|candidate|group|mid)/);
+  const toWeb = await client.ok('POST', '/v1/calls/wr1/legs/b/sdp', { type: 'answer', sdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 0\r\n' });
+  expect(readWebrtcMedia(toWeb.sdp)).toMatchObject({ setup: 'passive', ufrag: answer.ufrag, codecs: [{ name: 'PCMU', payload: 0 }] });
+  // Another ICE session (a new offer) needs a new leg; the relay does not offer to a WebRTC peer yet.
+  expect((await client.call('POST', '/v1/calls/wr1/legs/web/sdp', { type: 'offer', sdp: browserOffer() })).body.error).toMatchObject({ code: 'API_ERR_BAD_SDP', field: 'sdp' });
+  expect((await client.call('POST', '/v1/calls/wr1/legs/b/sdp', { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 0\r\n' })).body.error).toMatchObject({ code: 'API_ERR_BAD_SDP', field: 'to' });
 
   // Its DTLS keys exist only in the worker that ran the handshake: a snapshot cannot bring it back.
   const snapshot = await api.service.snapshot('wr1');
