@@ -163,8 +163,9 @@ async function openLeg(
         media.useKeyLeg(keyLegId);
         await media.openSrtp(r, session.keying.endpointKeys(keyLegId, kind)?.profile.name ?? '');
       }
-    } else if (req.keying === 'dtls' && req.webrtc !== undefined) {
-      webrtcAnswer = await openWebrtcStream(session, leg.stream('audio') as SessionStream, req.webrtc, `${prefix}webrtc`);
+    } else if (req.keying === 'dtls' && req.webrtc?.offer !== undefined) {
+      // Without an offer the relay offers to the peer later (webrtc-offer.ts): nothing opens now.
+      webrtcAnswer = await openWebrtcStream(session, leg.stream('audio') as SessionStream, { ...req.webrtc, offer: req.webrtc.offer }, `${prefix}webrtc`);
     } else if (req.keying === 'sdes') {
       v.streams.forEach((s, i) => {
         if (s.crypto === undefined || !streamIsSrtp(req.keying, s)) return;

@@ -7,7 +7,8 @@
  * - the SIP leg's answer toward the WebRTC peer: the relay's WebRTC answer (webrtc-side.ts) with
  *   the offered codecs the SIP side kept (no transcoding: none in common is refused).
  *
- * The relay as the WebRTC offerer (a SIP offer toward a browser) is not done yet: refused.
+ * - a SIP leg's offer toward a WebRTC leg that has not opened yet: the relay's own WebRTC offer
+ *   (webrtc-offer.ts); the peer's answer opens the leg and becomes the SIP answer.
  */
 import { readWebrtcMedia } from '../dtls/webrtc-sdp';
 import type { MediaDescription } from 'sdp-transform';
@@ -16,13 +17,8 @@ import { ControlError } from './errors';
 import type { ParsedSdp } from './sdp-rewrite';
 import type { SessionLeg } from './session-leg';
 import type { SessionStream } from './session-stream';
-import { writeWebrtcAnswer, type WebrtcSide } from './webrtc-side';
+import { STATIC_PAYLOADS, writeWebrtcAnswer, type WebrtcSide } from './webrtc-side';
 
-/** RFC 3551 §6 static payload types a SIP answer may use without a=rtpmap. */
-const STATIC_PAYLOADS: Readonly<Record<number, { name: string; rate: number }>> = {
-  0: { name: 'PCMU', rate: 8000 }, 3: { name: 'GSM', rate: 8000 }, 4: { name: 'G723', rate: 8000 }, 8: { name: 'PCMA', rate: 8000 },
-  9: { name: 'G722', rate: 8000 }, 13: { name: 'CN', rate: 8000 }, 18: { name: 'G729', rate: 8000 },
-};
 
 /** The exchanges with a WebRTC leg the relay does; anything else is API_ERR_BAD_SDP naming it. */
 export function checkWebrtcExchange(leg: SessionLeg, other: SessionLeg, type: 'offer' | 'answer', sdp: string): void {
@@ -30,7 +26,11 @@ export function checkWebrtcExchange(leg: SessionLeg, other: SessionLeg, type: 'o
     throw new ControlError('API_ERR_BAD_SDP', { field: 'to', detail: 'SDP rewriting between two dtls (WebRTC) legs is not supported: each leg answers its own peer (POST .../legs)' });
   }
   if (leg.keying === 'dtls') {
-    if (type === 'answer') throw new ControlError('API_ERR_BAD_SDP', { field: 'type', detail: 'the relay does not offer to a WebRTC peer yet, so a WebRTC answer has no offer' });
+    if (type === 'answer') {
+      // The peer's answer to the relay's offer (webrtc-offer.ts); checked in full by readWebrtcAnswer.
+      if ((leg.stream('audio')?.webrtcOffer ?? null) === null) throw new ControlError('API_ERR_NO_PENDING_OFFER', { field: 'type' });
+      return;
+    }
     const side = leg.stream('audio')?.webrtcSide ?? null;
     let ufrag: string;
     try {
@@ -41,9 +41,18 @@ export function checkWebrtcExchange(leg: SessionLeg, other: SessionLeg, type: 'o
     if (side === null || side.peerUfrag !== ufrag) {
       throw new ControlError('API_ERR_BAD_SDP', { field: 'sdp', detail: 'not the offer this WebRTC leg was opened with (an ICE restart needs a new leg)' });
     }
-  } else if (type === 'offer') {
-    throw new ControlError('API_ERR_BAD_SDP', { field: 'to', detail: 'the relay does not offer to a WebRTC peer yet: the WebRTC side must offer' });
+  } else if (type === 'offer' && other.stream('audio')?.srtpRelayLeg !== null) {
+    // The relay offers to a WebRTC peer only before its leg opened; a re-offer toward a connected
+    // peer (new codecs, hold) would need a new ICE/DTLS negotiation: not supported.
+    throw new ControlError('API_ERR_BAD_SDP', { field: 'to', detail: 'a re-offer toward a connected WebRTC leg is not supported' });
   }
+}
+
+/** The SIP offer's audio m-line, for the relay's WebRTC offer; none is API_ERR_UNKNOWN_STREAM. */
+export function sipAudioMedia(parsed: ParsedSdp): ParsedSdp {
+  const audio = parsed.media.find((m) => m.kind === 'audio' && !m.declined);
+  if (audio === undefined) throw new ControlError('API_ERR_UNKNOWN_STREAM', { field: 'sdp', detail: 'a WebRTC peer is offered one audio stream; the offer has none' });
+  return { session: parsed.session, media: [audio] };
 }
 
 /**

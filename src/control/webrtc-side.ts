@@ -8,6 +8,12 @@ import { answerDirection, writeWebrtcSdp, type WebrtcCodec, type WebrtcPeerMedia
 import type { IceCredentials } from '../dtls/ice-lite';
 import { ControlError } from './errors';
 
+/** RFC 3551 §6 static payload types a SIP answer may use without a=rtpmap. */
+export const STATIC_PAYLOADS: Readonly<Record<number, { name: string; rate: number }>> = {
+  0: { name: 'PCMU', rate: 8000 }, 3: { name: 'GSM', rate: 8000 }, 4: { name: 'G723', rate: 8000 }, 8: { name: 'PCMA', rate: 8000 },
+  9: { name: 'G722', rate: 8000 }, 13: { name: 'CN', rate: 8000 }, 18: { name: 'G729', rate: 8000 },
+};
+
 export interface WebrtcSide {
   readonly ice: IceCredentials;
   readonly fingerprint: string;

@@ -141,13 +141,13 @@ export class ControllerNgCallControl implements NgCallControl {
     if (this.controller.callCount() >= this.#maxCalls) throw new NgError(NgErrorCode.LoadLimit, 'the relay is at its call limit');
     const audio = media.find((m) => m.kind === 'audio' && !m.declined);
     const webrtc = ngWebrtcPlan(req, audio?.protocol ?? '');
-    if (webrtc.recipientWebrtc) {
-      throw new NgError(NgErrorCode.BadValue, 'a WebRTC recipient (WebRTC flag, transport-protocol UDP/TLS/..., ICE=force) needs the relay as the DTLS/ICE offerer: not supported yet; the WebRTC side must offer');
+    if (webrtc.offererWebrtc && webrtc.recipientWebrtc) {
+      throw new NgError(NgErrorCode.BadValue, 'WebRTC to WebRTC over ng is not supported: one side must be a SIP (SDES or RTP) endpoint');
     }
-    // A WebRTC offer carries one audio stream (the WebRTC leg's): only that m-line goes on.
-    const carried = webrtc.offererWebrtc && audio !== undefined ? [audio] : media;
+    // A WebRTC leg carries one audio stream: only that m-line goes on.
+    const carried = (webrtc.offererWebrtc || webrtc.recipientWebrtc) && audio !== undefined ? [audio] : media;
     const caller = webrtc.offererWebrtc ? this.#webrtcLegRequest(req, webrtc.setup) : this.#legRequest(req, 'from', CALLER_LEG, carried, null);
-    const callee = this.#legRequest(req, 'to', CALLEE_LEG, carried, this.#recipientSrtp(req, webrtc.offererWebrtc));
+    const callee = webrtc.recipientWebrtc ? this.#webrtcRecipientLeg(req) : this.#legRequest(req, 'to', CALLEE_LEG, carried, this.#recipientSrtp(req, webrtc.offererWebrtc));
     await this.controller.createCall({ id: req.callId });
     try {
       await this.controller.addLeg(req.callId, caller.leg);
@@ -195,6 +195,22 @@ export class ControllerNgCallControl implements NgCallControl {
     const p = req.transportProtocol;
     if (p === undefined || p === 'accept') return req.sdes.off ? false : offererWebrtc ? true : null;
     return p.includes('SAVP') && !req.sdes.off;
+  }
+
+  /**
+   * A WebRTC recipient's leg (the `WebRTC` flag): keying `dtls` without an offer, so the relay
+   * offers to it (actpass, ICE-lite, its fingerprint; docs/webrtc.md) and its answer opens it.
+   */
+  #webrtcRecipientLeg(req: NgOfferRequest): { leg: LegRequest; told: boolean } {
+    const hints = sideHints(req.params, 'to', true);
+    const leg: LegRequest = {
+      id: CALLEE_LEG,
+      device: { ...hints.device, id: req.toTag ?? `${req.fromTag}:callee`, srtpCapable: true },
+      keying: 'dtls',
+      streams: [{ kind: 'audio' }],
+      webrtc: {},
+    };
+    return { leg, told: hints.told };
   }
 
   /** The WebRTC offerer's leg: keying `dtls` from its offer (ICE-lite + DTLS-SRTP, docs/webrtc.md); the answer waits for the recipient's codecs. */

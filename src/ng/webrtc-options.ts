@@ -2,8 +2,9 @@
  * ng's WebRTC options (docs/ng.md "WebRTC"), as rtpengine defines them: the `WebRTC` flag is
  * `transport-protocol: UDP/TLS/RTP/SAVPF` + `ICE: force` + `rtcp-mux: require` + `SDES: off`
  * toward the recipient; `DTLS: passive|active|off` picks the relay's DTLS role toward a WebRTC
- * peer (RFC 8842 §5.3; default passive, the DTLS server); `ICE: remove` strips ICE toward a SIP
- * recipient (always done: the relay terminates ICE on the WebRTC leg).
+ * peer that offers actpass (RFC 8842 §5.3; default passive, the DTLS server; toward a WebRTC
+ * recipient the relay offers actpass and the browser's answer decides); `ICE: remove` strips ICE
+ * toward a SIP recipient (always done: the relay terminates ICE on the WebRTC leg).
  */
 import { NgError, NgErrorCode } from './errors';
 import type { NgMediaRequest } from './requests';

@@ -101,10 +101,10 @@ test.each([
   expect((await ng.client.request('delete', { 'call-id': callId, 'from-tag': 'browser' })).result).toBe('ok');
 });
 
-test('refused: DTLS=off with a WebRTC offer, a WebRTC recipient (not yet), no codec in common; nothing left behind', async () => {
+test('refused: DTLS=off with a WebRTC offer, WebRTC to WebRTC, no codec in common; nothing left behind', async () => {
   const { offer } = await weriftOffer();
   await expect(ng.client.request('offer', { 'call-id': 'x1', 'from-tag': 'b', sdp: offer, 'transport-protocol': 'RTP/AVP', DTLS: 'off' })).rejects.toThrow(/DTLS=off/);
-  await expect(ng.client.request('offer', { 'call-id': 'x2', 'from-tag': 'p', sdp: phoneAnswer(4000, null), flags: ['WebRTC'] })).rejects.toThrow(/WebRTC recipient/);
+  await expect(ng.client.request('offer', { 'call-id': 'x2', 'from-tag': 'p', sdp: offer, flags: ['WebRTC'] })).rejects.toThrow(/WebRTC to WebRTC/);
   expect(ng.controller.findSession('x1')).toBeUndefined();
   expect(ng.controller.findSession('x2')).toBeUndefined();
 
@@ -115,4 +115,53 @@ test('refused: DTLS=off with a WebRTC offer, a WebRTC recipient (not yet), no co
   await expect(ng.client.request('answer', { 'call-id': 'x3', 'from-tag': 'b', 'to-tag': 'p', sdp: g729 })).rejects.toThrow(/offered .*answered G729/);
   // The refused answer changed nothing: the phone can still answer with PCMU.
   expect((await ng.client.request('answer', { 'call-id': 'x3', 'from-tag': 'b', 'to-tag': 'p', sdp: phoneAnswer(4002, null) })).result).toBe('ok');
+});
+
+test.each([
+  ['SDES phone', true],
+  ['plain phone', false],
+] as const)('%s offer → ng offer with the WebRTC flag → relay WebRTC offer (actpass) → browser answer → phone answer; handshake; status', async (_name, sdes) => {
+  const callId = `rw-${sdes ? 'sdes' : 'rtp'}`;
+  const phone = await ng.phone();
+  const phoneKey = `a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${Buffer.alloc(30, 9).toString('base64')}`;
+  const phoneOffer = ['v=0', 'o=- 3 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
+    `m=audio ${phone.port} ${sdes ? 'RTP/SAVP' : 'RTP/AVP'} 0 8 101`, 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15', 'a=sendrecv', ...(sdes ? [phoneKey] : []), ''].join('\r\n');
+  const o = await ng.client.request('offer', { 'call-id': callId, 'from-tag': 'phone', sdp: phoneOffer, flags: ['WebRTC', ...TRUST] });
+  const toBrowser = o.sdp as string;
+  expect(toBrowser).toMatch(/a=ice-lite\r\n/);
+  expect(toBrowser).toMatch(/a=setup:actpass\r\n/);
+  expect(toBrowser).toMatch(/a=fingerprint:sha-256 [0-9A-F:]{95}\r\n/);
+  expect(toBrowser).toMatch(/a=group:BUNDLE 0\r\n/);
+  expect(toBrowser).toMatch(/a=rtcp-mux\r\n/);
+  expect(toBrowser).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0 8 101\r\n/);
+  expect(toBrowser).toMatch(/a=candidate:1 1 udp 2130706431 127\.0\.0\.1 \d+ typ host/);
+  expect((await ng.client.request('query', { 'call-id': callId })).security).toMatchObject({ status: 'nonsecure' });
+
+  const { RTCPeerConnection } = werift();
+  const pc = new RTCPeerConnection({ iceInterfaceAddresses: { udp4: '127.0.0.1' }, iceUseIpv6: false });
+  peers.push(pc);
+  await pc.setRemoteDescription({ type: 'offer', sdp: toBrowser });
+  await pc.setLocalDescription(await pc.createAnswer());
+  await until(() => pc.iceGatheringState === 'complete', 10_000);
+  const browserAnswer = pc.localDescription?.sdp ?? '';
+  const setup = /a=setup:(\w+)/.exec(browserAnswer)?.[1];
+  expect(['active', 'passive']).toContain(setup);
+  const dtlsEvents: { state: string; role: string }[] = [];
+  ng.controller.on('dtls', (e) => dtlsEvents.push(e));
+  const a = await ng.client.request('answer', { 'call-id': callId, 'from-tag': 'phone', 'to-tag': 'browser', sdp: browserAnswer });
+  const toPhone = parse(a.sdp as string);
+  expect(toPhone.media).toHaveLength(1);
+  expect(toPhone.media[0].protocol).toBe(sdes ? 'RTP/SAVP' : 'RTP/AVP');
+  expect(a.sdp as string).not.toMatch(/a=(ice-|fingerprint|setup|candidate|group:BUNDLE|mid)/);
+  if (sdes) expect(toPhone.media[0].crypto?.[0]).toMatchObject({ id: 1, suite: 'AES_CM_128_HMAC_SHA1_80' });
+  await until(() => dtlsEvents.length > 0, 15_000);
+  // The browser's answer decided the role: active → the relay is the DTLS server.
+  expect(dtlsEvents[0]).toMatchObject({ state: 'connected', role: setup === 'active' ? 'server' : 'client' });
+  await until(() => ng.controller.security(callId).reasons.every((r) => r.code !== 'dtls_pending'), 5_000);
+  const secure = (await ng.client.request('query', { 'call-id': callId })).security as NgDict;
+  if (sdes) expect(secure).toMatchObject({ status: 'encrypted', reasons: [] });
+  else expect(secure).toMatchObject({ status: 'authenticated', reasons: ['device_not_srtp_capable (phone)'] });
+  // A second offer toward the now connected WebRTC leg is refused (a new ICE/DTLS negotiation).
+  await expect(ng.client.request('offer', { 'call-id': callId, 'from-tag': 'phone', sdp: phoneOffer })).rejects.toThrow(/connected WebRTC leg/);
+  expect((await ng.client.request('delete', { 'call-id': callId, 'from-tag': 'phone' })).result).toBe('ok');
 });
