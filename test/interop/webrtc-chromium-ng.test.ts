@@ -116,3 +116,49 @@ test.each([
     await ng.request('delete', { 'call-id': callId, 'from-tag': 'browser' }).catch(() => undefined);
   }
 });
+
+test('SDES phone offer → ng offer with the WebRTC flag → relay WebRTC offer → Chromium answers → ng answer → phone; tone both ways', async () => {
+  const callId = 'chromium-ng-reverse.test';
+  const peer = await chromium.newPeer();
+  const own = { key: randomBytes(16), salt: randomBytes(14) };
+  const phone = await SipEndpoint.open(null, null);
+  try {
+    const phoneOffer = ['v=0', 'o=- 3 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
+      `m=audio ${phone.port} RTP/SAVP 0`, 'a=rtpmap:0 PCMU/8000', 'a=rtcp-mux', 'a=sendrecv',
+      `a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${Buffer.concat([own.key, own.salt]).toString('base64')}`, ''].join('\r\n');
+    const t0 = Date.now();
+    const o = await ng.request('offer', { 'call-id': callId, 'from-tag': 'phone', sdp: phoneOffer, flags: ['WebRTC', ...TRUST], 'rtcp-mux': ['accept'] });
+    const toBrowser = o.sdp as string;
+    expect(toBrowser).toMatch(/a=setup:actpass\r\n/);
+    expect(toBrowser).toMatch(/a=ice-lite\r\n/);
+    expect(toBrowser).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0\r\n/);
+    const browserAnswer = await peer.answerOffer(toBrowser);
+    const setup = /a=setup:(\w+)/.exec(browserAnswer)?.[1];
+    const a = await ng.request('answer', { 'call-id': callId, 'from-tag': 'phone', 'to-tag': 'browser', sdp: browserAnswer });
+    const toPhone = parse(a.sdp as string).media[0];
+    expect(toPhone.protocol).toBe('RTP/SAVP');
+    expect(a.sdp as string).not.toMatch(/a=(ice-|fingerprint|setup|candidate|group|mid)/);
+    const relayLine = (toPhone.crypto ?? [])[0];
+    expect(relayLine).toMatchObject({ id: 1, suite: 'AES_CM_128_HMAC_SHA1_80' });
+    const relayKey = Buffer.from(relayLine.config.replace(/^inline:/, '').split('|')[0], 'base64');
+    phone.useSrtp('AES_CM_128_HMAC_SHA1_80', { send: own, receive: { key: relayKey.subarray(0, 16), salt: relayKey.subarray(16, 30) } });
+    phone.startTone(toPhone.port);
+    const got = await peer.waitFor((s) => s.packetsReceived > 25 && s.audioLevel > 0, 20_000);
+    const connectMs = Date.now() - t0;
+    expect(got.packetsReceived).toBeGreaterThan(25);
+    expect(got.audioLevel).toBeGreaterThan(0);
+    // Chromium's answer chose the role: active → Chromium is the DTLS client, the relay the server.
+    expect(got.dtlsRole).toBe(setup === 'active' ? 'client' : 'server');
+    await until(() => phone.loudFrames >= 25, 10_000);
+    expect(phone.loudFrames).toBeGreaterThanOrEqual(25);
+    expect(phone.failed).toBe(0);
+    const security = (await ng.request('query', { 'call-id': callId })).security as NgDict;
+    expect(security).toMatchObject({ status: 'encrypted', reasons: [] });
+    expect((await client.ok('GET', `/v1/calls/${callId}/security`)).status).toBe('encrypted');
+    console.log(`ng WebRTC reverse (relay offers): Chromium answered setup:${setup}, ${got.srtpCipher} (${got.dtlsRole}), received ${got.packetsReceived}, phone heard ${phone.loudFrames} loud frames; offer→audio ${connectMs} ms; status ${security.status}`);
+  } finally {
+    phone.close();
+    await peer.close();
+    await ng.request('delete', { 'call-id': callId, 'from-tag': 'phone' }).catch(() => undefined);
+  }
+});
