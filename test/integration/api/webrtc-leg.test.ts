@@ -88,3 +88,37 @@ test.each([
   expect(r.body.error).toMatchObject({ code, field });
   expect((await client.ok('GET', `/v1/calls/${id}`)).legs).toEqual([]);
 });
+
+test('a dtls leg without offer: the relay offers (actpass) from the other leg\'s offer; the answer decides the role', async () => {
+  await client.ok('POST', '/v1/calls', { id: 'wr3' });
+  const web = await client.ok('POST', '/v1/calls/wr3/legs', { id: 'web', device: securePhone('web'), keying: 'dtls', webrtc: {} });
+  expect(web.webrtc).toBeUndefined();
+  expect((await client.call('POST', '/v1/calls/wr3/legs', { id: 'w2', device: securePhone('w2'), keying: 'dtls', webrtc: { setup: 'active' } })).body.error).toMatchObject({ code: 'API_ERR_BAD_REQUEST', field: 'webrtc' });
+  await client.ok('POST', '/v1/calls/wr3/legs', { id: 'b', device: securePhone('b'), keying: 'none', streams: [{ kind: 'audio' }] });
+  // No offer yet: an answer from the WebRTC leg has nothing to answer.
+  expect((await client.call('POST', '/v1/calls/wr3/legs/web/sdp', { type: 'answer', sdp: browserOffer() })).body.error).toMatchObject({ code: 'API_ERR_NO_PENDING_OFFER' });
+  const sip = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 8 0\r\n';
+  const toWeb = await client.ok('POST', '/v1/calls/wr3/legs/b/sdp', { type: 'offer', sdp: sip, to: 'web' });
+  const offer = readWebrtcMedia(toWeb.sdp);
+  expect(offer).toMatchObject({ setup: 'actpass', rtcpMux: true, codecs: [{ name: 'PCMA', payload: 8 }, { name: 'PCMU', payload: 0 }] });
+  expect(offer.fingerprints[0].value).toBe((await api.service.relay.dtlsCertificate()).fingerprint);
+  expect(toWeb.sdp).toMatch(/a=ice-lite\r\n/);
+  // Repeated before the answer: the same ports and ICE credentials.
+  const again = readWebrtcMedia((await client.ok('POST', '/v1/calls/wr3/legs/b/sdp', { type: 'offer', sdp: sip, to: 'web' })).sdp);
+  expect(again.ufrag).toBe(offer.ufrag);
+  expect((await client.ok('GET', '/v1/calls/wr3/security')).reasons).toContainEqual({ code: 'dtls_pending', legId: 'web', stream: 'audio' });
+  // actpass in an answer is not a role (RFC 8842 §5.3); the answer's codecs must be offered ones.
+  const answer = (setup: string, codecs = [{ payload: 0, name: 'PCMU', rate: 8000 }]): string => writeWebrtcSdp({
+    address: '127.0.0.1', port: 9, ice: createIceCredentials(), fingerprint: 'CD:'.repeat(31) + 'CD', setup: setup as 'active', mid: '0', codecs, sessionId: '8',
+  });
+  expect((await client.call('POST', '/v1/calls/wr3/legs/web/sdp', { type: 'answer', sdp: answer('actpass') })).body.error).toMatchObject({ code: 'API_ERR_BAD_SDP' });
+  expect((await client.call('POST', '/v1/calls/wr3/legs/web/sdp', { type: 'answer', sdp: answer('active', [{ payload: 9, name: 'G722', rate: 8000 }]) })).body.error).toMatchObject({ code: 'API_ERR_NO_COMMON_CODEC' });
+  const toSip = await client.ok('POST', '/v1/calls/wr3/legs/web/sdp', { type: 'answer', sdp: answer('active') });
+  expect(toSip.sdp).toMatch(/m=audio \d+ RTP\/AVP 0\r\n/);
+  expect(toSip.sdp).not.toMatch(/a=(ice-|fingerprint|setup|candidate|group|mid)/);
+  // The leg opened on the ports offered to the browser; a second offer toward it is refused.
+  const view = await client.ok('GET', '/v1/calls/wr3');
+  expect(view.legs.find((l: { id: string }) => l.id === 'web').streams[0].local.rtpPort).toBe(Number(/m=audio (\d+)/.exec(toWeb.sdp)?.[1]));
+  expect((await client.call('POST', '/v1/calls/wr3/legs/b/sdp', { type: 'offer', sdp: sip, to: 'web' })).body.error).toMatchObject({ code: 'API_ERR_BAD_SDP', field: 'to' });
+  await client.ok('DELETE', '/v1/calls/wr3');
+});
