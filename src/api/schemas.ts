@@ -73,8 +73,8 @@ export const legRequestSchema = {
     latching: { type: 'string', enum: ['authenticated', 'first', 'strict', 'off'] },
     streams: { type: 'array', minItems: 1, maxItems: 2, items: streamRequestSchema, description: 'default one audio stream' },
     webrtc: {
-      type: 'object', additionalProperties: false, required: ['offer'],
-      description: 'keying dtls: the WebRTC peer\'s offer; the response carries the relay\'s answer in webrtc.answer',
+      type: 'object', additionalProperties: false,
+      description: 'keying dtls: the WebRTC peer\'s offer (the response carries the relay\'s answer in webrtc.answer); without offer the relay offers to the peer through POST .../legs/{other}/sdp (docs/webrtc.md)',
       properties: {
         offer: { type: 'string', minLength: 1, maxLength: 65536, description: 'SDP offer (UDP/TLS/RTP/SAVPF, ICE, a=fingerprint, rtcp-mux)' },
         setup: { type: 'string', enum: ['passive', 'active'], description: 'the relay\'s DTLS role for an actpass offer (default passive: the relay is the DTLS server)' },

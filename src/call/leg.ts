@@ -32,12 +32,17 @@ export function defineLeg(spec: LegSpec): Leg {
   }
   const defaultSrtp = spec.device.srtpCapable && spec.device.securityMode === 'encrypted';
   const streams = (spec.streams ?? ['audio']).map((s): LegStream =>
-    Object.freeze(typeof s === 'string' ? { kind: s, srtp: defaultSrtp } : { kind: s.kind, srtp: s.srtp }));
+    Object.freeze(typeof s === 'string' ? { kind: s, srtp: defaultSrtp }
+      : s.dtls === undefined ? { kind: s.kind, srtp: s.srtp } : { kind: s.kind, srtp: s.srtp, dtls: s.dtls }));
   const kinds = new Set<MediaKind>();
   for (const s of streams) {
     if (s.kind !== 'audio' && s.kind !== 'video') {
       throw new CallError('CALL_ERR_BAD_LEG', `unknown stream kind ${String(s.kind)}`, { legId: spec.id });
     }
+    if (s.dtls !== undefined && !['pending', 'connected', 'failed'].includes(s.dtls)) {
+      throw new CallError('CALL_ERR_BAD_LEG', `unknown DTLS state ${String(s.dtls)}`, { legId: spec.id });
+    }
+    if (s.dtls !== undefined && !s.srtp) throw new CallError('CALL_ERR_BAD_LEG', `a DTLS ${s.kind} stream is an SRTP stream`, { legId: spec.id });
     if (kinds.has(s.kind)) throw new CallError('CALL_ERR_BAD_LEG', `duplicate ${s.kind} stream`, { legId: spec.id });
     kinds.add(s.kind);
   }

@@ -4,7 +4,7 @@ import { deviceSecurity } from './device-security';
 import { FallbackPolicy } from './fallback-policy';
 import { legHasStream } from './leg';
 import { ResourceKind } from './media-resource';
-import { MEDIA_KINDS, MediaKind } from './media-stream';
+import { LegStream, MEDIA_KINDS, MediaKind } from './media-stream';
 import { ReasonCode } from './reasons';
 
 /** How the relay carries one segment: protected, plain, or not at all (the holding leg). */
@@ -20,7 +20,12 @@ export interface MediaSegment {
   readonly id: string;
   readonly towardLegId: string | null;
   readonly transport: SegmentTransport;
-  /** Why the segment is RTP; null when it is SRTP or inactive. */
+  /**
+   * Why the segment is RTP; null when it is SRTP or inactive. An SRTP segment of a DTLS-SRTP
+   * stream whose handshake has not completed (or failed) carries `dtls_pending` / `dtls_failed`:
+   * the relay plumbs it as SRTP (it never sends that leg anything in the clear) but no keys
+   * protect it yet.
+   */
   readonly reason: ReasonCode | null;
 }
 
@@ -66,7 +71,7 @@ export function planMedia(state: CallState, cluster: ClusterConfig, policy: Fall
       else if (inConference && !leg.device.secureConferenceCapable) {
         segments.push(seg('leg', leg.id, null, 'rtp', 'legacy_secure_conference'));
       } else if (!stream.srtp) segments.push(seg('leg', leg.id, null, 'rtp', 'srtp_not_negotiated'));
-      else segments.push(seg('leg', leg.id, null, 'srtp', null));
+      else segments.push(seg('leg', leg.id, null, 'srtp', dtlsReason(stream)));
     }
     for (const r of state.resources) {
       if (!r.streams.includes(kind)) continue;
@@ -92,10 +97,17 @@ export function planMedia(state: CallState, cluster: ClusterConfig, policy: Fall
     streams.push(Object.freeze({
       kind,
       segments: Object.freeze(final),
-      srtpEndToEnd: !anyRtp,
+      srtpEndToEnd: !anyRtp && !final.some((s) => s.reason === 'dtls_pending' || s.reason === 'dtls_failed'),
     }));
   }
   return Object.freeze({ policy, streams: Object.freeze(streams) });
+}
+
+/** An SRTP stream keyed by DTLS counts as SRTP only once its handshake completed (RFC 5763 §5). */
+function dtlsReason(stream: LegStream): ReasonCode | null {
+  if (stream.dtls === 'pending') return 'dtls_pending';
+  if (stream.dtls === 'failed') return 'dtls_failed';
+  return null;
 }
 
 function seg(endpoint: MediaSegment['endpoint'], id: string, towardLegId: string | null,

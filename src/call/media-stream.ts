@@ -16,4 +16,14 @@ export const MEDIA_KINDS: readonly MediaKind[] = Object.freeze(['audio', 'video'
 export interface LegStream {
   readonly kind: MediaKind;
   readonly srtp: boolean;
+  /**
+   * A DTLS-SRTP (WebRTC) stream: its keys exist only once the handshake completed with the
+   * peer's certificate matching its signalled fingerprint (RFC 5763 §5, RFC 8122 §5). Until
+   * then (`pending`), or when it failed (`failed`), the stream carries no SRTP media and the
+   * call may not claim encryption for it. Absent for SDES, managed and plain streams.
+   */
+  readonly dtls?: DtlsKeyState;
 }
+
+/** Where a DTLS-SRTP stream's handshake stands, as its media worker reported it. */
+export type DtlsKeyState = 'pending' | 'connected' | 'failed';

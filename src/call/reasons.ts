@@ -15,6 +15,8 @@ export const REASONS = Object.freeze({
   device_not_srtp_capable: { cap: 'authenticated', scope: 'media', seed: '003 "Media encryption": at least one device without SRTP means RTP' },
   srtp_not_negotiated: { cap: 'authenticated', scope: 'media', seed: '003 "Digest authentication and encryption"; "Security icons" audio+video rule' },
   legacy_secure_conference: { cap: 'authenticated', scope: 'media', seed: '003 "Phone support and encryption"; "Barge and encryption"' },
+  dtls_pending: { cap: 'nonsecure', scope: 'media', seed: '003 Table 1 "Secure Call": encrypted needs SRTP media; a DTLS-SRTP (WebRTC) stream has no keys before its handshake completes with a verified fingerprint (RFC 5763 §5)' },
+  dtls_failed: { cap: 'nonsecure', scope: 'media', seed: '003 Table 1 "Secure Call": encrypted needs SRTP media; a DTLS-SRTP stream whose handshake failed has none (RFC 5763 §5)' },
   fallback_rtp: { cap: 'authenticated', scope: 'media', seed: '003 "Media encryption": the system uses an RTP connection' },
   moh_rtp: { cap: 'nonsecure', scope: 'media', seed: '003 "Media resources and encryption"; "Security icons and encryption"' },
   transcoder_rtp: { cap: 'nonsecure', scope: 'media', seed: '003 "Media resources and encryption"' },

@@ -37,6 +37,8 @@ export const REASON_LABELS: Readonly<Record<string, string>> = Object.freeze({
   device_not_srtp_capable: 'device cannot do SRTP',
   srtp_not_negotiated: 'stream negotiated without SRTP',
   legacy_secure_conference: 'old-firmware phone in a conference',
+  dtls_pending: 'WebRTC leg: DTLS handshake not done yet',
+  dtls_failed: 'WebRTC leg: DTLS handshake failed',
   fallback_rtp: 'segment dropped to RTP (policy rtp)',
   moh_rtp: 'music on hold is RTP',
   transcoder_rtp: 'transcoder in the path (RTP)',

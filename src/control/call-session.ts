@@ -16,6 +16,7 @@
  * sdp-exchange.ts); this class holds what they share.
  */
 import type { WebrtcWorkerEvent } from '../dtls/webrtc-events';
+import { commitDtlsState, dtlsKeyState } from './dtls-status';
 import type { DtlsCertificate } from '../dtls/dtls-certificate';
 import type { Logger } from 'pino';
 import type { Call, ClusterConfig, Device, MediaKind, SecurityReport, SegmentTransport } from '../call';
@@ -334,6 +335,13 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
     if (e.state === 'failed') this.context.logger.warn(payload, 'WebRTC leg failed');
     else this.context.logger.info(payload, e.state === 'connected' ? 'WebRTC leg connected' : 'WebRTC peer closed DTLS');
     this.notify('dtls', payload);
+    // Security status follows the handshake (dtls-status.ts); an error there is logged, never thrown at the worker.
+    const next = dtlsKeyState(e.state);
+    if (next !== null && !this.#closed) {
+      commitDtlsState(this, owner.legId, owner.stream, next).catch((err: unknown) => {
+        this.context.logger.error({ callId: this.id, legId: owner.legId, err }, 'DTLS state not committed to the call');
+      });
+    }
   }
 
   // ── lifecycle ─────────────────────────────────────────────────────────────

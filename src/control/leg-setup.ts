@@ -5,7 +5,7 @@
  * half-made leg in the call and no socket behind.
  */
 import { isIP } from 'node:net';
-import { defineDevice, defineLeg, type Device, type DeviceSpec, type LegSpec, type MediaKind } from '../call';
+import { defineDevice, defineLeg, type Device, type DeviceSpec, type LegSpec, type LegStream, type MediaKind } from '../call';
 import type { KeyingScope, MasterKeySet } from '../keys';
 import { heldSides } from './call-keying';
 import type { LatchingPolicy, RemoteEndpoint } from '../relay';
@@ -81,7 +81,7 @@ export function validateLeg(req: LegRequest, prefix = ''): ValidatedLeg {
   if (req.suites !== undefined && req.keying !== 'managed') {
     throw new ControlError('API_ERR_BAD_REQUEST', { field: `${prefix}suites`, detail: 'suites are for managed keying' });
   }
-  const spec: LegSpec = { id: req.id, device, streams: streams.map((s) => ({ kind: s.kind, srtp: streamIsSrtp(req.keying, s) })) };
+  const spec: LegSpec = { id: req.id, device, streams: streams.map((s) => modelStream(req.keying, s)) };
   withField(`${prefix}device.kind`, () => defineLeg(spec));
   return { device, spec, streams };
 }
@@ -89,6 +89,11 @@ export function validateLeg(req: LegRequest, prefix = ''): ValidatedLeg {
 /** A stream is SRTP when its leg is keyed (managed, sdes) and the request does not say `srtp: false`. */
 export function streamIsSrtp(keying: Keying, s: StreamRequest): boolean {
   return keying !== 'none' && s.srtp !== false;
+}
+
+/** The model's view of a requested stream: a dtls stream starts `pending` (no SRTP media before its handshake). */
+function modelStream(keying: Keying, s: StreamRequest): LegStream {
+  return keying === 'dtls' ? { kind: s.kind, srtp: true, dtls: 'pending' } : { kind: s.kind, srtp: streamIsSrtp(keying, s) };
 }
 
 export interface PrepareOptions {
@@ -158,8 +163,9 @@ async function openLeg(
         media.useKeyLeg(keyLegId);
         await media.openSrtp(r, session.keying.endpointKeys(keyLegId, kind)?.profile.name ?? '');
       }
-    } else if (req.keying === 'dtls' && req.webrtc !== undefined) {
-      webrtcAnswer = await openWebrtcStream(session, leg.stream('audio') as SessionStream, req.webrtc, `${prefix}webrtc`);
+    } else if (req.keying === 'dtls' && req.webrtc?.offer !== undefined) {
+      // Without an offer the relay offers to the peer later (webrtc-offer.ts): nothing opens now.
+      webrtcAnswer = await openWebrtcStream(session, leg.stream('audio') as SessionStream, { ...req.webrtc, offer: req.webrtc.offer }, `${prefix}webrtc`);
     } else if (req.keying === 'sdes') {
       v.streams.forEach((s, i) => {
         if (s.crypto === undefined || !streamIsSrtp(req.keying, s)) return;

@@ -23,6 +23,8 @@ import { copyKeySet } from './session-keys';
 import type { SessionLeg } from './session-leg';
 import type { SessionStream } from './session-stream';
 import type { SdpResult } from './session-view';
+import { checkWebrtcExchange, sipAudioMedia, webrtcAnswerFor, webrtcOfferMedia } from './webrtc-exchange';
+import { openFromWebrtcAnswer, readWebrtcAnswer, relayWebrtcOffer, sipOfferCodecs } from './webrtc-offer';
 
 export interface SdpRequest {
   readonly type: 'offer' | 'answer';
@@ -49,17 +51,27 @@ export function processSdp(session: CallSession, legId: string, req: SdpRequest)
     const others = session.legs().filter((l) => l.id !== legId);
     const other = req.to !== undefined ? session.leg(req.to) : others.length === 1 ? others[0] : undefined;
     if (other === undefined || other.id === legId) throw new ControlError('API_ERR_NO_PEER_LEG', { field: 'to' });
-    if (leg.keying === 'dtls' || other.keying === 'dtls') {
-      // docs/webrtc.md "Not done yet": the WebRTC answer comes from POST .../legs (webrtc.answer).
-      throw new ControlError('API_ERR_BAD_SDP', { field: leg.keying === 'dtls' ? 'legId' : 'to', detail: 'SDP rewriting to or from a dtls (WebRTC) leg is not supported yet' });
-    }
-    const parsed = parseEndpointSdp(req.sdp);
+    const webrtc = leg.keying === 'dtls' || other.keying === 'dtls';
+    if (webrtc) checkWebrtcExchange(leg, other, req.type, req.sdp);
+    // docs/webrtc.md "SDP exchange": one audio stream crosses between a WebRTC leg and a SIP leg.
+    const relayOffers = other.keying === 'dtls' && req.type === 'offer';
+    const webrtcAnswered = leg.keying === 'dtls' && req.type === 'answer' ? readWebrtcAnswer(leg.stream('audio') as SessionStream, req.sdp) : null;
+    const full = parseEndpointSdp(req.sdp);
+    const parsed = leg.keying === 'dtls' ? webrtcOfferMedia(full, leg.stream('audio')?.webrtcSide ?? null) : relayOffers ? sipAudioMedia(full) : full;
     const answerLines = validate(session, leg, other, parsed, req);
-    await applyThisSide(session, leg, other, parsed, req, answerLines);
+    // The WebRTC answer is written (codecs checked) before anything of this side changes.
+    const webrtcAnswer = other.keying === 'dtls' && req.type === 'answer' ? webrtcAnswerFor(session, other.stream('audio') as SessionStream, parsed) : null;
+    if (relayOffers && sipOfferCodecs(parsed.session.media[parsed.media[0].index]).length === 0) {
+      throw new ControlError('API_ERR_NO_COMMON_CODEC', { field: 'sdp', detail: 'the offer names no codec a WebRTC peer could be offered' });
+    }
+    if (webrtcAnswered !== null) await openFromWebrtcAnswer(session, leg.stream('audio') as SessionStream, webrtcAnswered);
+    else if (leg.keying !== 'dtls') await applyThisSide(session, leg, other, parsed, req, answerLines);
     await session.applyPlan();
-    const targets = targetsFor(session, leg, other, parsed, req);
+    const sdp = relayOffers
+      ? await relayWebrtcOffer(session, other.stream('audio') as SessionStream, parsed.session.media[parsed.media[0].index])
+      : webrtcAnswer ?? writeSdpFor(parsed, targetsFor(session, leg, other, parsed, req), session.context.advertiseAddress);
     session.notify('legupdated', { callId: session.id, legId });
-    return { type: req.type, for: other.id, sdp: writeSdpFor(parsed, targets, session.context.advertiseAddress) };
+    return { type: req.type, for: other.id, sdp };
   });
 }
 

@@ -3,7 +3,8 @@
  * ports, rtcp-mux, a=crypto), and write the SDP for the other side with the relay's address and
  * ports, that side's transport (RTP/SAVP ↔ RTP/AVP) and that side's a=crypto line. Codecs and
  * other media attributes pass through; ICE and DTLS attributes are dropped, since the relay
- * terminates the media path with plain UDP and SDES/managed keys.
+ * terminates the media path with plain UDP and SDES/managed keys (and so are BUNDLE, mid, msid,
+ * ssrc, extmap and rtcp-fb of a WebRTC description rewritten for a SIP phone).
  */
 import { isIP } from 'node:net';
 import { parse, write, type MediaDescription, type SessionDescription } from 'sdp-transform';
@@ -68,6 +69,20 @@ export function parseEndpointSdp(text: string): ParsedSdp {
   return { session, media };
 }
 
+/** DTLS-SRTP transport (RFC 5764 §8): `UDP/TLS/RTP/SAVP(F)`. */
+export function isWebrtcProtocol(protocol: string): boolean {
+  return protocol.startsWith('UDP/TLS/');
+}
+
+/**
+ * Session-level attributes of a WebRTC description that mean nothing on a plain or SDES leg
+ * (RFC 8843 BUNDLE, RFC 8839 ICE, RFC 8842 DTLS, msid): dropped when a WebRTC SDP is rewritten
+ * for a SIP phone.
+ */
+const WEBRTC_SESSION_KEYS = ['groups', 'msidSemantic', 'icelite', 'iceUfrag', 'icePwd', 'iceOptions', 'fingerprint', 'setup', 'extmapAllowMixed'] as const;
+/** Media-level attributes of a WebRTC m-line that stay on the WebRTC side. */
+const WEBRTC_MEDIA_KEYS = ['mid', 'msid', 'ssrcs', 'ssrcGroups', 'ext', 'rtcpFb', 'rtcpFbTrrInt', 'rtcpRsize', 'extmapAllowMixed'] as const;
+
 /** What to write for one m-line of the other side. */
 export interface SdpTarget {
   readonly address: string;
@@ -80,7 +95,9 @@ export interface SdpTarget {
 }
 
 function profileFor(input: string, srtp: boolean): string {
-  const feedback = /AVPF$/.test(input);
+  // A WebRTC m-line (UDP/TLS/RTP/SAVPF) toward a SIP phone: RTP/SAVP or RTP/AVP, as rtpengine's
+  // WebRTC bridging writes; the feedback profile and its a=rtcp-fb stay on the WebRTC side.
+  const feedback = /AVPF$/.test(input) && !isWebrtcProtocol(input);
   const base = srtp ? 'RTP/SAVP' : 'RTP/AVP';
   return feedback ? `${base}F` : base;
 }
@@ -88,8 +105,11 @@ function profileFor(input: string, srtp: boolean): string {
 /** Rewrite the parsed SDP for the other side; m-lines without a target are disabled (port 0). */
 export function writeSdpFor(parsed: ParsedSdp, targets: ReadonlyMap<number, SdpTarget>, sessionAddress: string): string {
   const ipVer = isIP(sessionAddress) === 6 ? 6 : 4;
+  const fromWebrtc = parsed.session.media.some((m) => isWebrtcProtocol(m.protocol));
+  const session: SessionDescription = { ...parsed.session };
+  if (fromWebrtc) for (const k of WEBRTC_SESSION_KEYS) delete (session as unknown as Record<string, unknown>)[k];
   const out: SessionDescription = {
-    ...parsed.session,
+    ...session,
     origin: { ...(parsed.session.origin ?? { username: '-', sessionId: 0, sessionVersion: 0, netType: 'IN' }), ipVer, address: sessionAddress },
     connection: { version: ipVer, ip: sessionAddress },
     media: parsed.session.media.map((m, index): MediaDescription => {
@@ -98,6 +118,7 @@ export function writeSdpFor(parsed: ParsedSdp, targets: ReadonlyMap<number, SdpT
       for (const k of ['crypto', 'candidates', 'iceUfrag', 'icePwd', 'iceOptions', 'fingerprint', 'setup', 'endOfCandidates', 'rtcp', 'rtcpMux', 'connection'] as const) {
         delete (copy as Partial<MediaDescription>)[k];
       }
+      if (isWebrtcProtocol(m.protocol)) for (const k of WEBRTC_MEDIA_KEYS) delete (copy as unknown as Record<string, unknown>)[k];
       if (t === undefined) return { ...copy, port: 0 };
       copy.port = t.rtpPort;
       copy.protocol = profileFor(m.protocol, t.srtp);

@@ -10,6 +10,8 @@
  * SRTP-keyed leg may carry RTP video (seed 003 Table 4 row 2).
  */
 import type { WebrtcLegParams } from '../dtls/webrtc-leg-params';
+import type { WebrtcSide } from './webrtc-side';
+import type { PendingWebrtcOffer } from './webrtc-offer';
 import type { MediaKind, SegmentTransport } from '../call';
 import type { MasterKeySet, SdesOffer } from '../keys';
 import type { LatchingPolicy, PortReservation, RemoteEndpoint } from '../relay';
@@ -175,10 +177,19 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
    * A WebRTC stream: its SRTP relay leg runs ICE-lite and DTLS in the media worker, which builds
    * the contexts from the exported keys; no key set of the session is involved.
    */
-  async openWebrtc(webrtc: WebrtcLegParams, suite: string): Promise<void> {
+  /**
+   * A WebRTC stream: what the relay writes toward its peer (ICE credentials, fingerprint, role,
+   * mid, the peer's offered codecs), so an SDP exchange can write the peer's answer once the
+   * other side has chosen its codecs (webrtc-exchange.ts). No key material.
+   */
+  webrtcSide: WebrtcSide | null = null;
+  /** The relay's WebRTC offer to this stream's peer, waiting for its answer (webrtc-offer.ts): ports reserved, no keys. */
+  webrtcOffer: PendingWebrtcOffer | null = null;
+
+  async openWebrtc(webrtc: WebrtcLegParams, suite: string, reservation?: PortReservation): Promise<void> {
     this.#srtpRelayLeg = await this.relayLegs.open(`${this.leg.id}.${this.kind}`, {
       owner: { type: 'leg', legId: this.leg.id, stream: this.kind, variant: 'srtp' },
-      remote: null, rtcpMux: true, webrtc,
+      remote: null, rtcpMux: true, webrtc, ...(reservation !== undefined ? { reservation } : {}),
     });
     this.#suite = suite;
   }
@@ -242,6 +253,9 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
     this.#sdesInbound = null;
     this.#sdesSend = null;
     this.releaseOfferedKeys();
+    const offer = this.webrtcOffer;
+    this.webrtcOffer = null;
+    if (offer !== null && !this.relayLegs.closed) this.relayLegs.call.cancelReservation(offer.reservation);
     const pending = this.takePending();
     if (pending !== null) {
       for (const set of pending.offer.sets.values()) set.release();

@@ -7,7 +7,8 @@
  */
 import { DTLS_PROFILE_PREFERENCE } from '../dtls/dtls-profiles';
 import { createIceCredentials } from '../dtls/ice-lite';
-import { answerDirection, readWebrtcMedia, relayDtlsRole, writeWebrtcSdp, type WebrtcPeerMedia } from '../dtls/webrtc-sdp';
+import { readWebrtcMedia, relayDtlsRole, type WebrtcPeerMedia } from '../dtls/webrtc-sdp';
+import { writeWebrtcAnswer } from './webrtc-side';
 import { DTLS_KEYING_PROFILE } from '../dtls/dtls-leg-keying';
 import type { CallSession } from './call-session';
 import { ControlError } from './errors';
@@ -15,8 +16,12 @@ import type { LegRequest, StreamRequest } from './leg-setup';
 import type { SessionStream } from './session-stream';
 
 export interface WebrtcLegRequest {
-  /** The WebRTC peer's SDP offer (UDP/TLS/RTP/SAVPF, ICE, DTLS fingerprint, rtcp-mux). */
-  readonly offer: string;
+  /**
+   * The WebRTC peer's SDP offer (UDP/TLS/RTP/SAVPF, ICE, DTLS fingerprint, rtcp-mux). Absent: the
+   * relay is the offerer (webrtc-offer.ts): nothing opens until the other leg's SDP offer is
+   * rewritten for this peer and the peer's answer comes back.
+   */
+  readonly offer?: string;
   /** The relay's DTLS role when the offer says actpass: passive (DTLS server, default) or active. */
   readonly setup?: 'passive' | 'active';
   /** SRTP profiles for `use_srtp`, in preference order (default: GCM-128, GCM-256, CM-80, CM-32). */
@@ -25,7 +30,7 @@ export interface WebrtcLegRequest {
   readonly codecs?: readonly string[];
 }
 
-function readOffer(req: WebrtcLegRequest, field: string): WebrtcPeerMedia {
+function readOffer(req: WebrtcLegRequest & { offer: string }, field: string): WebrtcPeerMedia {
   try {
     return readWebrtcMedia(req.offer);
   } catch (err) {
@@ -59,13 +64,20 @@ export function validateWebrtc(req: LegRequest, streams: readonly StreamRequest[
       throw new ControlError('API_ERR_BAD_REQUEST', { field: `${field}.profiles`, detail: `${p} is not a DTLS-SRTP profile we do (${DTLS_PROFILE_PREFERENCE.join(', ')})` });
     }
   }
-  const media = readOffer(req.webrtc, field);
+  const webrtc = req.webrtc;
+  if (webrtc.offer === undefined) {
+    if (webrtc.setup !== undefined || webrtc.codecs !== undefined) {
+      throw new ControlError('API_ERR_BAD_REQUEST', { field, detail: 'setup and codecs answer a peer\'s offer; without offer the peer\'s answer decides (RFC 8842 §5.2 actpass)' });
+    }
+    return;
+  }
+  const media = readOffer({ ...webrtc, offer: webrtc.offer }, field);
   if (!media.rtcpMux) throw new ControlError('API_ERR_BAD_SDP', { field: `${field}.offer`, detail: 'a WebRTC offer must use rtcp-mux (RFC 8834 §5.1.1)' });
-  codecsFor(media, req.webrtc, field);
+  codecsFor(media, webrtc, field);
 }
 
 /** Open the stream's WebRTC relay leg; returns the relay's SDP answer for the peer. */
-export async function openWebrtcStream(session: CallSession, stream: SessionStream, req: WebrtcLegRequest, field: string): Promise<string> {
+export async function openWebrtcStream(session: CallSession, stream: SessionStream, req: WebrtcLegRequest & { offer: string }, field: string): Promise<string> {
   const media = readOffer(req, field);
   const codecs = codecsFor(media, req, field);
   const certificate = await session.context.dtlsCertificate();
@@ -77,9 +89,9 @@ export async function openWebrtcStream(session: CallSession, stream: SessionStre
   }, DTLS_KEYING_PROFILE);
   const local = stream.srtpRelayLeg === null ? undefined : session.relayLegs.local(stream.srtpRelayLeg);
   if (local === undefined) throw new ControlError('API_ERR_INTERNAL');
-  return writeWebrtcSdp({
-    address: session.context.advertiseAddress, port: local.rtpPort, ice, fingerprint: certificate.fingerprint,
-    setup: role === 'server' ? 'passive' : 'active', mid: media.mid ?? '0', codecs,
-    direction: answerDirection(media.direction), sessionId: String(Date.now()),
-  });
+  stream.webrtcSide = {
+    ice, fingerprint: certificate.fingerprint, setup: role === 'server' ? 'passive' : 'active', mid: media.mid ?? '0',
+    codecs, direction: media.direction, sessionId: String(Date.now()), peerUfrag: media.ufrag,
+  };
+  return writeWebrtcAnswer(stream.webrtcSide, session.context.advertiseAddress, local.rtpPort, null);
 }

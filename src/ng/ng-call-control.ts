@@ -21,6 +21,7 @@ import { NgError, NgErrorCode } from './errors';
 import type { NgAnswerRequest, NgDeleteRequest, NgListRequest, NgMediaRequest, NgOfferRequest, NgQueryRequest } from './requests';
 import { hasSideHints, sideHints, type NgSide } from './side-hints';
 import { suitesToOffer } from './suite-selection';
+import { ngWebrtcPlan } from './webrtc-options';
 
 export const CALLER_LEG = 'caller';
 export const CALLEE_LEG = 'callee';
@@ -138,8 +139,15 @@ export class ControllerNgCallControl implements NgCallControl {
       throw new NgError(NgErrorCode.BadValue, `call-id "${req.callId}" belongs to a call made through the REST API`);
     }
     if (this.controller.callCount() >= this.#maxCalls) throw new NgError(NgErrorCode.LoadLimit, 'the relay is at its call limit');
-    const caller = this.#legRequest(req, 'from', CALLER_LEG, media, null);
-    const callee = this.#legRequest(req, 'to', CALLEE_LEG, media, this.#recipientSrtp(req));
+    const audio = media.find((m) => m.kind === 'audio' && !m.declined);
+    const webrtc = ngWebrtcPlan(req, audio?.protocol ?? '');
+    if (webrtc.offererWebrtc && webrtc.recipientWebrtc) {
+      throw new NgError(NgErrorCode.BadValue, 'WebRTC to WebRTC over ng is not supported: one side must be a SIP (SDES or RTP) endpoint');
+    }
+    // A WebRTC leg carries one audio stream: only that m-line goes on.
+    const carried = (webrtc.offererWebrtc || webrtc.recipientWebrtc) && audio !== undefined ? [audio] : media;
+    const caller = webrtc.offererWebrtc ? this.#webrtcLegRequest(req, webrtc.setup) : this.#legRequest(req, 'from', CALLER_LEG, carried, null);
+    const callee = webrtc.recipientWebrtc ? this.#webrtcRecipientLeg(req) : this.#legRequest(req, 'to', CALLEE_LEG, carried, this.#recipientSrtp(req, webrtc.offererWebrtc));
     await this.controller.createCall({ id: req.callId });
     try {
       await this.controller.addLeg(req.callId, caller.leg);
@@ -178,12 +186,44 @@ export class ControllerNgCallControl implements NgCallControl {
     throw new NgError(NgErrorCode.BadValue, `from-tag "${tag}" is not a side of this call (a third party joins through the REST API's conference operations)`);
   }
 
-  /** SRTP toward the recipient: `transport-protocol` when given, else as offered. */
-  #recipientSrtp(req: NgMediaRequest): boolean | null {
+  /**
+   * SRTP toward the recipient: `transport-protocol` when given, else as offered. A WebRTC offer
+   * toward a SIP recipient without `transport-protocol` gets SDES (RTP/SAVP) unless `SDES=off`:
+   * the relay does not pass WebRTC through, and SRTP is the secure default.
+   */
+  #recipientSrtp(req: NgMediaRequest, offererWebrtc: boolean): boolean | null {
     const p = req.transportProtocol;
-    if (p === undefined || p === 'accept') return req.sdes.off ? false : null;
-    if (p.startsWith('UDP/TLS/')) throw new NgError(NgErrorCode.BadValue, `transport-protocol ${p}: DTLS-SRTP is not supported yet`);
+    if (p === undefined || p === 'accept') return req.sdes.off ? false : offererWebrtc ? true : null;
     return p.includes('SAVP') && !req.sdes.off;
+  }
+
+  /**
+   * A WebRTC recipient's leg (the `WebRTC` flag): keying `dtls` without an offer, so the relay
+   * offers to it (actpass, ICE-lite, its fingerprint; docs/webrtc.md) and its answer opens it.
+   */
+  #webrtcRecipientLeg(req: NgOfferRequest): { leg: LegRequest; told: boolean } {
+    const hints = sideHints(req.params, 'to', true);
+    const leg: LegRequest = {
+      id: CALLEE_LEG,
+      device: { ...hints.device, id: req.toTag ?? `${req.fromTag}:callee`, srtpCapable: true },
+      keying: 'dtls',
+      streams: [{ kind: 'audio' }],
+      webrtc: {},
+    };
+    return { leg, told: hints.told };
+  }
+
+  /** The WebRTC offerer's leg: keying `dtls` from its offer (ICE-lite + DTLS-SRTP, docs/webrtc.md); the answer waits for the recipient's codecs. */
+  #webrtcLegRequest(req: NgOfferRequest, setup: 'passive' | 'active'): { leg: LegRequest; told: boolean } {
+    const hints = sideHints(req.params, 'from', true);
+    const leg: LegRequest = {
+      id: CALLER_LEG,
+      device: { ...hints.device, id: req.fromTag, srtpCapable: true },
+      keying: 'dtls',
+      streams: [{ kind: 'audio' }],
+      webrtc: { offer: req.sdp, setup },
+    };
+    return { leg, told: hints.told };
   }
 
   /** A leg for one side; `srtp` null: each stream as the offerer's SDP has it. */
@@ -191,9 +231,9 @@ export class ControllerNgCallControl implements NgCallControl {
     const offerer = side === 'from';
     const streams: StreamRequest[] = media.map((m) => {
       const protocol = m.protocol;
-      if (protocol.startsWith('UDP/TLS/')) throw new NgError(NgErrorCode.BadValue, `m-line ${m.index + 1}: ${protocol} (DTLS-SRTP) is not supported yet`);
-      const offered = protocol.includes('SAVP');
-      if (offered && m.crypto.length === 0) throw new NgError(NgErrorCode.BadValue, `m-line ${m.index + 1}: ${protocol} without a=crypto`);
+      if (offerer && protocol.startsWith('UDP/TLS/')) throw new NgError(NgErrorCode.BadValue, `m-line ${m.index + 1}: ${protocol} (DTLS-SRTP) is bridged for the first audio m-line only`);
+      const offered = protocol.includes('SAVP') && !protocol.startsWith('UDP/TLS/');
+      if (offerer && offered && m.crypto.length === 0) throw new NgError(NgErrorCode.BadValue, `m-line ${m.index + 1}: ${protocol} without a=crypto`);
       const streamSrtp = srtp ?? offered;
       // The offerer's rtcp-mux is accepted (unless `rtcp-mux: reject`); toward the recipient
       // it is offered only when asked (`offer`/`require`): separate RTCP ports always work.

@@ -73,9 +73,15 @@ test('REST: dtls leg from Chromium\'s offer, SDES phone, hold with RTP MOH (nons
     phone.useSrtp('AES_CM_128_HMAC_SHA1_80', { send: phoneSend, receive: keyOf(leg.streams[0].crypto) });
     const phonePort: number = leg.streams[0].local.rtpPort;
 
+    // Before the handshake the WebRTC leg has no keys: the call may not claim encryption.
+    const before = await client.ok('GET', `${base}/security`);
+    expect(before.status).toBe('nonsecure');
+    expect(before.reasons).toContainEqual({ code: 'dtls_pending', legId: 'web', stream: 'audio' });
+
     const events: { type: string; e: object }[] = [];
     api.service.on('dtls', (e) => events.push({ type: 'dtls', e }));
     api.service.on('ice', (e) => events.push({ type: 'ice', e }));
+    api.service.on('securitychange', (e) => events.push({ type: 'securitychange', e }));
     await peer.answer(answer);
     phone.startTone(phonePort);
     const a = await peer.waitFor((s) => s.packetsReceived > 25 && s.audioLevel > 0, 15_000);
@@ -87,6 +93,9 @@ test('REST: dtls leg from Chromium\'s offer, SDES phone, hold with RTP MOH (nons
     expect(events.find((x) => x.type === 'dtls')?.e).toMatchObject({ callId: 'webrtc-rest', legId: 'web', stream: 'audio', state: 'connected', role: 'server', profile: 'AEAD_AES_128_GCM', reason: null });
     const secure = await client.ok('GET', `${base}/security`);
     expect(secure.reasons.map((r: { code: string }) => r.code)).not.toContain('moh_rtp');
+    // The handshake completed with the verified fingerprint: SRTP end to end, encrypted.
+    expect(secure).toMatchObject({ status: 'encrypted', reasons: [] });
+    expect(events.find((x) => x.type === 'securitychange')?.e).toMatchObject({ callId: 'webrtc-rest', status: 'encrypted', previousStatus: 'nonsecure' });
 
     // Hold the phone side with RTP music on hold toward the browser: nonsecure while it lasts.
     phone.stopTone();

@@ -100,6 +100,11 @@ export class ChromiumPeer {
     return this.page.evaluate((c) => (globalThis as unknown as { makeOffer(c: string): Promise<string> }).makeOffer(c), codec);
   }
 
+  /** Chromium as the answerer to an offer (the relay offering WebRTC); returns its answer, loopback candidates only. */
+  answerOffer(sdp: string): Promise<string> {
+    return this.page.evaluate((s) => (globalThis as unknown as { answerOffer(s: string): Promise<string> }).answerOffer(s), sdp);
+  }
+
   async answer(sdp: string): Promise<void> {
     await this.page.evaluate((s) => (globalThis as unknown as { applyAnswer(s: string): Promise<void> }).applyAnswer(s), sdp);
   }

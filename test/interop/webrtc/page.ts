@@ -38,6 +38,18 @@ window.makeOffer = async (codec) => {
 
 window.applyAnswer = async (sdp) => { await pc.setRemoteDescription({ type: 'answer', sdp }); };
 
+// The relay as the offerer (a SIP phone calling the browser): answer its offer, loopback candidates only.
+window.answerOffer = async (sdp) => {
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  pc.addEventListener('track', (e) => { audio.srcObject = e.streams[0] || new MediaStream([e.track]); audio.play().catch(() => {}); });
+  await pc.setRemoteDescription({ type: 'offer', sdp });
+  for (const t of stream.getTracks()) pc.addTrack(t, stream);
+  await pc.setLocalDescription(await pc.createAnswer());
+  await gathered(pc);
+  return loopbackOnly(pc.localDescription.sdp);
+};
+
 window.summary = async () => {
   const out = { packetsReceived: 0, audioLevel: 0, totalAudioEnergy: 0, packetsSent: 0, dtlsState: null, srtpCipher: null, dtlsRole: null, localAddress: null, remoteAddress: null, connectionState: pc ? pc.connectionState : null };
   if (!pc) return out;
