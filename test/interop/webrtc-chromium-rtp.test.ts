@@ -5,25 +5,12 @@
  * SRTP state untouched, is paired with an SDES-SRTP endpoint instead (recrypt). Chromium's
  * inbound stream keeps growing across the switch and both SIP-side endpoints get its tone.
  */
-import { MediaRelay } from '../../src/relay';
-import { relayPortRange } from '../helpers/port-ranges';
 import { addSipLeg, connectChromium } from './webrtc/bridge';
-import { ChromiumHarness } from './webrtc/chromium';
+import { useChromiumRelay } from './webrtc/relay-fixture';
 
 jest.setTimeout(120_000);
 
-let chromium: ChromiumHarness;
-let relay: MediaRelay;
-
-beforeAll(async () => {
-  chromium = await ChromiumHarness.launch();
-  relay = await MediaRelay.create({ portRange: relayPortRange(40), bindAddress: '127.0.0.1', workers: 1, addressPolicy: { allow: ['127.0.0.0/8'] } });
-});
-
-afterAll(async () => {
-  await relay?.close();
-  await chromium?.close();
-});
+const fixture = useChromiumRelay();
 
 async function until(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -31,13 +18,13 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
 }
 
 test('Chromium ↔ plain RTP (decrypt/encrypt), then the same WebRTC leg back to SDES-SRTP (recrypt)', async () => {
-  const call = await relay.createCall('chromium-rtp');
-  const peer = await chromium.newPeer();
+  const call = await fixture.relay.createCall('chromium-rtp');
+  const peer = await fixture.chromium.newPeer();
   const rtp = await addSipLeg(call, 'rtp', null);
   const sdes = await addSipLeg(call, 'sdes', 'AES_CM_128_HMAC_SHA1_80');
   try {
     rtp.endpoint.startTone(rtp.relayPort);
-    const connecting = connectChromium(relay, call, 'web', peer, { role: 'server', profiles: ['AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80'] });
+    const connecting = connectChromium(fixture.relay, call, 'web', peer, { role: 'server', profiles: ['AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80'] });
     const end = Date.now() + 15_000;
     while (call.leg('web') === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     // Fallback segment: SRTP ↔ RTP.

@@ -8,26 +8,13 @@
  * Loopback only: the page offers only 127.0.0.1 candidates and the relay's address policy
  * allows only 127.0.0.0/8, so ICE pairs on any other interface get no answer.
  */
-import { MediaRelay } from '../../src/relay';
 import { resolveProfile } from '../../src/srtp/protection-profile';
-import { relayPortRange } from '../helpers/port-ranges';
 import { addSipLeg, connectChromium } from './webrtc/bridge';
-import { ChromiumHarness } from './webrtc/chromium';
+import { useChromiumRelay } from './webrtc/relay-fixture';
 
 jest.setTimeout(120_000);
 
-let chromium: ChromiumHarness;
-let relay: MediaRelay;
-
-beforeAll(async () => {
-  chromium = await ChromiumHarness.launch();
-  relay = await MediaRelay.create({ portRange: relayPortRange(40), bindAddress: '127.0.0.1', workers: 1, addressPolicy: { allow: ['127.0.0.0/8'] } });
-});
-
-afterAll(async () => {
-  await relay?.close();
-  await chromium?.close();
-});
+const fixture = useChromiumRelay();
 
 interface Case {
   readonly name: string;
@@ -47,13 +34,13 @@ const CASES: readonly Case[] = [
 
 describe('Chromium ↔ relay (WebRTC) ↔ SDES-SRTP endpoint, PCMU', () => {
   test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const call = await relay.createCall(`chromium-sdes-${c.role}-${c.profiles.length}`);
-    const peer = await chromium.newPeer();
+    const call = await fixture.relay.createCall(`chromium-sdes-${c.role}-${c.profiles.length}`);
+    const peer = await fixture.chromium.newPeer();
     const sip = await addSipLeg(call, 'sip', c.sip);
     try {
       // The SIP phone talks from the start, as one does once its call is answered.
       sip.endpoint.startTone(sip.relayPort);
-      const pending = connectChromium(relay, call, 'web', peer, { role: c.role, profiles: c.profiles });
+      const pending = connectChromium(fixture.relay, call, 'web', peer, { role: c.role, profiles: c.profiles });
       await new Promise((r) => setTimeout(r, 0));
       // Pair the legs before the handshake ends (the usual order in a call flow).
       await waitForLeg(call, 'web');

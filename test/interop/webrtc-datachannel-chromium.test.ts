@@ -5,42 +5,28 @@
  * with the other's (recrypt both ways). Both directions carry a PCMU tone that must arrive loud.
  */
 import nodeDataChannel from 'node-datachannel';
-import { MediaRelay } from '../../src/relay';
-import { relayPortRange } from '../helpers/port-ranges';
 import { addWebrtcLeg, connectChromium, nextDtlsEvent } from './webrtc/bridge';
-import { ChromiumHarness } from './webrtc/chromium';
+import { useChromiumRelay } from './webrtc/relay-fixture';
 import { DataChannelPeer } from './webrtc/datachannel-peer';
 
 jest.setTimeout(120_000);
 
-let chromium: ChromiumHarness;
-let relay: MediaRelay;
-
-beforeAll(async () => {
-  chromium = await ChromiumHarness.launch();
-  relay = await MediaRelay.create({ portRange: relayPortRange(40), bindAddress: '127.0.0.1', workers: 1, addressPolicy: { allow: ['127.0.0.0/8'] } });
-});
-
-afterAll(async () => {
-  await relay?.close();
-  await chromium?.close();
-  nodeDataChannel.cleanup();
-});
+const fixture = useChromiumRelay(() => nodeDataChannel.cleanup());
 
 test('node-datachannel ↔ relay ↔ Chromium: recrypt between two DTLS-SRTP legs, tone both ways', async () => {
-  const call = await relay.createCall('ndc-chromium');
+  const call = await fixture.relay.createCall('ndc-chromium');
   const ndc = new DataChannelPeer('relay-test');
-  const peer = await chromium.newPeer();
+  const peer = await fixture.chromium.newPeer();
   try {
     const offer = await ndc.offer();
     expect(offer).toContain('UDP/TLS/RTP/SAVPF');
-    const { answer } = await addWebrtcLeg(relay, call, 'ndc', offer, { role: 'server', profiles: ['AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80'] });
-    const ndcDtls = nextDtlsEvent(relay, call.id, 'ndc');
+    const { answer } = await addWebrtcLeg(fixture.relay, call, 'ndc', offer, { role: 'server', profiles: ['AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80'] });
+    const ndcDtls = nextDtlsEvent(fixture.relay, call.id, 'ndc');
     ndc.answer(answer);
     const ndcEvent = await ndcDtls;
     expect(ndcEvent).toMatchObject({ state: 'connected', role: 'server', reason: null });
 
-    const connecting = connectChromium(relay, call, 'chrome', peer, { role: 'client', profiles: ['AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80'] });
+    const connecting = connectChromium(fixture.relay, call, 'chrome', peer, { role: 'client', profiles: ['AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80'] });
     const until = Date.now() + 15_000;
     while (call.leg('chrome') === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     expect(await call.connect('ndc', 'chrome')).toEqual({ 'ndc->chrome': 'recrypt', 'chrome->ndc': 'recrypt' });
