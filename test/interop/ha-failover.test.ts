@@ -372,7 +372,10 @@ describe('HA: a standby takes over calls without reusing an SRTP index', () => {
     expect(activation.cluster.calls).toEqual({ owned: CALLS + 1, foreign: 0 });
     const silentRecord = JSON.parse(redisCli(lab.redisSocket, ['HGET', `srtp-relay:call:${SILENT}`, 'record'], true)) as { owner: string };
     expect(silentRecord.owner).toBe('node-b');
-    expect(standby.output).toMatch(new RegExp(`"callId":"${SILENT}","why":"request","msg":"took over call"`));
+    // The log line reaches our pipe from the child asynchronously: wait for it (bounded).
+    const tookOverLine = new RegExp(`"callId":"${SILENT}","why":"request","msg":"took over call"`);
+    for (const end = Date.now() + 3000; !tookOverLine.test(standby.output) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    expect(standby.output).toMatch(tookOverLine);
     console.log(`POST /v1/cluster/activate of the silent call: ${activateMs} ms`);
     await standby.ok('DELETE', `/v1/calls/${SILENT}`);
 
