@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { NgError } from '../../../src/ng/errors';
 import { bdecode, bencode, BencodeError } from '../../../src/ng/bencode';
 import { LatencyHistogram } from '../../../src/bench/relay/latency-histogram';
-import { RELAY_END, RELAY_START, updateRelaySection } from '../../../src/bench/relay/relay-report';
+import { RELAY_END, RELAY_START, relayMarkers, updateRelaySection } from '../../../src/bench/relay/relay-report';
 import type { RelayBenchResults } from '../../../src/bench/relay/relay-results';
 import { endpointSdp, parseSdpMedia } from '../../../src/bench/relay/sdp';
 import { parseSdesKey, randomSdesKey, sameSdesKey, sdesAttribute, sdesContext, sdesKeyFromLine } from '../../../src/bench/relay/sdes-key';
@@ -98,6 +98,27 @@ describe('bench relay: pieces', () => {
       expect(text.split(RELAY_END)).toHaveLength(2);
       expect(text).toContain('bench-results/y');
       expect(text).not.toContain('bench-results/x');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('BENCHMARKS.md: a 1200-byte run has its own section beside the 160-byte one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-md-'));
+    try {
+      const file = join(dir, 'BENCHMARKS.md');
+      const fake = (payload: number): RelayBenchResults => ({ results: [], comparisons: [], options: { measureMs: 1, steps: [1], threads: 1, payload }, loadAverage: [0], machine: { cores: 1, cryptoFlags: [] }, webrtc: null, generator: { kind: 'native', description: 'x', fallback: null } }) as unknown as RelayBenchResults;
+      updateRelaySection(file, fake(160), 'bench-results/g711');
+      updateRelaySection(file, fake(1200), 'bench-results/video-1');
+      updateRelaySection(file, fake(1200), 'bench-results/video-2');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('bench-results/g711');
+      expect(text).not.toContain('bench-results/video-1');
+      expect(text).toContain('bench-results/video-2');
+      expect(text).toContain('## Relay, 1200-byte payloads');
+      expect(text.split(RELAY_START)).toHaveLength(2);
+      expect(text.split(relayMarkers(1200).start)).toHaveLength(2);
+      expect(text.indexOf(RELAY_END)).toBeLessThan(text.indexOf(relayMarkers(1200).start));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
