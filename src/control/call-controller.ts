@@ -25,6 +25,7 @@ import { validateLeg, type LegRequest, type StreamRequest } from './leg-setup';
 import { rekeyLeg } from './rekey-operation';
 import { addStream, removeStream } from './stream-operations';
 import { processSdp, type SdpRequest } from './sdp-exchange';
+import type { ParsedSdp } from './sdp-rewrite';
 import type { KeySource } from './session-keys';
 import { restoreSession } from './session-restore';
 import type { SessionSnapshot } from './session-snapshot';
@@ -265,8 +266,9 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
     return legKeys(this.session(callId), legId);
   }
 
-  processSdp(callId: string, legId: string, req: SdpRequest): Promise<SdpResult> {
-    return processSdp(this.session(callId), legId, req);
+  /** `parsed`: `parseEndpointSdp(req.sdp)` when the front end parsed it already. */
+  processSdp(callId: string, legId: string, req: SdpRequest, parsed?: ParsedSdp): Promise<SdpResult> {
+    return processSdp(this.session(callId), legId, req, parsed);
   }
 
   // ── fallback operations ────────────────────────────────────────────────────

@@ -17,7 +17,7 @@ import type { LegKeysView, LegView, OperationResult } from './session-view';
  * request already.
  */
 export async function addLeg(session: CallSession, req: LegRequest, prefix = '', validated?: ValidatedLeg): Promise<LegView> {
-  const result = await session.operate(async () => {
+  return session.perform(async () => {
     const v = validated ?? validateLeg(req, prefix);
     if (session.leg(req.id) !== undefined) throw new ControlError('API_ERR_DUPLICATE_LEG', { field: `${prefix}id`, detail: `leg ${req.id} exists` });
     // A third party joins through a conference (participants) or a barge.
@@ -32,9 +32,8 @@ export async function addLeg(session: CallSession, req: LegRequest, prefix = '',
     session.adoptLeg(prepared.leg);
     session.context.logger.debug({ callId: session.id, legId: req.id, keying: req.keying }, 'leg added');
     session.notify('legadded', { callId: session.id, legId: req.id, keying: req.keying });
-    return () => ({ leg: session.legView(prepared.leg, prepared.answers, prepared.webrtcAnswer) });
+    return () => session.legView(prepared.leg, prepared.answers, prepared.webrtcAnswer);
   });
-  return result.leg as LegView;
 }
 
 export function updateLeg(session: CallSession, legId: string, streams: readonly { kind: MediaKind; remote: RemoteEndpoint }[]): Promise<LegView> {
