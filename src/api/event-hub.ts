@@ -17,6 +17,8 @@ export class EventHub extends EventEmitter<{ event: [ApiEvent] }> {
 
   publish<K extends ApiEventType>(type: K, payload: ApiEventMap[K]): void {
     this.seq += 1;
+    // Nobody subscribed (the usual case under load): the stamped copy would be thrown away.
+    if (this.listenerCount('event') === 0) return;
     const event = { type, seq: this.seq, at: new Date().toISOString(), ...payload } as unknown as ApiEvent;
     this.emit('event', event);
   }

@@ -105,6 +105,10 @@ export const createCallBody = {
   properties: {
     id: idSchema,
     policy: { type: 'string', enum: ['bridge', 'rtp'], description: 'fallback policy; default bridge' },
+    legs: {
+      type: 'array', minItems: 1, maxItems: 2, items: legRequestSchema,
+      description: 'the call\'s legs, each as POST .../legs takes it, added in order; the answer lists each leg as that route answers it (sdes: streams[].crypto, dtls: webrtc.answer). A leg that is refused fails the whole request: no call is left behind',
+    },
   },
 } as const;
 

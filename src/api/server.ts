@@ -20,7 +20,7 @@ import { evaluateHealth } from './health';
 import { DEFAULT_LIMITS, effectiveMaxConnections, effectiveMaxConnectionsPerSource, type ServerLimits } from './limits';
 import { assertRequestRemotes, socketFamilyOf, type RemoteJudge } from './remote-guard';
 import { assertSdpWithinLimits } from './sdp-limits';
-import type { BargeRequest, CallController, ConferenceRequest, HoldRequest, InsertRequest, LegRequest, MeetMeRequest } from '../control';
+import type { BargeRequest, CallController, ConferenceRequest, CreateCallRequest, HoldRequest, InsertRequest, LegRequest, MeetMeRequest } from '../control';
 import { API_ERRORS, ApiError, type ApiErrorCode } from './errors';
 import { toHttpError } from './error-mapping';
 import type { EventHub } from './event-hub';
@@ -95,7 +95,7 @@ function handlers(service: CallController, metrics: ApiMetrics, openapi: object,
     openapi: () => openapi,
     createCall: async (req, reply) => {
       reply.code(201);
-      return service.createCall(b(req));
+      return service.createCall(b<CreateCallRequest>(req));
     },
     listCalls: (req) => {
       const q = req.query as { limit?: string; cursor?: string };
@@ -390,6 +390,8 @@ function guardRequest(route: RouteSpec, req: FastifyRequest, ctx: RouteContext):
   if ((id === 'createCall' || id === 'createMeetMe') && options.service.callCount() >= limits.maxCalls) {
     refuse('calls', new ApiError('API_ERR_CALL_LIMIT', { detail: `limit ${limits.maxCalls}` }));
   }
+  const bodyLegs = id === 'createCall' && Array.isArray(body?.legs) ? body.legs.length : 0;
+  if (bodyLegs > limits.maxLegsPerCall) refuse('legs_per_call', new ApiError('API_ERR_LEG_LIMIT', { field: 'legs', detail: `limit ${limits.maxLegsPerCall}` }));
   if (id === 'addLeg' || id === 'addParticipant') {
     if (options.service.legIds((req.params as Params).callId).length >= limits.maxLegsPerCall) refuse('legs_per_call', new ApiError('API_ERR_LEG_LIMIT', { field: 'callId', detail: `limit ${limits.maxLegsPerCall}` }));
   }

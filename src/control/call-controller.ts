@@ -17,13 +17,15 @@ import { CallSession, type SessionContext } from './call-session';
 import { addParticipant, bridgeKeys, openMeetMe, removeParticipant, startConference, validateMeetMe, type ConferenceRequest, type MeetMeRequest } from './conference-operations';
 import { CONTROL_EVENT_TYPES, type CallCloseReason, type ControlEmitterMap } from './control-events';
 import { EnhancedEmitter } from './enhanced-emitter';
-import { ControlError, withField } from './errors';
+import { ControlError, fieldError, fieldOf, withField } from './errors';
 import { hold, insertResource, removeResource, resume, transfer, type HoldRequest, type InsertRequest, type TransferRequest } from './fallback-operations';
 import { addLeg, legKeys, removeLeg, updateLeg } from './leg-operations';
+import { validateCallLegs, type CreateCallRequest } from './call-legs';
 import { validateLeg, type LegRequest, type StreamRequest } from './leg-setup';
 import { rekeyLeg } from './rekey-operation';
 import { addStream, removeStream } from './stream-operations';
 import { processSdp, type SdpRequest } from './sdp-exchange';
+import type { ParsedSdp } from './sdp-rewrite';
 import type { KeySource } from './session-keys';
 import { restoreSession } from './session-restore';
 import type { SessionSnapshot } from './session-snapshot';
@@ -110,13 +112,34 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
 
   // ── calls ──────────────────────────────────────────────────────────────────
 
-  async createCall(req: { id?: string; policy?: FallbackPolicy }): Promise<CallView> {
+  /**
+   * A call, and with `legs` its legs in the same request (the SIP proxy knows both parties at
+   * once): each leg as `addLeg` makes it, in order, and the call's view lists each leg as
+   * `addLeg` answers it, paired as the call now stands (SDES answers in `streams[].crypto`,
+   * WebRTC's in `webrtc.answer`). Every leg is validated before the call exists; a leg that fails
+   * later ends the call again (its ports closed, its keys wiped) before the error is thrown, so
+   * no half-made call is left.
+   */
+  async createCall(req: CreateCallRequest): Promise<CallView> {
     this.#assertOpen();
     const id = req.id ?? randomUUID();
     if (this.#sessions.has(id)) throw new ControlError('API_ERR_DUPLICATE_CALL', { field: 'id' });
     const model = withField('policy', () => Call.create({ id, legs: [], policy: req.policy ?? 'bridge' }, this.cluster));
+    const legs = validateCallLegs(req.legs ?? []);
     const session = await this.#open(model, () => this.relay.createCall(id));
-    return session.view();
+    if (legs.length === 0) return session.view();
+    const views = new Map<string, LegView>();
+    for (const l of legs) {
+      try {
+        views.set(l.req.id, await addLeg(session, l.req, l.prefix, l.validated));
+      } catch (err) {
+        await session.exclusive(() => this.closeCall(id, 'deleted')).catch((closeErr: unknown) => this.logger.error({ callId: id, err: closeErr }, 'closing a call whose leg failed'));
+        // An error that names no field of its own (a relay failure) names the leg.
+        throw fieldOf(err) === undefined ? fieldError(l.prefix.slice(0, -1), err) : err;
+      }
+    }
+    const view = session.view();
+    return { ...view, legs: view.legs.map((l) => withAnswers(l, views.get(l.id))) };
   }
 
   /**
@@ -243,8 +266,9 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
     return legKeys(this.session(callId), legId);
   }
 
-  processSdp(callId: string, legId: string, req: SdpRequest): Promise<SdpResult> {
-    return processSdp(this.session(callId), legId, req);
+  /** `parsed`: `parseEndpointSdp(req.sdp)` when the front end parsed it already. */
+  processSdp(callId: string, legId: string, req: SdpRequest, parsed?: ParsedSdp): Promise<SdpResult> {
+    return processSdp(this.session(callId), legId, req, parsed);
   }
 
   // ── fallback operations ────────────────────────────────────────────────────
@@ -362,4 +386,17 @@ export class CallController extends EnhancedEmitter<ControlEmitterMap> {
   #assertOpen(): void {
     if (this.#closing !== null) throw new ControlError('API_ERR_SHUTTING_DOWN');
   }
+}
+
+/**
+ * A leg as it stands now (paired), with the answers only its creation answered with: the SDES
+ * answer lines (`streams[].crypto`) and the WebRTC answer.
+ */
+function withAnswers(now: LegView, created: LegView | undefined): LegView {
+  if (created === undefined) return now;
+  const streams = now.streams.map((s) => {
+    const crypto = created.streams.find((c) => c.kind === s.kind)?.crypto;
+    return crypto === undefined ? s : { ...s, crypto };
+  });
+  return { ...now, streams, ...(created.webrtc !== undefined ? { webrtc: created.webrtc } : {}) };
 }

@@ -202,13 +202,26 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
 
   /** Validate, create, commit (in `fn`), then apply the plan; answer with call, security and `fn`'s extras. */
   operate(fn: () => Promise<Finish | void>): Promise<OperationResult> {
+    return this.perform(async () => {
+      const finish = await fn();
+      return () => ({ call: this.view(), security: this.model.report, ...(finish === undefined ? {} : finish()) });
+    });
+  }
+
+  /**
+   * `operate` for an operation that answers with something of its own instead of the whole
+   * call (adding a leg answers with the leg): the call's view is not built for nothing.
+   * `fn` validates, creates and commits, and returns how to build the answer once the plan is
+   * applied.
+   */
+  perform<T>(fn: () => Promise<() => T>): Promise<T> {
     return this.exclusive(async () => {
       this.assertLive();
-      const finish = await fn();
+      const answer = await fn();
       // Resources the model dropped with a leg or hold (e.g. removeLeg of the holding leg).
       for (const r of this.resources()) if (!this.model.state.resources.some((m) => m.id === r.id)) await this.dropResource(r.id);
       await this.applyPlan();
-      return { call: this.view(), security: this.model.report, ...(finish === undefined ? {} : finish()) };
+      return answer();
     });
   }
 

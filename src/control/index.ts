@@ -14,6 +14,7 @@ export { SNAPSHOT_VERSION, type SessionSnapshot } from './session-snapshot';
 export { CONTROL_EVENT_TYPES, type ControlEventMap, type ControlEventType, type ControlEmitterMap, type KeyLimitPayload, type CallCloseReason } from './control-events';
 export { CONTROL_ERRORS, ControlError, withField, fieldOf, type ControlErrorCode } from './errors';
 export type { LegRequest, StreamRequest, PrepareOptions } from './leg-setup';
+export type { CreateCallRequest } from './call-legs';
 export type { HoldRequest, InsertRequest, TransferRequest } from './fallback-operations';
 export type { ConferenceRequest, MeetMeRequest, BridgeOffer } from './conference-operations';
 export type { BargeRequest } from './barge-operation';

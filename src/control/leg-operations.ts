@@ -8,16 +8,21 @@ import { formatCryptoAttribute } from '../keys';
 import type { RemoteEndpoint } from '../relay';
 import type { CallSession } from './call-session';
 import { ControlError } from './errors';
-import { discardPreparedLeg, prepareLeg, validateLeg, type LegRequest } from './leg-setup';
+import { discardPreparedLeg, prepareLeg, validateLeg, type LegRequest, type ValidatedLeg } from './leg-setup';
 import type { LegKeysView, LegView, OperationResult } from './session-view';
 
-export async function addLeg(session: CallSession, req: LegRequest): Promise<LegView> {
-  const result = await session.operate(async () => {
-    const v = validateLeg(req);
-    if (session.leg(req.id) !== undefined) throw new ControlError('API_ERR_DUPLICATE_LEG', { field: 'id', detail: `leg ${req.id} exists` });
+/**
+ * `prefix`: the leg's path in the request (`legs[1].` when the call is created with its legs),
+ * for the field an error names. `validated`: validateLeg's result when the caller checked the
+ * request already.
+ */
+export async function addLeg(session: CallSession, req: LegRequest, prefix = '', validated?: ValidatedLeg): Promise<LegView> {
+  return session.perform(async () => {
+    const v = validated ?? validateLeg(req, prefix);
+    if (session.leg(req.id) !== undefined) throw new ControlError('API_ERR_DUPLICATE_LEG', { field: `${prefix}id`, detail: `leg ${req.id} exists` });
     // A third party joins through a conference (participants) or a barge.
-    if (session.model.state.legs.length >= 2) throw new ControlError('API_ERR_MULTIPARTY_UNSUPPORTED', { field: 'id' });
-    const prepared = await prepareLeg(session, req, v);
+    if (session.model.state.legs.length >= 2) throw new ControlError('API_ERR_MULTIPARTY_UNSUPPORTED', { field: `${prefix}id` });
+    const prepared = await prepareLeg(session, req, v, prefix);
     try {
       await session.model.addLeg(prepared.spec);
     } catch (err) {
@@ -27,9 +32,8 @@ export async function addLeg(session: CallSession, req: LegRequest): Promise<Leg
     session.adoptLeg(prepared.leg);
     session.context.logger.debug({ callId: session.id, legId: req.id, keying: req.keying }, 'leg added');
     session.notify('legadded', { callId: session.id, legId: req.id, keying: req.keying });
-    return () => ({ leg: session.legView(prepared.leg, prepared.answers, prepared.webrtcAnswer) });
+    return () => session.legView(prepared.leg, prepared.answers, prepared.webrtcAnswer);
   });
-  return result.leg as LegView;
 }
 
 export function updateLeg(session: CallSession, legId: string, streams: readonly { kind: MediaKind; remote: RemoteEndpoint }[]): Promise<LegView> {

@@ -44,7 +44,8 @@ export interface SdpRequest {
   readonly offerPeerKeys?: boolean;
 }
 
-export function processSdp(session: CallSession, legId: string, req: SdpRequest): Promise<SdpResult> {
+/** `given`: `parseEndpointSdp(req.sdp)` when the caller parsed it already (ng reads the offer first), so it is not parsed twice. */
+export function processSdp(session: CallSession, legId: string, req: SdpRequest, given?: ParsedSdp): Promise<SdpResult> {
   return session.exclusive(async () => {
     session.assertLive();
     const leg = session.mustLeg(legId);
@@ -56,7 +57,7 @@ export function processSdp(session: CallSession, legId: string, req: SdpRequest)
     // docs/webrtc.md "SDP exchange": one audio stream crosses between a WebRTC leg and a SIP leg.
     const relayOffers = other.keying === 'dtls' && req.type === 'offer';
     const webrtcAnswered = leg.keying === 'dtls' && req.type === 'answer' ? readWebrtcAnswer(leg.stream('audio') as SessionStream, req.sdp) : null;
-    const full = parseEndpointSdp(req.sdp);
+    const full = given ?? parseEndpointSdp(req.sdp);
     const parsed = leg.keying === 'dtls' ? webrtcOfferMedia(full, leg.stream('audio')?.webrtcSide ?? null) : relayOffers ? sipAudioMedia(full) : full;
     const answerLines = validate(session, leg, other, parsed, req);
     // The WebRTC answer is written (codecs checked) before anything of this side changes.

@@ -23,7 +23,9 @@ export function decodeBase64Strict(text: string): Uint8Array {
   }
   if (body.length % 4 === 1) throw new KeyError(KeyErrorCode.BadBase64, `base64 length ${body.length} cannot encode whole bytes`);
   const buf = Buffer.from(body, 'base64');
-  const out = Uint8Array.from(buf);
+  // A copy of its own (the typed-array copy, not the element-by-element iterator of .from):
+  // the decoded bytes may sit in Buffer's shared pool, which is wiped right after.
+  const out = new Uint8Array(buf);
   buf.fill(0);
   return out;
 }

@@ -12,7 +12,7 @@
  * an SRTP offerer is SRTP whatever the recipient chose. Every step goes through the controller's
  * own operations (addLeg, processSdp, deleteCall), so validation, keys and events are theirs.
  */
-import type { SdpMedia } from '../control';
+import type { ParsedSdp, SdpMedia } from '../control';
 import { parseEndpointSdp, type CallController, type LegRequest, type StreamRequest } from '../control';
 import type { NgDict } from './bencode';
 import type { NgCallControl, NgCallInfo, NgDeleteResult, NgSdpResult } from './call-control';
@@ -125,16 +125,17 @@ export class ControllerNgCallControl implements NgCallControl {
     const parsed = parseEndpointSdp(req.sdp);
     const suites = suitesToOffer(this.controller.keys.policy.preference.map((p) => p.name), req.sdes);
     const record = this.#calls.get(req.callId);
-    if (record === undefined) return this.#newCall(req, parsed.media, suites);
+    if (record === undefined) return this.#newCall(req, parsed, suites);
     const from = this.#legOfTag(record, req.fromTag);
     const to = from === CALLER_LEG ? CALLEE_LEG : CALLER_LEG;
-    const result = await this.controller.processSdp(req.callId, from, { type: 'offer', sdp: req.sdp, to, offerSuites: suites, offerPeerKeys: passesKeysOn(req, parsed.media, suites) });
+    const result = await this.controller.processSdp(req.callId, from, { type: 'offer', sdp: req.sdp, to, offerSuites: suites, offerPeerKeys: passesKeysOn(req, parsed.media, suites) }, parsed);
     record.offerer = from;
     record.lastSignal = this.#now();
     return { sdp: result.sdp, warnings: lateHints(req) };
   }
 
-  async #newCall(req: NgOfferRequest, media: readonly SdpMedia[], suites: readonly string[]): Promise<NgSdpResult> {
+  async #newCall(req: NgOfferRequest, parsed: ParsedSdp, suites: readonly string[]): Promise<NgSdpResult> {
+    const media = parsed.media;
     if (this.controller.findSession(req.callId) !== undefined) {
       throw new NgError(NgErrorCode.BadValue, `call-id "${req.callId}" belongs to a call made through the REST API`);
     }
@@ -152,7 +153,7 @@ export class ControllerNgCallControl implements NgCallControl {
     try {
       await this.controller.addLeg(req.callId, caller.leg);
       await this.controller.addLeg(req.callId, callee.leg);
-      const result = await this.controller.processSdp(req.callId, CALLER_LEG, { type: 'offer', sdp: req.sdp, to: CALLEE_LEG, offerSuites: suites, offerPeerKeys: passesKeysOn(req, media, suites) });
+      const result = await this.controller.processSdp(req.callId, CALLER_LEG, { type: 'offer', sdp: req.sdp, to: CALLEE_LEG, offerSuites: suites, offerPeerKeys: passesKeysOn(req, media, suites) }, parsed);
       const now = this.#now();
       const untold = [caller, callee].filter((l) => !l.told).map((l) => l.leg.id);
       this.#calls.set(req.callId, { created: now, lastSignal: now, fromTag: req.fromTag, toTag: req.toTag, offerer: CALLER_LEG, untold });

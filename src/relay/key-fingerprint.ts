@@ -32,6 +32,7 @@ export interface ContextFingerprint {
 
 export class KeyFingerprinter {
   private readonly secret = randomBytes(32);
+  private readonly paramsDigests = new Map<string, string>();
 
   fingerprint(options: SrtpContextOptions): ContextFingerprint {
     let profile;
@@ -51,9 +52,6 @@ export class KeyFingerprinter {
       options.authenticateSrtp ?? true,
       keys[0].mki?.length ?? 0,
     ].join('|');
-    const wire = createHmac('sha256', this.secret);
-    wire.update(params);
-    wire.update(`|${keys.length}`);
     const masterKeys: string[] = [];
     const keyIds: string[] = [];
     for (const k of keys) {
@@ -61,19 +59,32 @@ export class KeyFingerprinter {
       const mki = k.mki !== undefined ? Buffer.from(k.mki.buffer, k.mki.byteOffset, k.mki.byteLength).toString('hex') : '-';
       masterKeys.push(h);
       keyIds.push(`${h}/${mki}`);
-      wire.update(h);
-      wire.update(mki);
     }
-    return {
-      wire: wire.digest('hex'),
-      params: createHmac('sha256', this.secret).update(params).digest('hex'),
-      masterKeys, keyIds, active: masterKeys[0], profile: profile.name,
-    };
+    const paramsDigest = this.paramsDigest(params);
+    // Built from digests only (no key byte in it), so no further HMAC is needed: equal exactly
+    // when parameters, key count and every key with its MKI, in order, are equal.
+    return { wire: `${paramsDigest}|${keys.length}|${keyIds.join('|')}`, params: paramsDigest, masterKeys, keyIds, active: masterKeys[0], profile: profile.name };
+  }
+
+  /**
+   * The digest of the wire parameters (no key in them). A relay sees a handful of combinations
+   * (profile, KDR, tag lengths, flags), so each is computed once: one HMAC per key is all a
+   * context costs (a call set-up fingerprints four contexts).
+   */
+  private paramsDigest(params: string): string {
+    let d = this.paramsDigests.get(params);
+    if (d === undefined) {
+      d = createHmac('sha256', this.secret).update(params).digest('hex');
+      // Bounded: the combinations are few; past the bound (never in practice) nothing more is kept.
+      if (this.paramsDigests.size < 64) this.paramsDigests.set(params, d);
+    }
+    return d;
   }
 
   /** Drop the secret (relay close); later fingerprints are meaningless. */
   wipe(): void {
     this.secret.fill(0);
+    this.paramsDigests.clear();
   }
 }
 

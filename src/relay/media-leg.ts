@@ -87,7 +87,7 @@ export class MediaLeg {
     this.rtpSocket = sockets.rtp;
     this.rtcpSocket = sockets.rtcp;
     this.socketFamily = isIPv6(req.bindAddress) ? 6 : 4;
-    this.log = new RateLimitedLog(logger.child({ callId: req.callId, legId: req.legId }));
+    this.log = new RateLimitedLog(logger, { callId: req.callId, legId: req.legId });
     this.onRtpSent = (error, bytes) => this.sent(error, bytes, false);
     this.onRtcpSent = (error, bytes) => this.sent(error, bytes, true);
     this.setRemote(req.remote);

@@ -9,12 +9,20 @@ export class RateLimitedLog {
   private windowStart = 0;
   private inWindow = 0;
   private suppressed = 0;
+  /** The child logger with `bindings`, made for the first line let through (most legs never log one). */
+  private child: Logger | null = null;
 
   constructor(
-    private readonly logger: Logger,
+    private readonly parent: Logger,
+    private readonly bindings: Record<string, unknown> = {},
     private readonly burst = 5,
     private readonly intervalMs = 10_000,
   ) {}
+
+  private get logger(): Logger {
+    if (this.child === null) this.child = this.parent.child(this.bindings);
+    return this.child;
+  }
 
   /** Log a dropped packet; fields must never include key material or packet bytes. */
   drop(reason: string, source: string, port: number, length: number): void {
@@ -34,7 +42,7 @@ export class RateLimitedLog {
 
   /** One line more in this window? Counts the ones it refuses. */
   private admit(): boolean {
-    if (!this.logger.isLevelEnabled('warn')) return false;
+    if (!this.parent.isLevelEnabled('warn')) return false;
     const now = Date.now();
     if (now - this.windowStart >= this.intervalMs) {
       this.windowStart = now;

@@ -1,8 +1,11 @@
 /**
  * One master key of a context with its usage counters (RFC 3711 §9.2) and, when the key
- * derivation rate is 0, its SRTP and SRTCP ciphers with session keys derived once (RFC 3711 §4.3):
- * the SRTP cipher at once, the SRTCP cipher when the first RTCP packet needs it, so a context
- * whose streams carry no RTCP never holds an AES key schedule, HMAC states or GHASH table for it.
+ * derivation rate is 0, its SRTP and SRTCP ciphers with session keys derived once (RFC 3711 §4.3),
+ * each when the first packet of its kind needs it: a context costs no AES key schedule, HMAC
+ * state or GHASH table until it carries media (a call set up and torn down unused costs none,
+ * and a relay sets up many more contexts than it ever sends through soon), and one whose streams
+ * carry no RTCP never holds them for SRTCP. Deriving does not touch ROC, replay or latching
+ * state: the packet that asked is still authenticated before any of that changes.
  */
 import { checkMasterKeyLengths, deriveSessionKeySet } from './key-derivation';
 import { SrtpError, SrtpErrorCode } from './errors';
@@ -29,10 +32,12 @@ export class MasterKey {
   private key: Uint8Array;
   private salt: Uint8Array;
   private readonly profile: ProtectionProfile;
-  /** The SRTP cipher for kdr = 0; null when session keys are derived per packet index. */
-  srtp: SrtpCipher | null = null;
+  private readonly kdr: number;
+  /** The SRTP cipher for kdr = 0 once derived (see `srtp`). */
+  private srtpCipherOnce: SrtpCipher | null = null;
   /** The SRTCP cipher for kdr = 0 once derived (see srtcpCipher). */
   private srtcp: SrtpCipher | null = null;
+  private wiped = false;
 
   constructor(profile: ProtectionProfile, input: MasterKeyInput, keyIndex: number, mkiLength: number, kdr: number, softLimitMargin: number | undefined) {
     checkMasterKeyLengths(profile, input.key, input.salt);
@@ -58,7 +63,18 @@ export class MasterKey {
     this.key = Uint8Array.from(input.key);
     this.salt = Uint8Array.from(input.salt);
     this.profile = profile;
-    if (kdr === 0) this.srtp = createSrtpCipher(profile, deriveSessionKeySet(profile, this.key, this.salt, false));
+    this.kdr = kdr;
+  }
+
+  /**
+   * The SRTP cipher for kdr = 0, derived on first use (RFC 3711 §4.3.2 labels 0-2); null when
+   * session keys are derived per packet index (kdr != 0) or the key is wiped.
+   */
+  get srtp(): SrtpCipher | null {
+    if (this.srtpCipherOnce === null && this.kdr === 0 && !this.wiped) {
+      this.srtpCipherOnce = createSrtpCipher(this.profile, deriveSessionKeySet(this.profile, this.key, this.salt, false));
+    }
+    return this.srtpCipherOnce;
   }
 
   /** The SRTCP cipher for kdr = 0, derived on first use (RFC 3711 §4.3.2 labels 3-5). */
@@ -81,11 +97,12 @@ export class MasterKey {
   }
 
   wipe(): void {
+    this.wiped = true;
     this.key.fill(0);
     this.salt.fill(0);
-    this.srtp?.wipe();
+    this.srtpCipherOnce?.wipe();
     this.srtcp?.wipe();
-    this.srtp = null;
+    this.srtpCipherOnce = null;
     this.srtcp = null;
   }
 }

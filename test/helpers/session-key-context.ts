@@ -13,11 +13,12 @@ import type { WordViews } from '../../src/srtp/word-xor';
 export function contextWithSessionKeys(profileName: string, sessionKey: Uint8Array, sessionSalt: Uint8Array, srtcpIndex = 0, ssrc = 0): SrtpContext {
   const probe = new SrtpContext({ profile: profileName, keys: { key: new Uint8Array(sessionKey.length), salt: new Uint8Array(sessionSalt.length) } });
   const profile: ProtectionProfile = probe.profile;
-  const ring = (probe as unknown as { ring: { keys: { srtp: SrtpCipher; srtcp: SrtpCipher | null }[] } }).ring;
+  // Both ciphers are derived on first use (master-key.ts): usually not yet; set them first.
+  const ring = (probe as unknown as { ring: { keys: { srtpCipherOnce: SrtpCipher | null; srtcp: SrtpCipher | null }[] } }).ring;
   const material = () => ({ encryptionKey: Uint8Array.from(sessionKey), authenticationKey: new Uint8Array(0), salt: Uint8Array.from(sessionSalt) });
-  ring.keys[0].srtp.wipe();
-  ring.keys[0].srtcp?.wipe(); // derived on first RTCP use (master-key.ts): usually not yet
-  ring.keys[0].srtp = createSrtpCipher(profile, material());
+  ring.keys[0].srtpCipherOnce?.wipe();
+  ring.keys[0].srtcp?.wipe();
+  ring.keys[0].srtpCipherOnce = createSrtpCipher(profile, material());
   ring.keys[0].srtcp = createSrtpCipher(profile, material());
   if (srtcpIndex > 0) {
     const rtcp = (probe as unknown as { rtcp: { outbound: Map<number, { srtcpIndex: number }> } }).rtcp;

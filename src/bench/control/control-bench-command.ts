@@ -32,8 +32,9 @@ import type { SetupRateResult } from './setup-loop';
  * nor bench:relay's land: an ng offer binds the ports it announces, so a port another process
  * holds would fail a call.
  */
-const OURS_PORTS: [number, number] = [61000, 62999];
-const RTPENGINE_PORTS: [number, number] = [63000, 64999];
+const SETUP_PORT_BASE = 61000;
+/** Media ports per relay in the set-up runs: ours from the base, rtpengine's the next block. */
+const SETUP_PORTS_PER_RELAY = 2000;
 const MEMORY_PORTS: [number, number] = [61000, 64799];
 
 interface Options {
@@ -45,10 +46,13 @@ interface Options {
   readonly memoryCalls: number;
   readonly rtpengine: boolean;
   readonly rest: boolean;
+  readonly restPerLeg: boolean;
   readonly memory: boolean;
   readonly write: boolean;
   readonly serve?: string;
   readonly logLevel: string;
+  readonly profile?: string;
+  readonly portBase: number;
 }
 
 function positiveInt(v: string): number {
@@ -61,9 +65,10 @@ function line(name: string, r: SetupRateResult): string {
   return `  ${name.padEnd(26)} ${r.callsPerSecond.toFixed(0).padStart(6)} calls/s   cpu ${r.cpuMsPerCall === null ? 'n/a' : `${r.cpuMsPerCall.toFixed(2)} ms/call`}   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms\n`;
 }
 
-async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'ngOurs' | 'ngRtpengine' | 'restOurs'>> {
-  const ours = await OurServe.start({ workers: o.workers, portRange: OURS_PORTS, logLevel: o.logLevel, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}) });
-  const rtp = rtpBin === null ? null : await RtpengineProcess.start(rtpBin, { threads: 2, portRange: RTPENGINE_PORTS }).catch(async (err: unknown) => {
+async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'ngOurs' | 'ngRtpengine' | 'restOurs' | 'restPerLegOurs'>> {
+  const ours = await OurServe.start({ workers: o.workers, portRange: [o.portBase, o.portBase + SETUP_PORTS_PER_RELAY - 1], logLevel: o.logLevel, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}),
+    ...(o.profile !== undefined ? { profileDir: resolve(o.profile) } : {}) });
+  const rtp = rtpBin === null ? null : await RtpengineProcess.start(rtpBin, { threads: 2, portRange: [o.portBase + SETUP_PORTS_PER_RELAY, o.portBase + 2 * SETUP_PORTS_PER_RELAY - 1] }).catch(async (err: unknown) => {
     await ours.stop();
     throw err;
   });
@@ -71,6 +76,7 @@ async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<Contr
   const ngOurs: SetupRateResult[] = [];
   const ngRtpengine: SetupRateResult[] = [];
   const restOurs: SetupRateResult[] = [];
+  const restPerLegOurs: SetupRateResult[] = [];
   try {
     for (let run = 1; run <= o.runs; run++) {
       process.stdout.write(`run ${run} of ${o.runs} (load ${os.loadavg()[0].toFixed(2)}):\n`);
@@ -83,7 +89,14 @@ async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<Contr
         process.stdout.write(line('ng rtpengine', b));
       }
       if (o.rest) {
-        const c = await measureRestSetupRate(api, { calls: o.calls, concurrency: o.restConcurrency, pid: ours.pid }, `rest${run}`);
+        // The 4-request flow first: it warms the code both flows share (JIT), so the goal's
+        // figure, the call created with its legs, is not the one that pays for it in run 1.
+        if (o.restPerLeg) {
+          const d = await measureRestSetupRate(api, { calls: o.calls, concurrency: o.restConcurrency, pid: ours.pid, flow: 'per-leg' }, `restlegs${run}`);
+          restPerLegOurs.push(d);
+          process.stdout.write(line('REST per leg srtp-relay', d));
+        }
+        const c = await measureRestSetupRate(api, { calls: o.calls, concurrency: o.restConcurrency, pid: ours.pid, flow: 'one-request' }, `rest${run}`);
         restOurs.push(c);
         process.stdout.write(line('REST srtp-relay', c));
       }
@@ -93,7 +106,7 @@ async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<Contr
     await ours.stop();
     await rtp?.stop();
   }
-  return { ngOurs, ngRtpengine, restOurs };
+  return { ngOurs, ngRtpengine, restOurs, restPerLegOurs };
 }
 
 async function memory(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'memoryOurs' | 'memoryRtpengine'>> {
@@ -130,10 +143,13 @@ export function registerControlBenchCommand(bench: Command): void {
     .option('--workers <n>', 'media worker threads of our relay', positiveInt, 1)
     .option('--memory-calls <n>', 'calls per batch in the memory measurement (two batches)', positiveInt, 400)
     .option('--no-rtpengine', 'measure srtp-relay only')
-    .option('--no-rest', 'skip the REST flow')
+    .option('--no-rest', 'skip the REST flows')
+    .option('--no-rest-per-leg', 'skip the 4-request REST flow (call, leg, leg, delete); the 2-request one (call with its legs, delete) still runs')
     .option('--no-memory', 'skip the memory measurement')
     .option('--serve <main.js>', 'the srtp-relay CLI entry to measure (another build, for before/after comparisons; default this checkout\'s dist/cli/main.js)')
     .option('--log-level <level>', 'our relay\'s log level (serve\'s default is info)', 'warn')
+    .option('--profile <dir>', 'write V8 CPU profiles of our serve process (main thread and each media worker, warm-up included) into <dir> at its exit')
+    .option('--port-base <port>', `first media port of the set-up runs (ours, then rtpengine, ${SETUP_PORTS_PER_RELAY} each); move it when another run holds the default range`, positiveInt, SETUP_PORT_BASE)
     .option('--no-write', 'do not write bench-results/ and BENCHMARKS.md')
     .action(async (o: Options) => {
       if (o.memoryCalls * 2 * 4 + 400 > MEMORY_PORTS[1] - MEMORY_PORTS[0] + 1) throw new InvalidArgumentError(`--memory-calls: at most ${Math.floor((MEMORY_PORTS[1] - MEMORY_PORTS[0] - 399) / 8)} (media ports ${MEMORY_PORTS.join('-')})`);
@@ -152,11 +168,13 @@ export function registerControlBenchCommand(bench: Command): void {
       const ngOurs = summarize(results.ngOurs);
       const ngRtp = summarize(results.ngRtpengine);
       const rest = summarize(results.restOurs);
+      const restPerLeg = summarize(results.restPerLegOurs ?? []);
       process.stdout.write('medians:\n');
       if (ngOurs !== null) process.stdout.write(`  ng srtp-relay ${ngOurs.rate.toFixed(0)} calls/s, ${ngOurs.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
       if (ngRtp !== null) process.stdout.write(`  ng rtpengine  ${ngRtp.rate.toFixed(0)} calls/s, ${ngRtp.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
       if (ngOurs !== null && ngRtp !== null) process.stdout.write(`  ng ours/rtpengine ${runRatio(ngOurs, ngRtp).toFixed(2)} (median of per-run ratios)\n`);
       if (rest !== null) process.stdout.write(`  REST srtp-relay ${rest.rate.toFixed(0)} calls/s, ${rest.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
+      if (restPerLeg !== null) process.stdout.write(`  REST per leg srtp-relay ${restPerLeg.rate.toFixed(0)} calls/s, ${restPerLeg.cpuMs?.toFixed(2) ?? 'n/a'} ms CPU/call\n`);
       if (!o.write) return;
       const root = repoRoot();
       const dir = join(root, 'bench-results', `${startedAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}-control`);

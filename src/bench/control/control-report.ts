@@ -26,7 +26,10 @@ export interface ControlBenchResults {
   readonly options: { readonly calls: number; readonly ngConcurrency: number; readonly restConcurrency: number; readonly runs: number; readonly workers: number; readonly memoryCalls: number; readonly logLevel: string };
   readonly ngOurs: readonly SetupRateResult[];
   readonly ngRtpengine: readonly SetupRateResult[];
+  /** REST, the call created with its two legs in one request, then DELETE (2 requests per call). */
   readonly restOurs: readonly SetupRateResult[];
+  /** REST, the call then each leg on its own, then DELETE (4 requests per call); absent in older results. */
+  readonly restPerLegOurs?: readonly SetupRateResult[];
   readonly memoryOurs: MemoryResult | null;
   readonly memoryRtpengine: MemoryResult | null;
 }
@@ -80,6 +83,7 @@ export function controlSection(r: ControlBenchResults, runDir: string): string {
   const ngOurs = summarize(r.ngOurs);
   const ngRtp = summarize(r.ngRtpengine);
   const rest = summarize(r.restOurs);
+  const restPerLeg = summarize(r.restPerLegOurs ?? []);
   const goals: string[] = [];
   if (ngOurs !== null && ngRtp !== null) {
     const ratio = runRatio(ngOurs, ngRtp);
@@ -108,13 +112,14 @@ export function controlSection(r: ControlBenchResults, runDir: string): string {
     '',
     '### Call setup',
     '',
-    `${o.calls} calls per run. ng: offer + answer + delete per call, SDES on both sides, ${o.ngConcurrency} calls in flight, the product's NgClient against both relays. REST: \`POST /v1/calls\`, two SDES legs (\`POST .../legs\` with the phone's a=crypto; the relay answers each with its own key and bridges them in recrypt), \`DELETE\` — 4 requests per call over keep-alive HTTP/1.1, ${o.restConcurrency} in flight; rtpengine has no REST API, so the ratio is against its ng rate. CPU: the relay process's CPU time (all threads, /proc) over the timed calls.`,
+    `${o.calls} calls per run. ng: offer + answer + delete per call, SDES on both sides, ${o.ngConcurrency} calls in flight, the product's NgClient against both relays. REST: a call with two SDES legs (each with the phone's a=crypto; the relay answers each with its own key and bridges them in recrypt), then \`DELETE\`, over keep-alive HTTP/1.1, ${o.restConcurrency} in flight: \`POST /v1/calls\` with \`legs\` (2 requests per call; the goal's figure), and per leg, \`POST /v1/calls\` then \`POST .../legs\` twice (4 requests per call); rtpengine has no REST API, so the ratio is against its ng rate. CPU: the relay process's CPU time (all threads, /proc) over the timed calls.`,
     '',
     '| flow | relay | calls/s, median (per run) | CPU ms per call (ours/rtpengine) | latency p50 / p99 ms | ours/rtpengine calls/s, median of runs (per run) |',
     '|---|---|---:|---:|---:|---:|',
     rateRow('ng', 'srtp-relay', ngOurs, ngRtp),
     rateRow('ng', 'rtpengine', ngRtp, null),
-    rateRow('REST (3 set-up requests + delete)', 'srtp-relay', rest, ngRtp),
+    rateRow('REST (call with legs + delete)', 'srtp-relay', rest, ngRtp),
+    ...(restPerLeg === null ? [] : [rateRow('REST per leg (call, 2 legs, delete)', 'srtp-relay', restPerLeg, ngRtp)]),
     '',
     '### Memory per bridged SRTP call',
     '',

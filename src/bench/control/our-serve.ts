@@ -23,6 +23,8 @@ export interface OurServeOptions {
   readonly entry?: string;
   /** Default warn, as rtpengine runs at its warning level; `info` is serve's own default. */
   readonly logLevel?: string;
+  /** Write V8 CPU profiles of the serve process (main thread and each media worker) into this directory at exit. */
+  readonly profileDir?: string;
 }
 
 export class OurServe {
@@ -45,7 +47,8 @@ export class OurServe {
     writeFileSync(config, JSON.stringify({ limits: { requestsPerWindow: 100_000_000, maxCalls: 100_000 } }));
     const token = randomBytes(24).toString('hex');
     const entry = o.entry ?? join(repoRoot(), 'dist', 'cli', 'main.js');
-    const child = spawn(process.execPath, [entry, 'serve', '--config', config, '--listen', '127.0.0.1:0', '--listen-ng', `127.0.0.1:${ngPort}`,
+    const profile = o.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`];
+    const child = spawn(process.execPath, [...profile, entry, 'serve', '--config', config, '--listen', '127.0.0.1:0', '--listen-ng', `127.0.0.1:${ngPort}`,
       '--port-range', `${o.portRange[0]}-${o.portRange[1]}`, '--workers', String(o.workers), '--data-dir', dataDir, '--log-level', o.logLevel ?? 'warn'], {
       stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SRTP_RELAY_TOKEN: token },
     });

@@ -335,6 +335,32 @@ describe('buffers, verify and lifecycle', () => {
     expect(() => tx.setRoc(1, 1)).toThrow(expect.objectContaining({ code: SrtpErrorCode.Closed }));
   });
 
+  it('derives session keys when the first packet needs them; a forged first packet changes no stream state; close wipes them', () => {
+    const { tx, rx } = pair(p);
+    type Key = { srtpCipherOnce: unknown; srtcp: unknown; key: Uint8Array };
+    const keyOf = (c: SrtpContext): Key => (c as unknown as { ring: { keys: Key[] } }).ring.keys[0];
+    // A context set up and never used holds no session keys (none to wipe, none to derive).
+    expect(keyOf(tx).srtpCipherOnce).toBeNull();
+    expect(keyOf(rx).srtpCipherOnce).toBeNull();
+    expect(tx.protectRtp(buildRtp({ seq: 7, ssrc: 9 }))).toBe(SrtpStatus.Ok);
+    const good = out(tx);
+    expect(keyOf(tx).srtpCipherOnce).not.toBeNull();
+    expect(keyOf(tx).srtcp).toBeNull();
+    // The receiver's first packet is a forgery: keys get derived to check it, nothing else moves.
+    const forged = Buffer.from(good); forged[forged.length - 1] ^= 1;
+    expect(rx.unprotectRtp(forged)).toBe(SrtpStatus.AuthFailed);
+    expect(rx.getRoc(9)).toBeUndefined();
+    expect(rx.highestIndex(9, false)).toBe(-1);
+    expect(rx.unprotectRtp(good)).toBe(SrtpStatus.Ok);
+    tx.close();
+    const wiped = keyOf(tx);
+    expect(wiped.srtpCipherOnce).toBeNull();
+    expect(wiped.key.every((b) => b === 0)).toBe(true);
+    // Nothing is derived again from a closed context (its master key is zeros now).
+    expect(tx.protectRtp(buildRtp({ seq: 8, ssrc: 9 }))).toBe(SrtpStatus.Closed);
+    expect(wiped.srtpCipherOnce).toBeNull();
+  });
+
   it('never shows key material in JSON or inspect', () => {
     const keys = keysFor(p);
     const ctx = new SrtpContext({ profile: p.name, keys });
