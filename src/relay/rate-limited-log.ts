@@ -9,19 +9,26 @@ export class RateLimitedLog {
   private windowStart = 0;
   private inWindow = 0;
   private suppressed = 0;
+  private made: Logger | null = null;
 
+  /** `logger`: the logger, or a function making it on the first line logged (a child logger per leg costs memory). */
   constructor(
-    private readonly logger: Logger,
+    private readonly logger: Logger | (() => Logger),
     private readonly burst = 5,
     private readonly intervalMs = 10_000,
   ) {}
+
+  private get log(): Logger {
+    if (this.made === null) this.made = typeof this.logger === 'function' ? this.logger() : this.logger;
+    return this.made;
+  }
 
   /** Log a dropped packet; fields must never include key material or packet bytes. */
   drop(reason: string, source: string, port: number, length: number): void {
     if (!this.admit()) return;
     const suppressed = this.suppressed;
     this.suppressed = 0;
-    this.logger.warn({ reason, source, port, length, suppressed }, 'packet dropped');
+    this.log.warn({ reason, source, port, length, suppressed }, 'packet dropped');
   }
 
   /** Log a failed send toward the leg's remote (the socket's error code, never packet bytes). */
@@ -29,12 +36,12 @@ export class RateLimitedLog {
     if (!this.admit()) return;
     const suppressed = this.suppressed;
     this.suppressed = 0;
-    this.logger.warn({ code, target, port, suppressed }, 'send failed');
+    this.log.warn({ code, target, port, suppressed }, 'send failed');
   }
 
   /** One line more in this window? Counts the ones it refuses. */
   private admit(): boolean {
-    if (!this.logger.isLevelEnabled('warn')) return false;
+    if (!this.log.isLevelEnabled('warn')) return false;
     const now = Date.now();
     if (now - this.windowStart >= this.intervalMs) {
       this.windowStart = now;
