@@ -28,7 +28,7 @@ const BLOCK = 16;
 export const SRTP_AHEAD_BYTES = 2048;
 /**
  * SRTCP streams compute one packet at a time: a few packets a second per stream do not pay for
- * 4 KiB of keystream held per stream, twice per context (issue 13's memory per call).
+ * 2 KiB of keystream held per stream, twice per context (issue 13's memory per call).
  */
 export const SRTCP_AHEAD_BYTES = 0;
 /** Large (video) packets still get several packets' keystream per node:crypto call. */
