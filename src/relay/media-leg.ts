@@ -38,11 +38,12 @@ export class MediaLeg {
   outbound: PacketContext | null;
   /**
    * SSRCs this leg's contexts have handled (first few), so a rekey can carry their ROCs to the
-   * new contexts. Fixed-size typed arrays: recording one is a short scan, no allocation.
+   * new contexts: inbound ones from 0, outbound ones from MAX_TRACKED_SSRCS. One fixed-size
+   * typed array (each costs some 200 bytes of heap beside its contents): recording one is a
+   * short scan, no allocation.
    */
-  readonly inboundSsrcs = new Uint32Array(MAX_TRACKED_SSRCS);
+  private readonly ssrcs = new Uint32Array(2 * MAX_TRACKED_SSRCS);
   inboundSsrcCount = 0;
-  readonly outboundSsrcs = new Uint32Array(MAX_TRACKED_SSRCS);
   outboundSsrcCount = 0;
   /** From the worker's packet I/O backend (`io/`): dgram or native batched. */
   readonly rtpSocket: MediaSocket;
@@ -174,11 +175,12 @@ export class MediaLeg {
 
   /** Remember an SSRC the inbound (or outbound) context handled; no allocation. */
   noteSsrc(outbound: boolean, ssrc: number): void {
-    const list = outbound ? this.outboundSsrcs : this.inboundSsrcs;
+    const list = this.ssrcs;
+    const base = outbound ? MAX_TRACKED_SSRCS : 0;
     const n = outbound ? this.outboundSsrcCount : this.inboundSsrcCount;
-    for (let i = 0; i < n; i++) if (list[i] === ssrc) return;
+    for (let i = 0; i < n; i++) if (list[base + i] === ssrc) return;
     if (n >= MAX_TRACKED_SSRCS) return;
-    list[n] = ssrc;
+    list[base + n] = ssrc;
     if (outbound) this.outboundSsrcCount = n + 1;
     else this.inboundSsrcCount = n + 1;
   }
@@ -193,12 +195,12 @@ export class MediaLeg {
     const oldOut = this.outbound;
     if (oldIn === null || oldOut === null) throw new RelayError(RelayErrorCode.BadSrtpOptions, 'a plain RTP leg has no keys to replace');
     for (let i = 0; i < this.inboundSsrcCount; i++) {
-      const ssrc = this.inboundSsrcs[i] as number;
+      const ssrc = this.ssrcs[i] as number;
       const roc = oldIn.getRoc(ssrc, 'inbound');
       if (roc !== undefined) inbound.setRoc(ssrc, roc, 'inbound');
     }
     for (let i = 0; i < this.outboundSsrcCount; i++) {
-      const ssrc = this.outboundSsrcs[i] as number;
+      const ssrc = this.ssrcs[MAX_TRACKED_SSRCS + i] as number;
       const roc = oldOut.getRoc(ssrc, 'outbound');
       if (roc !== undefined) outbound.setRoc(ssrc, roc, 'outbound');
     }

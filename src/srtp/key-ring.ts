@@ -25,13 +25,16 @@ export class KeyRing {
     if (mkiLength > 128) throw new SrtpError(SrtpErrorCode.BadMki, 'MKI longer than 128 bytes');
     this.mkiLength = mkiLength;
     this.onLimit = onLimit;
-    this.keys = [];
+    const made: MasterKey[] = [];
     try {
-      for (let i = 0; i < inputs.length; i++) this.keys.push(new MasterKey(profile, inputs[i], i, mkiLength, kdr, softLimitMargin));
+      for (let i = 0; i < inputs.length; i++) made.push(new MasterKey(profile, inputs[i], i, mkiLength, kdr, softLimitMargin));
     } catch (err) {
-      this.wipe();
+      for (const k of made) k.wipe();
       throw err;
     }
+    // A copy of exactly its length: an array grown by push keeps room for 16 more (~130 bytes
+    // per context, issue 13's memory per call).
+    this.keys = made.slice();
     const seen = new Set<string>();
     for (const k of this.keys) {
       if (k.mkiHex !== null) {

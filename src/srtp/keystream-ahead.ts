@@ -10,8 +10,9 @@
  *
  * Layout per packet: the cipher's leading blocks (GCM: E(K, J0) for the tag), then the
  * payload's. The counter blocks of the next range are written into the spent keystream buffer
- * of this stream (counter-blocks.ts), so computing ahead needs no scratch memory of its own.
- * Buffers hold key-derived material and are zeroed before they are dropped.
+ * of this stream (counter-blocks.ts) and the keystream node:crypto returns is copied back into
+ * it, so a stream holds one buffer for its whole life and computing ahead needs no scratch
+ * memory. Buffers hold key-derived material and are zeroed before they are dropped.
  */
 import type { AesCounterModeKeystream } from './aes-cm-keystream';
 import { fillCounterBlocks } from './counter-blocks';
@@ -20,18 +21,26 @@ import { xorInPlace, type WordViews } from './word-xor';
 const BLOCK = 16;
 /**
  * Keystream bytes per refill of an SRTP stream: bounds memory per stream and the work wasted on
- * loss. 4 KiB is some 23 voice packets (460 ms at 50 packets/s) per node:crypto call.
+ * loss. 2 KiB is 11 voice packets (220 ms at 50 packets/s) per node:crypto call: a call holds
+ * four such streams, and 4 KiB each was 16 KiB of a bridged call's memory (issue 13 goal 3) to
+ * save some 0.03 us per packet (a 2 KiB ECB call costs ~1.1 us, a 4 KiB one ~1.7 us).
  */
-export const SRTP_AHEAD_BYTES = 4096;
+export const SRTP_AHEAD_BYTES = 2048;
 /**
  * SRTCP streams compute one packet at a time: a few packets a second per stream do not pay for
- * 4 KiB of keystream held per stream, twice per context (issue 13's memory per call).
+ * 2 KiB of keystream held per stream, twice per context (issue 13's memory per call).
  */
 export const SRTCP_AHEAD_BYTES = 0;
 /** Large (video) packets still get several packets' keystream per node:crypto call. */
 const MIN_AHEAD_PACKETS = 8;
 /** What `buffer` points at when nothing is located (zero length: holds nothing). */
 const EMPTY = new Uint8Array(0);
+/**
+ * The first counter block of a refill or of a packet computed alone, shared by every stream of
+ * this thread (module state is per thread): used within one synchronous call and zeroed before
+ * it returns (it carries the session salt). One per stream cost some 200 bytes of heap each.
+ */
+const first = new Uint8Array(BLOCK);
 
 /** What the keystream computer needs from a cipher: its block function and counter layout. */
 export interface CounterModeLayout {
@@ -52,9 +61,11 @@ export class KeystreamAhead {
   private count = 0;
   /** Blocks computed per packet, leading blocks included. */
   private blocks = 0;
+  /** This stream's keystream buffer: counter blocks go in, keystream comes back into it. */
   private computed: Buffer | null = null;
   private computedWords: Int32Array | null = null;
-  private readonly first = new Uint8Array(BLOCK);
+  /** `computed`, or a view of its first bytes, that the last refill encrypted. */
+  private input: Buffer | null = null;
   /** After `locate`: the buffer and offset holding the packet's keystream (leading blocks first). */
   buffer: Uint8Array = EMPTY;
   offset = 0;
@@ -87,8 +98,9 @@ export class KeystreamAhead {
     }
     if (sameStream && (index < this.base || needed > this.blocks * 2)) {
       // Reordered or unusually large: computed alone, the range ahead stays.
-      layout.firstCounterBlock(this.first, ssrc, index);
-      this.buffer = layout.aes.keystreamFrom(this.first, needed);
+      layout.firstCounterBlock(first, ssrc, index);
+      this.buffer = layout.aes.keystreamFrom(first, needed);
+      first.fill(0);
       this.words = null;
       this.offset = 0;
       return;
@@ -115,27 +127,29 @@ export class KeystreamAhead {
   private refill(layout: CounterModeLayout, aes: AesCounterModeKeystream, ssrc: number, index: number, blocks: number): void {
     const count = this.aheadBytes === 0 ? 1 : Math.max(MIN_AHEAD_PACKETS, Math.floor(this.aheadBytes / (blocks * BLOCK)));
     const size = count * blocks * BLOCK;
-    const spent = this.computed;
-    let cb: Buffer;
-    let cbWords: Int32Array | null;
-    if (spent !== null && spent.length >= size) {
-      cb = spent.length === size ? spent : spent.subarray(0, size);
-      cbWords = this.computedWords;
-    } else {
-      cb = Buffer.alloc(size);
-      cbWords = new Int32Array(cb.buffer, 0, cb.buffer.byteLength >>> 2);
+    let own = this.computed;
+    if (own === null || own.length < size) {
+      own?.fill(0);
+      own = Buffer.alloc(size);
+      this.computed = own;
+      this.computedWords = new Int32Array(own.buffer, 0, own.buffer.byteLength >>> 2);
+      this.input = own;
     }
-    const first = this.first;
+    let input = this.input as Buffer;
+    if (input.length !== size) {
+      input = own.subarray(0, size);
+      this.input = input;
+    }
     for (let p = 0; p < count; p++) {
       layout.firstCounterBlock(first, ssrc, index + p);
-      fillCounterBlocks(cb, cbWords, p * blocks * BLOCK, first, blocks);
+      fillCounterBlocks(input, this.computedWords, p * blocks * BLOCK, first, blocks);
     }
-    const computed = aes.encryptBlocks(cb);
-    // The counter blocks carry the session salt, the spent buffer's tail old keystream.
-    if (spent !== null) spent.fill(0);
-    if (cb.buffer !== spent?.buffer) cb.fill(0);
-    this.computed = computed;
-    this.computedWords = (computed.byteOffset & 3) === 0 ? new Int32Array(computed.buffer, 0, computed.buffer.byteLength >>> 2) : null;
+    first.fill(0);
+    // node:crypto has no "update into": its output is copied into this stream's own buffer and
+    // zeroed, so the buffer and its word view are made once per stream, not once per refill.
+    const out = aes.encryptBlocks(input);
+    own.set(out);
+    out.fill(0);
     this.layout = layout;
     this.ssrc = ssrc;
     this.base = index;
@@ -162,12 +176,12 @@ export class KeystreamAhead {
     this.computed?.fill(0);
     this.computed = null;
     this.computedWords = null;
+    this.input = null;
     this.words = null;
     this.layout = null;
     this.base = -1;
     this.count = 0;
     this.blocks = 0;
-    this.first.fill(0);
     this.buffer = EMPTY;
   }
 }

@@ -44,6 +44,7 @@ interface Options {
   readonly runs: number;
   readonly workers: number;
   readonly memoryCalls: number;
+  readonly memorySettleS: number;
   readonly rtpengine: boolean;
   readonly rest: boolean;
   readonly restPerLeg: boolean;
@@ -110,7 +111,7 @@ async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<Contr
 }
 
 async function memory(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'memoryOurs' | 'memoryRtpengine'>> {
-  const options = { calls: o.memoryCalls, packets: 5 };
+  const options = { calls: o.memoryCalls, packets: 5, settleMs: o.memorySettleS * 1000 };
   const ours = await OurServe.start({ workers: o.workers, portRange: MEMORY_PORTS, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}) });
   let memoryOurs: MemoryResult;
   try {
@@ -142,6 +143,7 @@ export function registerControlBenchCommand(bench: Command): void {
     .option('--runs <n>', 'runs per figure (median)', positiveInt, 3)
     .option('--workers <n>', 'media worker threads of our relay', positiveInt, 1)
     .option('--memory-calls <n>', 'calls per batch in the memory measurement (two batches)', positiveInt, 400)
+    .option('--memory-settle-s <s>', 'each RSS reading of the memory measurement is the lowest over this many seconds (V8 returns set-up garbage some 10-25 s after it)', positiveInt, 40)
     .option('--no-rtpengine', 'measure srtp-relay only')
     .option('--no-rest', 'skip the REST flows')
     .option('--no-rest-per-leg', 'skip the 4-request REST flow (call, leg, leg, delete); the 2-request one (call with its legs, delete) still runs')

@@ -6,6 +6,11 @@
  * the figure is the second batch's growth per call, so one-time growth (first pages of a heap,
  * a pool's first block) lands in the first batch and not in the per-call figure. Then every
  * call is deleted and RSS read again: what a relay gives back.
+ *
+ * Each reading is the lowest RSS over `settleMs` of polling: a garbage-collected heap keeps the
+ * garbage of call set-up (ng messages, SDP) resident until V8's memory reducer runs, some 10-25 s
+ * after the allocation stops, and then returns it (srtp-relay: ~85 KiB per call read after 1 s,
+ * ~40 KiB once settled). A malloc-based relay (rtpengine) reads the same either way.
  */
 import type { NgClient } from '../../ng/ng-client';
 import { MODE_SPECS } from '../relay/bench-modes';
@@ -20,6 +25,8 @@ export interface MemoryOptions {
   readonly packets: number;
   /** ng flags for the offer (ours: `recrypt`). */
   readonly flags: readonly string[];
+  /** Each RSS reading is the lowest over this long (polled every second); default 40 s. */
+  readonly settleMs?: number;
 }
 
 export interface MemoryResult {
@@ -45,6 +52,16 @@ function rssOf(pid: number): number {
   return v;
 }
 
+/** The lowest RSS over `settleMs`, polled every second (at least one reading after 1 s). */
+async function settledRss(pid: number, settleMs: number): Promise<number> {
+  let low = Infinity;
+  for (let waited = 0; waited === 0 || waited < settleMs; waited += 1000) {
+    await sleep(1000);
+    low = Math.min(low, rssOf(pid));
+  }
+  return low;
+}
+
 export async function measureMemoryPerCall(ng: NgClient, pid: number, o: MemoryOptions): Promise<MemoryResult> {
   const spec = MODE_SPECS['srtp-srtp'];
   const phones = new MediaEndpoints();
@@ -68,18 +85,15 @@ export async function measureMemoryPerCall(ng: NgClient, pid: number, o: MemoryO
     // Warm-up: code paths, first heap pages, pools; then given back.
     await batch(1_000_000, Math.min(50, o.calls));
     await deleteAll();
-    await sleep(1000);
-    const idleKiB = rssOf(pid);
+    const settle = o.settleMs ?? 40_000;
+    const idleKiB = await settledRss(pid, settle);
     await batch(0, o.calls);
-    await sleep(1000);
-    const afterFirstKiB = rssOf(pid);
+    const afterFirstKiB = await settledRss(pid, settle);
     await batch(o.calls, o.calls);
-    await sleep(1000);
-    const afterSecondKiB = rssOf(pid);
+    const afterSecondKiB = await settledRss(pid, settle);
     const { phones: total, verified } = phones.delivery();
     await deleteAll();
-    await sleep(2000);
-    const afterDeleteKiB = rssOf(pid);
+    const afterDeleteKiB = await settledRss(pid, Math.max(settle, 2000));
     return {
       calls: o.calls, idleKiB, afterFirstKiB, afterSecondKiB, afterDeleteKiB,
       perCallKiB: (afterSecondKiB - afterFirstKiB) / o.calls,

@@ -6,7 +6,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { BENCH_MODES, isBenchMode, type BenchMode } from './bench-modes';
 import type { RelayName } from './relay-under-test';
-import { defaultRelayBenchOptions, formatSummary, runRelayBench } from './run-relay-bench';
+import { defaultSoakOptions, formatSoakSummary } from './run-soak-bench';
+import { defaultRelayBenchOptions, formatSummary, runRelayBench, runRelaySoak } from './run-relay-bench';
 
 function intList(v: string): number[] {
   return v.split(',').map((s) => {
@@ -19,6 +20,12 @@ function intList(v: string): number[] {
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
   return n;
 }
 
@@ -58,11 +65,28 @@ export function registerRelayBenchCommand(bench: Command): void {
     .option('--no-progress', 'no progress bar')
     .option('--payload <bytes>', 'RTP payload per packet: 160 (G.711) or up to 1400 (video, e.g. 1200); native generator', positiveInt, d.payload)
     .addOption(new Option('--io <backend>', 'our relay\'s packet I/O: auto (native when the addon is built), native, dgram').choices(['auto', 'native', 'dgram']).default('auto'))
+    .option('--soak <minutes>', 'instead of the ramp: hold each relay at a fixed call count this long and report the RSS slope (modes default to srtp-srtp)', positiveNumber)
+    .option('--soak-calls <n>', 'soak: calls to hold (default: --rate-fraction of the zero-loss calls of a ramp just before)', positiveInt)
+    .option('--rate-fraction <f>', 'soak: share of the zero-loss calls', positiveNumber, defaultSoakOptions().rateFraction)
+    .option('--soak-sample-s <s>', 'soak: RSS sampling interval', positiveNumber, defaultSoakOptions().sampleS)
+    .option('--soak-warmup-s <s>', 'soak: seconds left out of the RSS slope (default a fifth of the run)', positiveNumber)
+    .option('--soak-window-s <s>', 'soak: generator window (loss and CPU per window)', positiveNumber, defaultSoakOptions().windowS)
     .addOption(new Option('--generator <kind>', 'load generator: native (C, native-bench/relay_loadgen), node, or auto (native when it builds)').choices(['auto', 'native', 'node']).default('auto'))
     .action(async (o: {
       steps: number[]; measureMs: number; warmupMs: number; drainMs: number; modes: BenchMode[]; relays: RelayName[]; threads: number;
       webrtcMs: number; profile: 'auto' | 'always' | 'never'; generator: 'auto' | 'native' | 'node'; io: 'auto' | 'native' | 'dgram'; payload: number; out: string; benchmarksMd: boolean; direct: boolean; retry: boolean; progress: boolean;
-    }) => {
+      soak?: number; soakCalls?: number; rateFraction: number; soakSampleS: number; soakWarmupS?: number; soakWindowS: number;
+    }, cmd: Command) => {
+      if (o.soak !== undefined) {
+        const modesGiven = cmd.getOptionValueSource('modes') === 'cli';
+        const { results, dir } = await runRelaySoak({
+          steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, relays: o.relays, threads: o.threads, outRoot: resolve(o.out),
+          benchmarksMd: o.benchmarksMd ? d.benchmarksMd : null, retryLossyStep: o.retry, progress: o.progress, generator: o.generator, io: o.io, payload: o.payload,
+          ...(modesGiven ? { modes: o.modes } : {}),
+        }, { minutes: o.soak, calls: o.soakCalls ?? null, rateFraction: o.rateFraction, sampleS: o.soakSampleS, warmupS: o.soakWarmupS ?? null, windowS: o.soakWindowS });
+        process.stdout.write(formatSoakSummary(results, dir));
+        return;
+      }
       const { results, dir } = await runRelayBench({
         steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, modes: o.modes, relays: o.relays,
         threads: o.threads, webrtcMs: o.webrtcMs, profile: o.profile, outRoot: resolve(o.out),

@@ -36,6 +36,7 @@ import type { RelayName, RelayUnderTest } from './relay-under-test';
 import { findRtpengine } from './rtpengine-process';
 import { RtpengineRelay } from './rtpengine-relay';
 import type { WebrtcBaseline, WebrtcRequest } from './webrtc-baseline';
+import { defaultSoakOptions, formatSoakSummary, runSoakBench, type SoakBenchOptions } from './run-soak-bench';
 
 export interface RelayBenchOptions {
   /** Concurrent calls per ramp step (each call: 2 streams × 50 packets/s). */
@@ -268,12 +269,40 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
   return { results: results2, dir };
 }
 
-function parseArgs(argv: readonly string[]): Partial<RelayBenchOptions> {
+/**
+ * The soak instead of the ramp (run-soak-bench.ts): `modes` default to recrypt only (a soak per
+ * mode takes its minutes twice), the rest as for the ramp.
+ */
+export function runRelaySoak(options: Partial<RelayBenchOptions>, soak: SoakBenchOptions): ReturnType<typeof runSoakBench> {
+  const o: RelayBenchOptions = { ...defaultRelayBenchOptions(), modes: ['srtp-srtp'], ...options };
+  oursIo = null;
+  const rtpengineBin = o.relays.includes('rtpengine') ? findRtpengine() : null;
+  return runSoakBench({
+    modes: o.modes, relays: o.relays, threads: o.threads, drainMs: o.drainMs, outRoot: o.outRoot, benchmarksMd: o.benchmarksMd, progress: o.progress,
+    ramp: { steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, retryLossyStep: o.retryLossyStep },
+    startRelay: (name) => startRelay(name, o, rtpengineBin),
+    startGenerator: () => startGenerator(o.generator, o.payload),
+  }, soak);
+}
+
+function number(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${flag}: a number of at least ${min}`);
+  return n;
+}
+
+function parseArgs(argv: readonly string[], soak: { -readonly [K in keyof SoakBenchOptions]: SoakBenchOptions[K] } & { on: boolean } = { ...defaultSoakOptions(), on: false }): Partial<RelayBenchOptions> {
   const o: { -readonly [K in keyof RelayBenchOptions]?: RelayBenchOptions[K] } = {};
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = (): string => inline ?? argv[++i] ?? '';
     switch (flag) {
+      case '--soak': soak.on = true; soak.minutes = number(flag, value(), 0.1); break;
+      case '--soak-calls': soak.calls = number(flag, value(), 1); break;
+      case '--rate-fraction': soak.rateFraction = number(flag, value(), 0.01); break;
+      case '--soak-sample-s': soak.sampleS = number(flag, value(), 0.5); break;
+      case '--soak-warmup-s': soak.warmupS = number(flag, value(), 0); break;
+      case '--soak-window-s': soak.windowS = number(flag, value(), 1); break;
       case '--steps': o.steps = value().split(',').map(Number); break;
       case '--measure-ms': o.measureMs = Number(value()); break;
       case '--warmup-ms': o.warmupMs = Number(value()); break;
@@ -323,7 +352,14 @@ export function formatSummary(results: RelayBenchResults, dir: string): string {
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const { results, dir } = await runRelayBench(parseArgs(argv));
+  const soak = { ...defaultSoakOptions(), on: false };
+  const options = parseArgs(argv, soak);
+  if (soak.on) {
+    const { results, dir } = await runRelaySoak(options, soak);
+    process.stdout.write(formatSoakSummary(results, dir));
+    return;
+  }
+  const { results, dir } = await runRelayBench(options);
   process.stdout.write(formatSummary(results, dir));
 }
 

@@ -45,7 +45,11 @@ export class NativeSocket implements MediaSocket {
   /** The previous destination text and its integers (family 0: not an address of the socket's family). */
   dstText = '';
   dstFamily = 0;
-  readonly dstWords = new Int32Array(4);
+  /** Plain fields, not an Int32Array: a typed array costs some 200 bytes a socket (issue 13 goal 3). */
+  dst0 = 0;
+  dst1 = 0;
+  dst2 = 0;
+  dst3 = 0;
 
   constructor(
     private readonly io: NativeIo,
@@ -82,6 +86,8 @@ export class NativeIo implements PacketIo {
   private readonly tx: Buffer;
   private readonly rxViews: Buffer[] = [];
   private readonly txViews: Buffer[] = [];
+  /** Out-parameter of parseAddress, copied into the socket's dst fields. */
+  private readonly parsedWords = new Int32Array(4);
   /** Word index of the first send record. */
   private readonly txBase: number;
   private readonly sockets: (NativeSocket | null)[] = [];
@@ -166,18 +172,22 @@ export class NativeIo implements PacketIo {
       m[r + TX_OFFSET] = i * TX_SLOT_SIZE;
     }
     if (address !== s.dstText) {
-      s.dstFamily = this.binding.parseAddress(address, s.dstWords);
+      const w = this.parsedWords;
+      s.dstFamily = this.binding.parseAddress(address, w);
+      s.dst0 = w[0] as number;
+      s.dst1 = w[1] as number;
+      s.dst2 = w[2] as number;
+      s.dst3 = w[3] as number;
       s.dstText = address;
     }
-    const w = s.dstWords;
     m[r + TX_SOCKET] = s.id;
     m[r + TX_LENGTH] = length;
     m[r + TX_PORT] = port;
     m[r + TX_FAMILY] = s.dstFamily;
-    m[r + TX_ADDR0] = w[0] as number;
-    m[r + TX_ADDR0 + 1] = w[1] as number;
-    m[r + TX_ADDR0 + 2] = w[2] as number;
-    m[r + TX_ADDR0 + 3] = w[3] as number;
+    m[r + TX_ADDR0] = s.dst0;
+    m[r + TX_ADDR0 + 1] = s.dst1;
+    m[r + TX_ADDR0 + 2] = s.dst2;
+    m[r + TX_ADDR0 + 3] = s.dst3;
     this.txOwners[i] = s;
     this.txCount = i + 1;
     if (!this.delivering) this.flush();

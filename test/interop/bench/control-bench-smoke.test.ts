@@ -20,7 +20,7 @@ describe('bench control: smoke run', () => {
   let code: number | null = null;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'bench', 'control', '--calls', '30', '--runs', '1', '--memory-calls', '20', '--no-write'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'bench', 'control', '--calls', '30', '--runs', '1', '--memory-calls', '20', '--memory-settle-s', '1', '--no-write'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d: Buffer) => { out += d.toString('utf8'); });
     child.stderr?.on('data', (d: Buffer) => { out += d.toString('utf8'); });
     code = await new Promise<number | null>((resolve) => child?.once('exit', (c) => resolve(c)));

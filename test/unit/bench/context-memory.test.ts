@@ -1,6 +1,6 @@
 /**
  * Memory per pair of SRTP contexts (src/bench/context-memory.ts; issue 13 goal 3). External
- * (ArrayBuffer) bytes bound what a context holds outside the JS heap: the SRTP stream's 4 KiB of
+ * (ArrayBuffer) bytes bound what a context holds outside the JS heap: the SRTP stream's 2 KiB of
  * keystream ahead on each side, a GHASH table per GCM session key in use, and neither a 4 KiB
  * keystream for SRTCP streams nor per-key counter-block scratch (before issue 13 a pair held
  * 14.7 KiB, 22.9 KiB with RTCP). Other work in the test worker moves the process-wide figure
@@ -10,6 +10,7 @@
  */
 import { measureContextMemory, type ContextMemory } from '../../../src/bench/context-memory';
 import type { ProfileName } from '../../../src/srtp/protection-profile';
+import { SRTP_AHEAD_BYTES } from '../../../src/srtp/keystream-ahead';
 
 interface Range {
   /** Smallest external bytes per pair of the measurements (checked against upper bounds). */
@@ -24,7 +25,7 @@ function measured(suite: ProfileName, rtcp: boolean): Range {
   return { least: Math.min(...bytes), most: Math.max(...bytes) };
 }
 
-const KEYSTREAM_AHEAD = 4096;
+const KEYSTREAM_AHEAD = SRTP_AHEAD_BYTES;
 const GHASH_TABLE = 4096;
 const SLACK = 2048;
 

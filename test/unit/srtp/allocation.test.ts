@@ -1,8 +1,9 @@
 /**
  * The packet path allocates nothing per packet in steady state (docs/srtp-engine-api.md). Measured as
  * on-heap bytes per operation between two forced GCs, with no GC in between. What is left is
- * amortized: node:crypto's output buffer and its word view each time the keystream of the next
- * ~4 KiB of packets is computed (about 220 bytes per ~20 voice packets, 10-18 bytes a packet).
+ * amortized: node:crypto's output buffer each time the keystream of the next ~2 KiB of packets
+ * is computed (its Buffer and ArrayBuffer objects once per ~11 voice packets, copied into the
+ * stream's own buffer; roughly 15-20 bytes a packet).
  * Any object made per packet (a subarray view, an array, a closure: 32 bytes and up) fails the
  * bound. Not a timing test: bytes are counted, not seconds.
  */
