@@ -49,20 +49,23 @@ export class AesGcmAead {
   /**
    * The tag over associated data `aad[aadStart..aadEnd)` followed by `aad2[aad2Start..aad2End)`
    * (SRTCP's E||index word sits apart from its header) and ciphertext `ct[ctStart..ctEnd)`,
-   * written to `out[outOffset..+16)`. `ekj0[ekj0Offset..+16)` holds E(K, J0).
+   * written to `out[outOffset..+16)`. `ekj0[ekj0Offset..+16)` holds E(K, J0). `ctWords`, when
+   * given, is an Int32Array over all of `ct.buffer` and `ctByteOffset` is `ct.byteOffset`
+   * (ghash.ts reads whole blocks as words); the AAD is then in the same buffer when `aad === ct`.
    */
   computeTag(
     aad: Uint8Array, aadStart: number, aadEnd: number,
     aad2: Uint8Array, aad2Start: number, aad2End: number,
     ct: Uint8Array, ctStart: number, ctEnd: number,
     ekj0: Uint8Array, ekj0Offset: number, out: Uint8Array, outOffset: number,
+    ctWords: Int32Array | null = null, ctByteOffset = 0,
   ): void {
     const g = this.ghash;
     g.reset();
-    g.update(aad, aadStart, aadEnd);
+    g.update(aad, aadStart, aadEnd, aad === ct ? ctWords : null, ctByteOffset);
     g.update(aad2, aad2Start, aad2End);
     g.pad();
-    g.update(ct, ctStart, ctEnd);
+    g.update(ct, ctStart, ctEnd, ctWords, ctByteOffset);
     g.finish(aadEnd - aadStart + aad2End - aad2Start, ctEnd - ctStart, ekj0, ekj0Offset, out, outOffset);
   }
 
@@ -72,8 +75,9 @@ export class AesGcmAead {
     aad2: Uint8Array, aad2Start: number, aad2End: number,
     ct: Uint8Array, ctStart: number, ctEnd: number,
     ekj0: Uint8Array, ekj0Offset: number, tagBuf: Uint8Array, tagOffset: number,
+    ctWords: Int32Array | null = null, ctByteOffset = 0,
   ): boolean {
-    this.computeTag(aad, aadStart, aadEnd, aad2, aad2Start, aad2End, ct, ctStart, ctEnd, ekj0, ekj0Offset, this.tag, 0);
+    this.computeTag(aad, aadStart, aadEnd, aad2, aad2Start, aad2End, ct, ctStart, ctEnd, ekj0, ekj0Offset, this.tag, 0, ctWords, ctByteOffset);
     return constantTimeEqual(this.tag, 0, tagBuf, tagOffset, GCM_TAG_LENGTH);
   }
 

@@ -6,6 +6,7 @@
  * allocations); GHASH here plus AES keystream computed ahead costs a fraction of that.
  * Table lookups depend on secret data, as in every table-driven GHASH; see docs/srtp-engine-api.md.
  */
+import { bswap, LITTLE_ENDIAN } from './byte-order';
 
 /** R8[r]: what the byte r shifted out of Z by x^8 reduces to, in the top word (poly 0xE1 || 0^120). */
 const R = buildReductionTable();
@@ -75,8 +76,12 @@ export class Ghash {
     this.partialLength = 0;
   }
 
-  /** Absorb `data[start..end)`; pieces of one field (AAD or ciphertext) may come in several calls. */
-  update(data: Uint8Array, start: number, end: number): void {
+  /**
+   * Absorb `data[start..end)`; pieces of one field (AAD or ciphertext) may come in several calls.
+   * `words`, when given, is an Int32Array over all of `data.buffer` and `dataByteOffset` is
+   * `data.byteOffset`: whole blocks starting on a 4-byte boundary are then read a word at a time.
+   */
+  update(data: Uint8Array, start: number, end: number, words: Int32Array | null = null, dataByteOffset = 0): void {
     let pos = start;
     if (this.partialLength > 0) {
       const p = this.partial;
@@ -84,6 +89,14 @@ export class Ghash {
       if (this.partialLength < 16) return;
       this.block(p, 0);
       this.partialLength = 0;
+    }
+    if (words !== null && ((dataByteOffset + pos) & 3) === 0) {
+      let wo = (dataByteOffset + pos) >>> 2;
+      while (end - pos >= 16) {
+        this.blockWords(words, wo);
+        pos += 16;
+        wo += 4;
+      }
     }
     while (end - pos >= 16) {
       this.block(data, pos);
@@ -130,11 +143,29 @@ export class Ghash {
 
   /** Y = (Y XOR X) * H for the block at data[o..o+16). */
   private block(data: Uint8Array, o: number): void {
+    this.y0 ^= readWord(data, o);
+    this.y1 ^= readWord(data, o + 4);
+    this.y2 ^= readWord(data, o + 8);
+    this.y3 ^= readWord(data, o + 12);
+    this.multiply();
+  }
+
+  /** `block` for a block in memory as host-order words `words[wo..wo+4)` (see byte-order.ts). */
+  private blockWords(words: Int32Array, wo: number): void {
+    this.y0 ^= LITTLE_ENDIAN ? bswap(words[wo]) : words[wo];
+    this.y1 ^= LITTLE_ENDIAN ? bswap(words[wo + 1]) : words[wo + 1];
+    this.y2 ^= LITTLE_ENDIAN ? bswap(words[wo + 2]) : words[wo + 2];
+    this.y3 ^= LITTLE_ENDIAN ? bswap(words[wo + 3]) : words[wo + 3];
+    this.multiply();
+  }
+
+  /** Y = Y * H: Shoup's method, a byte of Y at a time from the last, each step Z = Z * x^8 + T[byte]. */
+  private multiply(): void {
     const T = this.T;
-    const x0 = this.y0 ^ readWord(data, o);
-    const x1 = this.y1 ^ readWord(data, o + 4);
-    const x2 = this.y2 ^ readWord(data, o + 8);
-    const x3 = this.y3 ^ readWord(data, o + 12);
+    const x0 = this.y0;
+    const x1 = this.y1;
+    const x2 = this.y2;
+    const x3 = this.y3;
     let t = (x3 & 0xff) << 2;
     let z0 = T[t];
     let z1 = T[t + 1];

@@ -7,7 +7,7 @@
  * digest's five words and constant padding: no byte copies, no serialization of the inner
  * digest. Only the final digest is written out as bytes.
  */
-import { LITTLE_ENDIAN } from './byte-order';
+import { bswap, LITTLE_ENDIAN } from './byte-order';
 import { sha1Compress, sha1CompressWords, SHA1_INITIAL_STATE } from './sha1-compress';
 
 const BLOCK = 64;
@@ -51,16 +51,18 @@ export class HmacSha1 {
   /**
    * HMAC of `data[start..end)`, followed by `suffix` as a 32-bit big-endian word when
    * `withSuffix` (SRTP appends the ROC to the authenticated portion, RFC 3711 §4.2).
-   * `words`, when given, is an Int32Array over all of `data.buffer`; whole blocks are then read
-   * a word at a time where they start on a 4-byte boundary. Returns `this.digest`.
+   * `words`, when given, is an Int32Array over all of `data.buffer` and `dataByteOffset` is
+   * `data.byteOffset` (pass it when cached: reading it from a Buffer is a builtin call); the
+   * message is then read a word at a time where it starts on a 4-byte boundary. Returns `this.digest`.
    */
-  compute(data: Uint8Array, start: number, end: number, withSuffix: boolean, suffix: number, words: Int32Array | null = null): Uint8Array {
+  compute(data: Uint8Array, start: number, end: number, withSuffix: boolean, suffix: number, words: Int32Array | null = null, dataByteOffset: number = data.byteOffset): Uint8Array {
     const state = this.state;
     const ks = this.keyStates;
     state[0] = ks[0]; state[1] = ks[1]; state[2] = ks[2]; state[3] = ks[3]; state[4] = ks[4];
     let pos = start;
-    if (words !== null && ((data.byteOffset + start) & 3) === 0) {
-      let wo = (data.byteOffset + start) >>> 2;
+    let wo = -1;
+    if (words !== null && ((dataByteOffset + start) & 3) === 0) {
+      wo = (dataByteOffset + start) >>> 2;
       while (end - pos >= BLOCK) {
         sha1CompressWords(state, words, wo, LITTLE_ENDIAN);
         pos += BLOCK;
@@ -72,7 +74,7 @@ export class HmacSha1 {
         pos += BLOCK;
       }
     }
-    this.finishInner(data, pos, end, withSuffix, suffix, BLOCK + (end - start) + (withSuffix ? 4 : 0));
+    this.finishInner(data, pos, end, words, wo, withSuffix, suffix, BLOCK + (end - start) + (withSuffix ? 4 : 0));
     // Outer hash: H(opad-state || inner digest || padding || length), one block of words.
     const d0 = state[0];
     const d1 = state[1];
@@ -97,11 +99,15 @@ export class HmacSha1 {
   /**
    * The inner hash's last block or two: the `end - pos` (< 64) remaining bytes, the optional
    * 32-bit suffix, 0x80, zeros, and the message length in bits (FIPS 180-4 §5.1.1), as words.
+   * When `wo` >= 0, `words[wo..)` holds the bytes from `pos` on (aligned; see `compute`).
    */
-  private finishInner(data: Uint8Array, pos: number, end: number, withSuffix: boolean, suffix: number, messageLength: number): void {
+  private finishInner(data: Uint8Array, pos: number, end: number, words: Int32Array | null, wo: number, withSuffix: boolean, suffix: number, messageLength: number): void {
     const tw = this.tail;
     let k = 0;
     let p = pos;
+    if (words !== null && wo >= 0) {
+      for (; end - p >= 4; p += 4) tw[k++] = LITTLE_ENDIAN ? bswap(words[wo++]) : words[wo++];
+    }
     for (; end - p >= 4; p += 4) tw[k++] = (data[p] << 24) | (data[p + 1] << 16) | (data[p + 2] << 8) | data[p + 3];
     // r (0..3) bytes left, then the suffix, then 0x80: at most 8 bytes, i.e. two more words.
     const r = end - p;

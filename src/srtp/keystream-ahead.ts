@@ -121,7 +121,12 @@ export class KeystreamAhead {
    * else null: lets the HMAC read whole blocks a word at a time.
    */
   wordsOf(buf: Uint8Array): Int32Array | null {
-    return this.views.viewOf(buf.buffer);
+    return this.views.wordsOf(buf);
+  }
+
+  /** After `wordsOf` returned a view: the byteOffset of the array it was asked about. */
+  get wordsByteOffset(): number {
+    return this.views.offset;
   }
 
   private refill(layout: CounterModeLayout, aes: AesCounterModeKeystream, ssrc: number, index: number, blocks: number): void {

@@ -63,7 +63,8 @@ export class AeadAesGcmCipher implements SrtpCipher {
     ks.locate(this, f.ssrc, f.index, n);
     ks.xorPayload(buf, ctStart, n);
     const t = f.trailerStart;
-    this.gcm.computeTag(buf, 0, ctStart, buf, t < 0 ? 0 : t, t < 0 ? 0 : t + 4, buf, ctStart, f.bodyEnd, ks.buffer, ks.offset, buf, f.bodyEnd);
+    const words = ks.wordsOf(buf);
+    this.gcm.computeTag(buf, 0, ctStart, buf, t < 0 ? 0 : t, t < 0 ? 0 : t + 4, buf, ctStart, f.bodyEnd, ks.buffer, ks.offset, buf, f.bodyEnd, words, ks.wordsByteOffset);
   }
 
   unprotect(input: Uint8Array, dst: Uint8Array | null, f: PacketFrame, ks: KeystreamAhead): boolean {
@@ -71,7 +72,11 @@ export class AeadAesGcmCipher implements SrtpCipher {
     const n = f.bodyEnd - ctStart;
     ks.locate(this, f.ssrc, f.index, n);
     const t = f.trailerStart;
-    if (!this.gcm.verifyTag(input, 0, ctStart, input, t < 0 ? 0 : t, t < 0 ? 0 : t + 4, input, ctStart, f.bodyEnd, ks.buffer, ks.offset, input, f.bodyEnd)) {
+    // SRTP: everything GHASH reads lies before the body's end, which `dst` holds a copy of, and
+    // `dst` is usually a buffer the context has seen before (read as words); the tag stays in `input`.
+    const src = dst !== null && t < 0 ? dst : input;
+    const words = ks.wordsOf(src);
+    if (!this.gcm.verifyTag(src, 0, ctStart, src, t < 0 ? 0 : t, t < 0 ? 0 : t + 4, src, ctStart, f.bodyEnd, ks.buffer, ks.offset, input, f.bodyEnd, words, ks.wordsByteOffset)) {
       return false;
     }
     if (dst !== null) ks.xorPayload(dst, ctStart, n);

@@ -57,14 +57,21 @@ export class AesCmHmacSha1Cipher implements SrtpCipher {
     }
     const tagLength = f.tagLength;
     if (tagLength === 0) return; // UNAUTHENTICATED_SRTP (RFC 4568 §6.3.3)
-    const digest = this.hmac.compute(buf, 0, f.authenticatedEnd, f.roc >= 0, f.roc, ks.wordsOf(buf));
+    const words = ks.wordsOf(buf);
+    const digest = this.hmac.compute(buf, 0, f.authenticatedEnd, f.roc >= 0, f.roc, words, ks.wordsByteOffset);
     const at = f.tagOffset;
     for (let i = 0; i < tagLength; i++) buf[at + i] = digest[i];
   }
 
   unprotect(input: Uint8Array, dst: Uint8Array | null, f: PacketFrame, ks: KeystreamAhead): boolean {
     if (f.tagLength > 0) {
-      const digest = this.hmac.compute(input, 0, f.authenticatedEnd, f.roc >= 0, f.roc, ks.wordsOf(input));
+      // `dst` holds a copy of `input` up to the body's end, and is usually a buffer the context has
+      // seen before (the caller's output), so when that covers the authenticated bytes (SRTP) the
+      // HMAC reads it a word at a time; a receive buffer may be new each packet (read as bytes).
+      const end = f.authenticatedEnd;
+      const src = dst !== null && end <= f.bodyEnd ? dst : input;
+      const words = ks.wordsOf(src);
+      const digest = this.hmac.compute(src, 0, end, f.roc >= 0, f.roc, words, ks.wordsByteOffset);
       if (!constantTimeEqual(digest, 0, input, f.tagOffset, f.tagLength)) return false;
     }
     if (dst !== null && f.encrypt) {
