@@ -76,7 +76,7 @@ function rateRow(flow: string, relay: string, s: Summary | null, vs: Summary | n
 
 function memoryRow(relay: string, m: MemoryResult | null): string {
   if (m === null) return `| ${relay} | not run | | | | | | |`;
-  return `| ${relay} | ${m.calls} + ${m.calls} | ${m.idleKiB} | ${m.afterFirstKiB} | ${m.afterSecondKiB} | **${m.perCallKiB.toFixed(1)}** (first batch ${m.firstBatchPerCallKiB.toFixed(1)}) | ${m.afterDeleteKiB} | ${m.verifiedPhones} of ${m.phones} |`;
+  return `| ${relay} | ${m.calls} + ${m.calls} | ${m.idleKiB} | ${m.afterFirstKiB} | ${m.afterSecondKiB} | **${m.perCallKiB.toFixed(1)}** (first batch ${m.firstBatchPerCallKiB.toFixed(1)}, second ${m.secondBatchPerCallKiB.toFixed(1)}) | ${m.afterDeleteKiB} | ${m.verifiedPhones} of ${m.phones} |`;
 }
 
 export function controlSection(r: ControlBenchResults, runDir: string): string {
@@ -123,7 +123,7 @@ export function controlSection(r: ControlBenchResults, runDir: string): string {
     '',
     '### Memory per bridged SRTP call',
     '',
-    `Two batches of ${o.memoryCalls} SRTP → SRTP calls (the relay bench's srtp-srtp: AES_CM_128_HMAC_SHA1_80 from A, the relay's own AES_CM_128_HMAC_SHA1_32 toward B, unprotect + re-protect both ways; ours with the \`recrypt\` ng flag), set up over ng, each phone sending 5 SRTP packets through the relay. RSS per call = growth over the second batch / calls (one-time growth stays in the first batch). Process RSS (VmRSS, all threads), KiB.`,
+    `Two batches of ${o.memoryCalls} SRTP → SRTP calls (the relay bench's srtp-srtp: AES_CM_128_HMAC_SHA1_80 from A, the relay's own AES_CM_128_HMAC_SHA1_32 toward B, unprotect + re-protect both ways; ours with the \`recrypt\` ng flag), set up over ng, each phone sending 5 SRTP packets through the relay. RSS per call = growth from idle to after both batches / all calls: one-time growth is included, so it is an upper bound, taken because the second batch's growth alone depends on when V8 gives set-up garbage back (it can read near zero or above the first batch's), while a malloc-based relay's does not; both batch figures are in brackets. Each reading is the lowest over \`--memory-settle-s\` seconds (default 40). Process RSS (VmRSS, all threads), KiB.`,
     '',
     '| relay | calls | idle | after batch 1 | after batch 2 | RSS per call KiB | after deleting all | phones that got authentic media |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
