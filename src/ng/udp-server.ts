@@ -24,6 +24,9 @@ export interface NgUdpServerOptions {
 export class NgUdpServer {
   /** Replies that could not be sent (socket errors). */
   sendErrors = 0;
+  /** Replies dropped because the server closed while their request was being handled. */
+  repliesAfterClose = 0;
+  private closed = false;
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -53,6 +56,7 @@ export class NgUdpServer {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await new Promise<void>((resolve) => {
       try {
         this.socket.close(() => resolve());
@@ -65,6 +69,12 @@ export class NgUdpServer {
   private onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     this.dispatcher.handle(msg, { transport: 'udp', address: rinfo.address, port: rinfo.port }).then((reply) => {
       if (reply === null) return;
+      // A request still in the call-control layer at shutdown: dgram's send on a closed socket
+      // throws synchronously, which here would be an unhandled rejection and take the process down.
+      if (this.closed) {
+        this.repliesAfterClose++;
+        return;
+      }
       let out = reply;
       if (out.length > MAX_NG_DATAGRAM) {
         const frame = splitFrame(msg);

@@ -39,6 +39,7 @@ const MEMORY_PORTS: [number, number] = [61000, 64799];
 
 interface Options {
   readonly calls: number;
+  readonly warmupCalls: number;
   readonly concurrency: number;
   readonly restConcurrency: number;
   readonly runs: number;
@@ -62,6 +63,12 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a non-negative integer');
+  return n;
+}
+
 function line(name: string, r: SetupRateResult): string {
   return `  ${name.padEnd(26)} ${r.callsPerSecond.toFixed(0).padStart(6)} calls/s   cpu ${r.cpuMsPerCall === null ? 'n/a' : `${r.cpuMsPerCall.toFixed(2)} ms/call`}   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms\n`;
 }
@@ -79,6 +86,17 @@ async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<Contr
   const restOurs: SetupRateResult[] = [];
   const restPerLegOurs: SetupRateResult[] = [];
   try {
+    // Steady state, not start-up: a relay runs for months, and the first few thousand calls of a
+    // fresh Node process run in the interpreter and baseline JIT tiers while TurboFan catches up
+    // (2000-call runs right after start read 540 calls/s where a warm process does 1000+). Each
+    // flow runs untimed at its own concurrency first, rtpengine too, so both are measured warm.
+    if (o.warmupCalls > 0) {
+      process.stdout.write(`warm-up: ${o.warmupCalls} untimed calls per flow and relay\n`);
+      await measureSetupRate(ours.ng, { calls: o.warmupCalls, concurrency: o.concurrency }, 'warmours');
+      if (rtp !== null) await measureSetupRate(rtp.ng, { calls: o.warmupCalls, concurrency: o.concurrency }, 'warmrtpengine');
+      if (o.rest && o.restPerLeg) await measureRestSetupRate(api, { calls: o.warmupCalls, concurrency: o.restConcurrency, flow: 'per-leg' }, 'warmrestlegs');
+      if (o.rest) await measureRestSetupRate(api, { calls: o.warmupCalls, concurrency: o.restConcurrency, flow: 'one-request' }, 'warmrest');
+    }
     for (let run = 1; run <= o.runs; run++) {
       process.stdout.write(`run ${run} of ${o.runs} (load ${os.loadavg()[0].toFixed(2)}):\n`);
       const a = await measureSetupRate(ours.ng, { calls: o.calls, concurrency: o.concurrency, pid: ours.pid }, `ours${run}`);
@@ -137,7 +155,8 @@ export function registerControlBenchCommand(bench: Command): void {
   bench
     .command('control')
     .description('call-setup rate over ng and REST, CPU per call, and RSS per bridged SRTP call: srtp-relay and rtpengine')
-    .option('--calls <n>', 'calls timed per run and relay', positiveInt, 2000)
+    .option('--calls <n>', 'calls timed per run and relay', positiveInt, 4000)
+    .option('--warmup-calls <n>', 'untimed calls per flow and relay before the first run, at the timed concurrency (JIT warm-up; 0: none)', nonNegativeInt, 4000)
     .option('--concurrency <n>', 'ng calls in flight at once', positiveInt, 8)
     .option('--rest-concurrency <n>', 'REST calls in flight at once (one keep-alive connection each)', positiveInt, 32)
     .option('--runs <n>', 'runs per figure (median)', positiveInt, 3)
@@ -164,7 +183,7 @@ export function registerControlBenchCommand(bench: Command): void {
       const results: ControlBenchResults = {
         startedAt, machine: machineInfo(null), rtpengine: rtpBin === null ? null : `rtpengine ${rtpengineVersion()}`,
         loadBefore, loadAfter: os.loadavg()[0],
-        options: { calls: o.calls, ngConcurrency: o.concurrency, restConcurrency: o.restConcurrency, runs: o.runs, workers: o.workers, memoryCalls: o.memoryCalls, logLevel: o.logLevel },
+        options: { calls: o.calls, warmupCalls: o.warmupCalls, ngConcurrency: o.concurrency, restConcurrency: o.restConcurrency, runs: o.runs, workers: o.workers, memoryCalls: o.memoryCalls, logLevel: o.logLevel },
         ...rates, ...mem,
       };
       const ngOurs = summarize(results.ngOurs);

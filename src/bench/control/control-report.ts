@@ -23,7 +23,7 @@ export interface ControlBenchResults {
   /** 1-minute load average before and after the run (other processes share the CPUs). */
   readonly loadBefore: number;
   readonly loadAfter: number;
-  readonly options: { readonly calls: number; readonly ngConcurrency: number; readonly restConcurrency: number; readonly runs: number; readonly workers: number; readonly memoryCalls: number; readonly logLevel: string };
+  readonly options: { readonly calls: number; readonly warmupCalls?: number; readonly ngConcurrency: number; readonly restConcurrency: number; readonly runs: number; readonly workers: number; readonly memoryCalls: number; readonly logLevel: string };
   readonly ngOurs: readonly SetupRateResult[];
   readonly ngRtpengine: readonly SetupRateResult[];
   /** REST, the call created with its two legs in one request, then DELETE (2 requests per call). */
@@ -112,7 +112,7 @@ export function controlSection(r: ControlBenchResults, runDir: string): string {
     '',
     '### Call setup',
     '',
-    `${o.calls} calls per run. ng: offer + answer + delete per call, SDES on both sides, ${o.ngConcurrency} calls in flight, the product's NgClient against both relays. REST: a call with two SDES legs (each with the phone's a=crypto; the relay answers each with its own key and bridges them in recrypt), then \`DELETE\`, over keep-alive HTTP/1.1, ${o.restConcurrency} in flight: \`POST /v1/calls\` with \`legs\` (2 requests per call; the goal's figure), and per leg, \`POST /v1/calls\` then \`POST .../legs\` twice (4 requests per call); rtpengine has no REST API, so the ratio is against its ng rate. CPU: the relay process's CPU time (all threads, /proc) over the timed calls.`,
+    `${o.calls} calls per run, after ${o.warmupCalls ?? 0} untimed calls per flow and relay at the same concurrency (a long-running relay is measured warm: a fresh Node process runs its first thousands of calls before TurboFan has optimised them). ng: offer + answer + delete per call, SDES on both sides, ${o.ngConcurrency} calls in flight, the product's NgClient against both relays. REST: a call with two SDES legs (each with the phone's a=crypto; the relay answers each with its own key and bridges them in recrypt), then \`DELETE\`, over keep-alive HTTP/1.1, ${o.restConcurrency} in flight: \`POST /v1/calls\` with \`legs\` (2 requests per call; the goal's figure), and per leg, \`POST /v1/calls\` then \`POST .../legs\` twice (4 requests per call); rtpengine has no REST API, so the ratio is against its ng rate. CPU: the relay process's CPU time (all threads, /proc) over the timed calls.`,
     '',
     '| flow | relay | calls/s, median (per run) | CPU ms per call (ours/rtpengine) | latency p50 / p99 ms | ours/rtpengine calls/s, median of runs (per run) |',
     '|---|---|---:|---:|---:|---:|',

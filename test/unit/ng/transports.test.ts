@@ -53,6 +53,33 @@ describe('ng over UDP', () => {
   });
 });
 
+describe('ng over UDP, closed while a request is handled', () => {
+  it('drops the late reply and counts it instead of throwing from a closed socket', async () => {
+    let answer: (reply: Buffer) => void = () => undefined;
+    let arrived: () => void = () => undefined;
+    const handled = new Promise<void>((r) => (arrived = r));
+    const slow = { handle: () => { arrived(); return new Promise<Buffer>((r) => (answer = r)); } } as unknown as NgDispatcher;
+    const server = await NgUdpServer.listen({ address: '127.0.0.1', port: 0, dispatcher: slow });
+    const client = await NgClient.connect('127.0.0.1', server.address().port, 2000);
+    const pending = client.request('ping').catch((err: unknown) => err);
+    await handled;
+    await server.close();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown): void => void unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      answer(Buffer.from('x d6:result4:ponge'));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(server.repliesAfterClose).toBe(1);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      client.close();
+      await pending;
+    }
+  });
+});
+
 function tcpExchange(port: number, chunks: Buffer[], expectReplies: number): Promise<NgDict[]> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
