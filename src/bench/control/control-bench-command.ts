@@ -73,7 +73,7 @@ function line(name: string, r: SetupRateResult): string {
   return `  ${name.padEnd(26)} ${r.callsPerSecond.toFixed(0).padStart(6)} calls/s   cpu ${r.cpuMsPerCall === null ? 'n/a' : `${r.cpuMsPerCall.toFixed(2)} ms/call`}   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms\n`;
 }
 
-async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'ngOurs' | 'ngRtpengine' | 'restOurs' | 'restPerLegOurs'>> {
+async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'ngOurs' | 'ngRtpengine' | 'restOurs' | 'restPerLegOurs' | 'packetIo'>> {
   const ours = await OurServe.start({ workers: o.workers, portRange: [o.portBase, o.portBase + SETUP_PORTS_PER_RELAY - 1], logLevel: o.logLevel, ...(o.serve !== undefined ? { entry: resolve(o.serve) } : {}),
     ...(o.profile !== undefined ? { profileDir: resolve(o.profile) } : {}) });
   const rtp = rtpBin === null ? null : await RtpengineProcess.start(rtpBin, { threads: 2, portRange: [o.portBase + SETUP_PORTS_PER_RELAY, o.portBase + 2 * SETUP_PORTS_PER_RELAY - 1] }).catch(async (err: unknown) => {
@@ -81,6 +81,7 @@ async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<Contr
     throw err;
   });
   const api = new RestClient(ours.apiUrl, ours.token, o.restConcurrency);
+  process.stdout.write(`srtp-relay packet I/O: ${ours.packetIo}\n`);
   const ngOurs: SetupRateResult[] = [];
   const ngRtpengine: SetupRateResult[] = [];
   const restOurs: SetupRateResult[] = [];
@@ -125,7 +126,7 @@ async function setupRates(o: Options, rtpBin: string | null): Promise<Pick<Contr
     await ours.stop();
     await rtp?.stop();
   }
-  return { ngOurs, ngRtpengine, restOurs, restPerLegOurs };
+  return { ngOurs, ngRtpengine, restOurs, restPerLegOurs, packetIo: ours.packetIo };
 }
 
 async function memory(o: Options, rtpBin: string | null): Promise<Pick<ControlBenchResults, 'memoryOurs' | 'memoryRtpengine'>> {

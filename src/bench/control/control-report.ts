@@ -32,6 +32,8 @@ export interface ControlBenchResults {
   readonly restPerLegOurs?: readonly SetupRateResult[];
   readonly memoryOurs: MemoryResult | null;
   readonly memoryRtpengine: MemoryResult | null;
+  /** Our serve's packet I/O backend as its /healthz reports it; absent in older results. */
+  readonly packetIo?: string;
 }
 
 interface Summary {
@@ -104,7 +106,7 @@ export function controlSection(r: ControlBenchResults, runDir: string): string {
     '',
     machineMarkdown(r.machine),
     `| rtpengine | ${r.rtpengine ?? 'not run'} (userspace, 2 threads) |`,
-    `| srtp-relay | the built \`serve\`, ${o.workers} media worker(s), log level ${o.logLevel} |`,
+    `| srtp-relay | the built \`serve\`, ${o.workers} media worker(s), log level ${o.logLevel}, packet I/O ${r.packetIo ?? 'not recorded'} |`,
     '',
     '### Goals (issue 13)',
     '',

@@ -34,6 +34,8 @@ export class OurServe {
     readonly ng: NgClient,
     readonly apiUrl: string,
     readonly token: string,
+    /** The packet I/O backend serve runs (`/healthz` packetIo: native or dgram) and why it fell back, if it did. */
+    readonly packetIo: string,
   ) {}
 
   get pid(): number {
@@ -73,7 +75,7 @@ export class OurServe {
       child.stdout?.resume();
       const ng = await NgClient.connect('127.0.0.1', ngPort, 1000);
       if ((await ng.request('ping')).result !== 'pong') throw new Error('serve: ng ping did not answer pong');
-      return new OurServe(child, dataDir, ng, apiUrl, token);
+      return new OurServe(child, dataDir, ng, apiUrl, token, await packetIoOf(apiUrl));
     } catch (err) {
       await stopProcess(child, 10_000);
       rmSync(dataDir, { recursive: true, force: true });
@@ -86,4 +88,12 @@ export class OurServe {
     await stopProcess(this.child, 10_000);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** `/healthz` (a probe: no token) says which packet I/O backend the media workers run. */
+async function packetIoOf(apiUrl: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/healthz`);
+  const body = (await res.json()) as { packetIo?: unknown; packetIoFallback?: unknown };
+  if (typeof body.packetIo !== 'string') throw new Error(`serve: /healthz has no packetIo (HTTP ${res.status})`);
+  return typeof body.packetIoFallback === 'string' ? `${body.packetIo} (fell back: ${body.packetIoFallback})` : body.packetIo;
 }
