@@ -75,7 +75,7 @@ export class OurServe {
       child.stdout?.resume();
       const ng = await NgClient.connect('127.0.0.1', ngPort, 1000);
       if ((await ng.request('ping')).result !== 'pong') throw new Error('serve: ng ping did not answer pong');
-      return new OurServe(child, dataDir, ng, apiUrl, token, await packetIoOf(apiUrl));
+      return new OurServe(child, dataDir, ng, apiUrl, token, await packetIoOf(apiUrl, token));
     } catch (err) {
       await stopProcess(child, 10_000);
       rmSync(dataDir, { recursive: true, force: true });
@@ -90,9 +90,9 @@ export class OurServe {
   }
 }
 
-/** `/healthz` (a probe: no token) says which packet I/O backend the media workers run. */
-async function packetIoOf(apiUrl: string): Promise<string> {
-  const res = await fetch(`${apiUrl}/healthz`);
+/** `/healthz` says which packet I/O backend the media workers run (a detail: token holders only). */
+async function packetIoOf(apiUrl: string, token: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/healthz`, { headers: { authorization: `Bearer ${token}` } });
   const body = (await res.json()) as { packetIo?: unknown; packetIoFallback?: unknown };
   if (typeof body.packetIo !== 'string') throw new Error(`serve: /healthz has no packetIo (HTTP ${res.status})`);
   return typeof body.packetIoFallback === 'string' ? `${body.packetIo} (fell back: ${body.packetIoFallback})` : body.packetIo;
