@@ -56,12 +56,20 @@ const scratch = new CounterScratch();
 
 export class AesCounterModeKeystream {
   private ecb: Cipher | null;
-  /** The 16-byte initial counter block of `keystream` (RFC 3711 §4.1.1 IV; the KDF's x). */
-  readonly iv = new Uint8Array(BLOCK);
+  private ivOnce: Uint8Array | null = null;
 
   constructor(key: Uint8Array) {
     this.ecb = createCipheriv(ecbAlgorithm(key.length), key, null);
     this.ecb.setAutoPadding(false);
+  }
+
+  /**
+   * The 16-byte initial counter block of `keystream` (RFC 3711 §4.1.1 IV; the KDF's x), made on
+   * first use: only the KDF and tests use it, and a session key's cipher held for a call's life
+   * need not carry an unused array (issue 13 goal 3).
+   */
+  get iv(): Uint8Array {
+    return (this.ivOnce ??= new Uint8Array(BLOCK));
   }
 
   /** AES-ECB of prepared counter blocks (a multiple of 16 bytes): their keystream, in one call. */
@@ -89,6 +97,6 @@ export class AesCounterModeKeystream {
   wipe(): void {
     // The ECB cipher holds the key schedule inside OpenSSL; dropping it lets it be freed.
     this.ecb = null;
-    this.iv.fill(0);
+    this.ivOnce?.fill(0);
   }
 }

@@ -14,19 +14,24 @@ const BLOCK = 64;
 const DIGEST = 20;
 /** Bits hashed by the outer hash: the opad block and the inner digest. */
 const OUTER_BITS = (BLOCK + DIGEST) * 8;
+/** Word offsets in an instance's one Int32Array: see `tail`. */
+const KEY_STATES = 48;
+const STATE = 58;
+const DIGEST_AT = 63;
+const WORDS = DIGEST_AT + DIGEST / 4;
 
 export class HmacSha1 {
-  /** The inner (ipad) key state at 0..4 and the outer (opad) one at 5..9. */
-  private readonly keyStates = new Int32Array(10);
-  private readonly state = new Int32Array(5);
   /**
    * Words 0..31: the padded last block(s) of the inner hash. Words 32..47: the outer hash's one
-   * block, the inner digest's five words and then constant padding and length. One array, not
-   * two: each typed array costs some 200 bytes of heap beside its contents.
+   * block, the inner digest's five words and then constant padding and length. Words 48..52: the
+   * inner (ipad) key state, 53..57 the outer (opad) one. `state` and `digest` are views of the
+   * rest of the same memory: one ArrayBuffer per instance, as each costs some 200 bytes of heap
+   * and a malloc'd block beside its contents (issue 13 goal 3, memory per call).
    */
-  private readonly tail = new Int32Array(48);
+  private readonly tail = new Int32Array(WORDS);
+  private readonly state = new Int32Array(this.tail.buffer, STATE * 4, 5);
   /** The last digest computed; overwritten by the next call. */
-  readonly digest = new Uint8Array(DIGEST);
+  readonly digest = new Uint8Array(this.tail.buffer, DIGEST_AT * 4, DIGEST);
 
   constructor(key: Uint8Array) {
     if (key.length > BLOCK) throw new RangeError('HMAC-SHA1 keys longer than 64 bytes are not used by SRTP');
@@ -37,12 +42,12 @@ export class HmacSha1 {
     const state = this.state;
     state.set(SHA1_INITIAL_STATE);
     sha1CompressWords(state, pad, 0, false);
-    this.keyStates.set(state, 0);
+    pad.set(state, KEY_STATES);
     for (let i = 0; i < 16; i++) pad[i] ^= 0x36363636 ^ 0x5c5c5c5c;
     state.set(SHA1_INITIAL_STATE);
     sha1CompressWords(state, pad, 0, false);
-    this.keyStates.set(state, 5);
-    pad.fill(0);
+    pad.set(state, KEY_STATES + 5);
+    pad.fill(0, 0, 16);
     state.fill(0);
     this.tail[32 + 5] = 0x80000000 | 0;
     this.tail[32 + 15] = OUTER_BITS;
@@ -57,8 +62,8 @@ export class HmacSha1 {
    */
   compute(data: Uint8Array, start: number, end: number, withSuffix: boolean, suffix: number, words: Int32Array | null = null, dataByteOffset: number = data.byteOffset): Uint8Array {
     const state = this.state;
-    const ks = this.keyStates;
-    state[0] = ks[0]; state[1] = ks[1]; state[2] = ks[2]; state[3] = ks[3]; state[4] = ks[4];
+    const ks = this.tail;
+    state[0] = ks[KEY_STATES]; state[1] = ks[KEY_STATES + 1]; state[2] = ks[KEY_STATES + 2]; state[3] = ks[KEY_STATES + 3]; state[4] = ks[KEY_STATES + 4];
     let pos = start;
     let wo = -1;
     if (words !== null && ((dataByteOffset + start) & 3) === 0) {
@@ -81,7 +86,7 @@ export class HmacSha1 {
     const d2 = state[2];
     const d3 = state[3];
     const d4 = state[4];
-    state[0] = ks[5]; state[1] = ks[6]; state[2] = ks[7]; state[3] = ks[8]; state[4] = ks[9];
+    state[0] = ks[KEY_STATES + 5]; state[1] = ks[KEY_STATES + 6]; state[2] = ks[KEY_STATES + 7]; state[3] = ks[KEY_STATES + 8]; state[4] = ks[KEY_STATES + 9];
     const ob = this.tail;
     ob[32] = d0; ob[33] = d1; ob[34] = d2; ob[35] = d3; ob[36] = d4;
     sha1CompressWords(state, ob, 32, false);
@@ -135,11 +140,9 @@ export class HmacSha1 {
   }
 
   /** Forget the key-dependent states. */
+  /** Forget the key-dependent states (the views share `tail`'s memory). */
   wipe(): void {
-    this.keyStates.fill(0);
-    this.state.fill(0);
     this.tail.fill(0);
-    this.digest.fill(0);
   }
 }
 

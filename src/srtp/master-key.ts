@@ -60,8 +60,12 @@ export class MasterKey {
     this.srtcpLifetime = Math.min(lifetime ?? MAX_SRTCP_LIFETIME, MAX_SRTCP_LIFETIME);
     this.srtpSoftLimit = this.srtpLifetime - Math.min(softLimitMargin ?? DEFAULT_SOFT_MARGIN, Math.floor(this.srtpLifetime / 8));
     this.srtcpSoftLimit = this.srtcpLifetime - Math.min(softLimitMargin ?? DEFAULT_SOFT_MARGIN, Math.floor(this.srtcpLifetime / 8));
-    this.key = Uint8Array.from(input.key);
-    this.salt = Uint8Array.from(input.salt);
+    // Key and salt share one copy's memory: one ArrayBuffer per key, not two (issue 13 goal 3).
+    const copy = new Uint8Array(input.key.length + input.salt.length);
+    copy.set(input.key, 0);
+    copy.set(input.salt, input.key.length);
+    this.key = copy.subarray(0, input.key.length);
+    this.salt = copy.subarray(input.key.length);
     this.profile = profile;
     this.kdr = kdr;
   }

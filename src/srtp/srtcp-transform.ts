@@ -10,13 +10,15 @@ import { readUint32, writeUint32 } from '../rtp/rtp-header';
 import { rtcpSenderSsrc, RTCP_HEADER_LENGTH } from '../rtp/rtcp-header';
 import { copyBytes, copyPacketPrefix } from './byte-copy';
 import { SRTCP_AHEAD_BYTES } from './keystream-ahead';
-import { PacketFrame } from './packet-frame';
+import type { PacketFrame } from './packet-frame';
 import { isAccepted, rejectionStatus } from './replay-window';
 import { SrtpStatus } from './srtp-status';
-import { StreamState } from './stream-state';
+import { StreamState, wipeStreams } from './stream-state';
 import { cipherFor, type TransformSettings } from './transform-common';
 
-const TRAILER = 4;
+/** The E||SRTCP index word (RFC 3711 §3.4). */
+export const SRTCP_TRAILER_LENGTH = 4;
+const TRAILER = SRTCP_TRAILER_LENGTH;
 const E_FLAG = 0x80000000;
 const MAX_SRTCP_INDEX = 0x7fffffff;
 
@@ -27,21 +29,19 @@ function rtcpShapeStatus(input: Uint8Array, length: number): SrtpStatus {
 
 export class SrtcpTransform {
   private readonly s: TransformSettings;
-  private readonly outbound = new Map<number, StreamState>();
-  private readonly inbound = new Map<number, StreamState>();
+  /** Per-SSRC streams by direction, each Map made with its first stream (as in srtp-transform.ts). */
+  private outbound: Map<number, StreamState> | null = null;
+  private inbound: Map<number, StreamState> | null = null;
   /**
    * Stands in for an inbound SSRC not seen yet, so a rejected packet creates no state. Made on
    * the first unprotect: a context that only protects (the relay's outbound one) never holds one.
    */
   private scratch: StreamState | null = null;
-  private readonly frame = new PacketFrame();
+  private readonly frame: PacketFrame;
 
   constructor(settings: TransformSettings) {
     this.s = settings;
-  }
-
-  get overhead(): number {
-    return this.s.aeadTagLength + TRAILER + this.s.ring.mkiLength + this.s.srtcpTagLength;
+    this.frame = settings.frame;
   }
 
   protect(input: Uint8Array, length: number, out: Uint8Array | undefined): SrtpStatus {
@@ -51,11 +51,8 @@ export class SrtcpTransform {
     const key = s.ring.active;
     if (key.srtcpUsed >= key.srtcpLifetime) return SrtpStatus.KeyExpired;
     const ssrc = rtcpSenderSsrc(input);
-    let state = this.outbound.get(ssrc);
-    if (state === undefined) {
-      state = new StreamState(ssrc, 0, s.srtcpReplayWindow, s.views, SRTCP_AHEAD_BYTES);
-      this.outbound.set(ssrc, state);
-    }
+    let state = this.outbound?.get(ssrc);
+    if (state === undefined) state = this.newStream('outbound', ssrc);
     // The sender's index only grows (RFC 3711 §3.4), so it never repeats: no replay check needed.
     const index = state.srtcpIndex + 1;
     if (index > MAX_SRTCP_INDEX) return SrtpStatus.KeyExpired;
@@ -101,7 +98,7 @@ export class SrtcpTransform {
     // a misconfigured or downgrading sender produces this).
     if (encrypted !== s.encryptSrtcp) return SrtpStatus.PolicyMismatch;
     const ssrc = rtcpSenderSsrc(input);
-    let state = this.inbound.get(ssrc);
+    let state = this.inbound?.get(ssrc);
     const known = state !== undefined;
     if (state === undefined) {
       if (this.scratch === null) this.scratch = new StreamState(0, 0, s.srtcpReplayWindow, s.views, SRTCP_AHEAD_BYTES);
@@ -123,7 +120,7 @@ export class SrtcpTransform {
 
     if (!known) {
       state = StreamState.promote(state, s.srtcpReplayWindow, s.views, SRTCP_AHEAD_BYTES);
-      this.inbound.set(ssrc, state);
+      (this.inbound ??= new Map()).set(ssrc, state);
     }
     // The commit step: replay window and key usage, only for a packet that authenticated.
     state.replay.accept(verdict);
@@ -135,32 +132,34 @@ export class SrtcpTransform {
 
   /** The SRTCP index `protect` would give the next packet of `ssrc` (nothing changes). */
   peekProtectIndex(ssrc: number): number {
-    return (this.outbound.get(ssrc)?.srtcpIndex ?? 0) + 1;
+    return (this.outbound?.get(ssrc)?.srtcpIndex ?? 0) + 1;
   }
 
   /** HA takeover (docs/ha.md): the stream continues strictly above `index` (RFC 3711 §3.4). */
   resumeAbove(ssrc: number, index: number, direction: 'inbound' | 'outbound'): void {
-    const map = direction === 'inbound' ? this.inbound : this.outbound;
-    const windowSize = this.s.srtcpReplayWindow;
-    let state = map.get(ssrc);
-    if (state === undefined) {
-      state = new StreamState(ssrc, 0, windowSize, this.s.views, SRTCP_AHEAD_BYTES);
-      map.set(ssrc, state);
-    }
+    const state = (direction === 'inbound' ? this.inbound : this.outbound)?.get(ssrc) ?? this.newStream(direction, ssrc);
     if (direction === 'outbound') state.srtcpIndex = Math.max(state.srtcpIndex, index);
     state.replay.startAbove(index);
   }
 
   /** Highest SRTCP index accepted from an inbound SSRC (RFC 3711 §3.3.2), -1 when none yet. */
   highestInbound(ssrc: number): number {
-    return this.inbound.get(ssrc)?.replay.highest ?? -1;
+    return this.inbound?.get(ssrc)?.replay.highest ?? -1;
   }
 
   wipe(): void {
-    for (const st of this.inbound.values()) st.wipe();
-    for (const st of this.outbound.values()) st.wipe();
+    wipeStreams(this.inbound);
+    wipeStreams(this.outbound);
     this.scratch?.wipe();
-    this.inbound.clear();
-    this.outbound.clear();
+    this.inbound = null;
+    this.outbound = null;
+    this.scratch = null;
+  }
+
+  private newStream(direction: 'inbound' | 'outbound', ssrc: number): StreamState {
+    const state = new StreamState(ssrc, 0, this.s.srtcpReplayWindow, this.s.views, SRTCP_AHEAD_BYTES);
+    if (direction === 'inbound') (this.inbound ??= new Map()).set(ssrc, state);
+    else (this.outbound ??= new Map()).set(ssrc, state);
+    return state;
   }
 }

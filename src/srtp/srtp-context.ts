@@ -13,7 +13,8 @@ import { KeyRing } from './key-ring';
 import { validateKdr } from './key-derivation';
 import { resolveProfile, type ProtectionProfile } from './protection-profile';
 import { DEFAULT_REPLAY_WINDOW, MAX_REPLAY_WINDOW, MIN_REPLAY_WINDOW } from './replay-window';
-import { SrtcpTransform } from './srtcp-transform';
+import { SrtcpTransform, SRTCP_TRAILER_LENGTH } from './srtcp-transform';
+import { PacketFrame } from './packet-frame';
 import type { KeyLimitEvent, KeyUsage, MasterKeyInput, SrtpContextOptions } from './srtp-context-options';
 import { SrtpStatus } from './srtp-status';
 import { SrtpTransform } from './srtp-transform';
@@ -49,8 +50,13 @@ export class SrtpContext extends EventEmitter {
   private readonly result = new PacketResult();
   /** Word views over this context's output buffers (word-xor.ts); no state is shared between contexts. */
   private readonly views = new WordViews();
+  private readonly settings: TransformSettings;
   private readonly rtp: SrtpTransform;
-  private readonly rtcp: SrtcpTransform;
+  /**
+   * Made with the first SRTCP call that needs it: many streams carry no RTCP (or none through a
+   * given context), and each transform costs its own object and maps (issue 13 goal 3).
+   */
+  private rtcpOnce: SrtcpTransform | null = null;
   private closed = false;
 
   constructor(options: SrtpContextOptions) {
@@ -71,6 +77,7 @@ export class SrtpContext extends EventEmitter {
       ring: null as unknown as KeyRing,
       kdr,
       result: this.result,
+      frame: new PacketFrame(),
       views: this.views,
       aeadTagLength: aead ? GCM_TAG_LENGTH : 0,
       srtpTagLength: aead || !authenticateSrtp ? 0 : this.profile.srtpTagLength,
@@ -83,8 +90,12 @@ export class SrtpContext extends EventEmitter {
     const keys: readonly MasterKeyInput[] = Array.isArray(options.keys) ? options.keys : [options.keys as MasterKeyInput];
     this.ring = new KeyRing(this.profile, keys, kdr, options.softLimitMargin, (kind, event) => { this.emit(kind, event); });
     (settings as { ring: KeyRing }).ring = this.ring;
+    this.settings = settings;
     this.rtp = new SrtpTransform(settings);
-    this.rtcp = new SrtcpTransform(settings);
+  }
+
+  private get rtcp(): SrtcpTransform {
+    return (this.rtcpOnce ??= new SrtcpTransform(this.settings));
   }
 
   /** The buffer the last successful operation wrote (the caller's `out`, or a new one). */
@@ -103,7 +114,7 @@ export class SrtpContext extends EventEmitter {
 
   /** Most bytes protectRtcp adds (trailer, tag, MKI). */
   get protectRtcpOverhead(): number {
-    return this.rtcp.overhead;
+    return this.settings.aeadTagLength + SRTCP_TRAILER_LENGTH + this.ring.mkiLength + this.settings.srtcpTagLength;
   }
 
   get mkiLength(): number {
@@ -151,7 +162,8 @@ export class SrtpContext extends EventEmitter {
    * and after a packet to learn whether that packet advanced the stream (latching).
    */
   highestIndex(ssrc: number, rtcp: boolean): number {
-    return rtcp ? this.rtcp.highestInbound(ssrc >>> 0) : this.rtp.highestInbound(ssrc >>> 0);
+    if (rtcp) return this.rtcpOnce === null ? -1 : this.rtcpOnce.highestInbound(ssrc >>> 0);
+    return this.rtp.highestInbound(ssrc >>> 0);
   }
 
   /** ROC of an SSRC's stream (inbound by default), undefined when the SSRC is unknown. */
@@ -178,7 +190,8 @@ export class SrtpContext extends EventEmitter {
    */
   peekProtectIndex(ssrc: number, seq: number, rtcp: boolean): number {
     if (this.closed) return -1;
-    return rtcp ? this.rtcp.peekProtectIndex(ssrc >>> 0) : this.rtp.peekProtectIndex(ssrc >>> 0, seq);
+    if (rtcp) return this.rtcpOnce === null ? 1 : this.rtcpOnce.peekProtectIndex(ssrc >>> 0);
+    return this.rtp.peekProtectIndex(ssrc >>> 0, seq);
   }
 
   /**
@@ -213,7 +226,7 @@ export class SrtpContext extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.rtp.wipe();
-    this.rtcp.wipe();
+    this.rtcpOnce?.wipe();
     this.ring.wipe();
     this.views.clear();
     this.removeAllListeners();

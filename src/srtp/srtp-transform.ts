@@ -13,27 +13,33 @@ import { rtpHeaderLength, rtpSequenceNumber, rtpSsrc, RTP_FIXED_HEADER_LENGTH } 
 import { copyBytes, copyPacketPrefix } from './byte-copy';
 import type { MasterKey } from './master-key';
 import { SRTP_AHEAD_BYTES } from './keystream-ahead';
-import { PacketFrame } from './packet-frame';
+import type { PacketFrame } from './packet-frame';
 import { isAccepted, rejectionStatus, type AcceptedIndex } from './replay-window';
 import { SrtpStatus } from './srtp-status';
-import { StreamState } from './stream-state';
+import { StreamState, wipeStreams } from './stream-state';
 import { cipherFor, type TransformSettings } from './transform-common';
 
 const SEQ_MOD = 0x10000;
 
 export class SrtpTransform {
   private readonly s: TransformSettings;
-  private readonly outbound = new Map<number, StreamState>();
-  private readonly inbound = new Map<number, StreamState>();
+  /**
+   * Per-SSRC streams by direction, each Map made when its first stream is: a relay context only
+   * ever protects or only ever unprotects, and an empty Map costs some 180 bytes of heap (issue 13
+   * goal 3, memory per call).
+   */
+  private outbound: Map<number, StreamState> | null = null;
+  private inbound: Map<number, StreamState> | null = null;
   /**
    * Stands in for an inbound SSRC not seen yet, so a rejected packet creates no state. Made on
    * the first unprotect: a context that only protects (the relay's outbound one) never holds one.
    */
   private scratch: StreamState | null = null;
-  private readonly frame = new PacketFrame();
+  private readonly frame: PacketFrame;
 
   constructor(settings: TransformSettings) {
     this.s = settings;
+    this.frame = settings.frame;
   }
 
   /** Bytes protect adds to a packet: the AEAD or HMAC tag, and the MKI. */
@@ -48,11 +54,8 @@ export class SrtpTransform {
     const key = s.ring.active;
     if (key.srtpUsed >= key.srtpLifetime) return SrtpStatus.KeyExpired;
     const ssrc = rtpSsrc(input);
-    let state = this.outbound.get(ssrc);
-    if (state === undefined) {
-      state = new StreamState(ssrc, 0, s.replayWindow, s.views, SRTP_AHEAD_BYTES);
-      this.outbound.set(ssrc, state);
-    }
+    let state = this.outbound?.get(ssrc);
+    if (state === undefined) state = this.newStream('outbound', ssrc, 0);
     const index = state.rollover.estimate(rtpSequenceNumber(input));
     if (index < 0) return SrtpStatus.KeyExpired;
     // Never reuse (key, SSRC, index): a repeated or stale index is refused on the way out too.
@@ -91,7 +94,7 @@ export class SrtpTransform {
     if (key.srtpUsed >= key.srtpLifetime) return SrtpStatus.KeyExpired;
 
     const ssrc = rtpSsrc(input);
-    let state = this.inbound.get(ssrc);
+    let state = this.inbound?.get(ssrc);
     const known = state !== undefined;
     if (state === undefined) {
       if (this.scratch === null) this.scratch = new StreamState(0, 0, s.replayWindow, s.views, SRTP_AHEAD_BYTES);
@@ -116,7 +119,7 @@ export class SrtpTransform {
 
     if (!known) {
       state = StreamState.promote(state, s.replayWindow, s.views, SRTP_AHEAD_BYTES);
-      this.inbound.set(ssrc, state);
+      (this.inbound ??= new Map()).set(ssrc, state);
     }
     this.commit(state, key, verdict);
     s.result.output = dst ?? input;
@@ -125,29 +128,24 @@ export class SrtpTransform {
   }
 
   getRoc(ssrc: number, direction: 'inbound' | 'outbound'): number | undefined {
-    return (direction === 'inbound' ? this.inbound : this.outbound).get(ssrc)?.rollover.roc;
+    return (direction === 'inbound' ? this.inbound : this.outbound)?.get(ssrc)?.rollover.roc;
   }
 
   /** Highest index accepted from an inbound SSRC (RFC 3711 §3.3.2), -1 when none yet. */
   highestInbound(ssrc: number): number {
-    return this.inbound.get(ssrc)?.replay.highest ?? -1;
+    return this.inbound?.get(ssrc)?.replay.highest ?? -1;
   }
 
   /** RFC 3711 §3.3.1: a late joiner learns the ROC from signaling; s_l comes from the next packet. */
   setRoc(ssrc: number, roc: number, direction: 'inbound' | 'outbound'): void {
-    const map = direction === 'inbound' ? this.inbound : this.outbound;
-    let state = map.get(ssrc);
-    if (state === undefined) {
-      state = new StreamState(ssrc, roc, this.s.replayWindow, this.s.views, SRTP_AHEAD_BYTES);
-      map.set(ssrc, state);
-    }
+    const state = (direction === 'inbound' ? this.inbound : this.outbound)?.get(ssrc) ?? this.newStream(direction, ssrc, roc);
     state.rollover.set(roc);
     state.replay.reset();
   }
 
   /** The index `protect` would give the next packet of `ssrc` with sequence number `seq` (nothing changes). */
   peekProtectIndex(ssrc: number, seq: number): number {
-    const state = this.outbound.get(ssrc);
+    const state = this.outbound?.get(ssrc);
     return state === undefined ? seq : state.rollover.estimate(seq);
   }
 
@@ -156,26 +154,34 @@ export class SrtpTransform {
    * and nothing at or below it accepted (inbound) or protected (outbound) again.
    */
   resumeAbove(ssrc: number, index: number, direction: 'inbound' | 'outbound'): void {
-    const map = direction === 'inbound' ? this.inbound : this.outbound;
-    let state = map.get(ssrc);
-    if (state === undefined) {
-      state = new StreamState(ssrc, 0, this.s.replayWindow, this.s.views, SRTP_AHEAD_BYTES);
-      map.set(ssrc, state);
-    }
+    const state = (direction === 'inbound' ? this.inbound : this.outbound)?.get(ssrc) ?? this.newStream(direction, ssrc, 0);
     state.rollover.resume(index);
     state.replay.startAbove(index);
   }
 
   streamCount(): number {
-    return this.inbound.size + this.outbound.size;
+    return (this.inbound?.size ?? 0) + (this.outbound?.size ?? 0);
+  }
+
+  /** Whether any per-SSRC state or scratch stream exists (tests: state is made on first use, dropped at wipe). */
+  get holdsState(): boolean {
+    return this.inbound !== null || this.outbound !== null || this.scratch !== null;
   }
 
   wipe(): void {
-    for (const st of this.inbound.values()) st.wipe();
-    for (const st of this.outbound.values()) st.wipe();
+    wipeStreams(this.inbound);
+    wipeStreams(this.outbound);
     this.scratch?.wipe();
-    this.inbound.clear();
-    this.outbound.clear();
+    this.inbound = null;
+    this.outbound = null;
+    this.scratch = null;
+  }
+
+  private newStream(direction: 'inbound' | 'outbound', ssrc: number, roc: number): StreamState {
+    const state = new StreamState(ssrc, roc, this.s.replayWindow, this.s.views, SRTP_AHEAD_BYTES);
+    if (direction === 'inbound') (this.inbound ??= new Map()).set(ssrc, state);
+    else (this.outbound ??= new Map()).set(ssrc, state);
+    return state;
   }
 
   /** The commit step: ROC, replay window and key usage, for a packet that authenticated (or was built). */

@@ -58,3 +58,10 @@ export class StreamState {
     this.kdrCipher = null;
   }
 }
+
+/** Wipe every stream of a per-SSRC map (a transform's inbound or outbound streams), if it was made. */
+export function wipeStreams(map: Map<number, StreamState> | null): void {
+  if (map === null) return;
+  for (const st of map.values()) st.wipe();
+  map.clear();
+}

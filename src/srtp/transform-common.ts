@@ -1,6 +1,7 @@
 /** What the SRTP and SRTCP transforms of one context share. */
 import type { KeyRing } from './key-ring';
 import type { MasterKey } from './master-key';
+import type { PacketFrame } from './packet-frame';
 import type { ProtectionProfile } from './protection-profile';
 import type { SrtpCipher } from './srtp-cipher';
 import type { StreamState } from './stream-state';
@@ -17,6 +18,11 @@ export interface TransformSettings {
   readonly ring: KeyRing;
   readonly kdr: number;
   readonly result: PacketResult;
+  /**
+   * The packet layout handed to the cipher, refilled per packet: one per context, shared by its
+   * SRTP and SRTCP transforms (each packet call uses it synchronously and alone).
+   */
+  readonly frame: PacketFrame;
   /** The context's word views over output buffers (word-xor.ts). */
   readonly views: WordViews;
   /** AEAD tag bytes before the MKI (16 for GCM, else 0); see srtp-cipher.ts for the layout. */

@@ -5,10 +5,7 @@
 import { SrtpContext } from '../../src/srtp';
 import type { SrtpCipher } from '../../src/srtp/srtp-cipher';
 import { createSrtpCipher } from '../../src/srtp/srtp-cipher-factory';
-import { SRTCP_AHEAD_BYTES } from '../../src/srtp/keystream-ahead';
-import { StreamState } from '../../src/srtp/stream-state';
 import type { ProtectionProfile } from '../../src/srtp/protection-profile';
-import type { WordViews } from '../../src/srtp/word-xor';
 
 export function contextWithSessionKeys(profileName: string, sessionKey: Uint8Array, sessionSalt: Uint8Array, srtcpIndex = 0, ssrc = 0): SrtpContext {
   const probe = new SrtpContext({ profile: profileName, keys: { key: new Uint8Array(sessionKey.length), salt: new Uint8Array(sessionSalt.length) } });
@@ -20,12 +17,7 @@ export function contextWithSessionKeys(profileName: string, sessionKey: Uint8Arr
   ring.keys[0].srtcp?.wipe();
   ring.keys[0].srtpCipherOnce = createSrtpCipher(profile, material());
   ring.keys[0].srtcp = createSrtpCipher(profile, material());
-  if (srtcpIndex > 0) {
-    const rtcp = (probe as unknown as { rtcp: { outbound: Map<number, { srtcpIndex: number }> } }).rtcp;
-    const views = (probe as unknown as { views: WordViews }).views;
-    const st = new StreamState(ssrc, 0, 128, views, SRTCP_AHEAD_BYTES);
-    st.srtcpIndex = srtcpIndex - 1;
-    rtcp.outbound.set(ssrc, st);
-  }
+  // The next SRTCP packet of `ssrc` uses `srtcpIndex` (RFC 3711 §3.4: the sender's index only grows).
+  if (srtcpIndex > 0) probe.resumeAbove(ssrc, srtcpIndex - 1, 'outbound', true);
   return probe;
 }

@@ -361,6 +361,59 @@ describe('buffers, verify and lifecycle', () => {
     expect(wiped.srtpCipherOnce).toBeNull();
   });
 
+  it('makes per-direction stream state and the SRTCP transform with the first packet that needs them; close drops them and wipes keys', () => {
+    const { tx, rx } = pair(p);
+    type Transform = { inbound: Map<number, unknown> | null; outbound: Map<number, unknown> | null; scratch: unknown };
+    type Internals = { rtp: Transform; rtcpOnce: Transform | null; ring: { keys: { key: Uint8Array; salt: Uint8Array; srtpCipherOnce: unknown }[] } };
+    const inner = (c: SrtpContext): Internals => c as unknown as Internals;
+    const overhead = tx.protectRtcpOverhead;
+    // Set up and unused: no stream maps, no scratch stream, no SRTCP transform.
+    for (const c of [tx, rx]) {
+      expect(inner(c).rtp.inbound).toBeNull();
+      expect(inner(c).rtp.outbound).toBeNull();
+      expect(inner(c).rtp.scratch).toBeNull();
+      expect(inner(c).rtcpOnce).toBeNull();
+    }
+    expect(tx.peekProtectIndex(5, 0, true)).toBe(1);
+    expect(rx.highestIndex(5, true)).toBe(-1);
+    expect(inner(tx).rtcpOnce).toBeNull(); // read-only accessors make nothing
+    expect(tx.protectRtp(buildRtp({ seq: 1, ssrc: 5 }))).toBe(SrtpStatus.Ok);
+    expect(inner(tx).rtp.outbound?.size).toBe(1);
+    expect(inner(tx).rtp.inbound).toBeNull();
+    expect(inner(tx).rtcpOnce).toBeNull();
+    // A forged first packet uses the scratch stream only: no inbound map yet.
+    const forged = out(tx); forged[forged.length - 1] ^= 1;
+    expect(rx.unprotectRtp(forged)).toBe(SrtpStatus.AuthFailed);
+    expect(inner(rx).rtp.inbound).toBeNull();
+    forged[forged.length - 1] ^= 1;
+    expect(rx.unprotectRtp(forged)).toBe(SrtpStatus.Ok);
+    expect(inner(rx).rtp.inbound?.size).toBe(1);
+    expect(inner(rx).rtp.outbound).toBeNull();
+    // SRTCP: the transform comes with the first packet, and only its protect side's map.
+    const sr = buildRtcpSr(5, 1);
+    expect(tx.protectRtcp(sr)).toBe(SrtpStatus.Ok);
+    expect(tx.outputLength - sr.length).toBe(overhead);
+    expect(tx.protectRtcpOverhead).toBe(overhead);
+    expect(tx.peekProtectIndex(5, 0, true)).toBe(2);
+    const rtcp = inner(tx).rtcpOnce as Transform;
+    expect(rtcp.outbound?.size).toBe(1);
+    expect(rtcp.inbound).toBeNull();
+    expect(rx.unprotectRtcp(out(tx))).toBe(SrtpStatus.Ok);
+    expect(rx.highestIndex(5, true)).toBe(1);
+    const key = inner(tx).ring.keys[0];
+    const cipher = key.srtpCipherOnce as { hmac: { tail: Int32Array; digest: Uint8Array }; salt: Uint8Array } | null;
+    expect(cipher?.hmac.tail.some((w) => w !== 0)).toBe(true); // key states are in there before close
+    tx.close();
+    expect(inner(tx).rtp.outbound).toBeNull();
+    expect(rtcp.outbound).toBeNull();
+    expect(key.key.every((b) => b === 0)).toBe(true);
+    expect(key.salt.every((b) => b === 0)).toBe(true);
+    // Session keys: the cipher's salt and HMAC key states (one array with its digest view) are zeros.
+    expect(cipher?.hmac.tail.some((w) => w !== 0)).toBe(false);
+    expect(cipher?.hmac.digest.some((b) => b !== 0)).toBe(false);
+    expect(cipher?.salt.some((b) => b !== 0)).toBe(false);
+  });
+
   it('never shows key material in JSON or inspect', () => {
     const keys = keysFor(p);
     const ctx = new SrtpContext({ profile: p.name, keys });
