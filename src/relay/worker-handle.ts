@@ -28,6 +28,14 @@ interface Pending {
 export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
   /** Calls assigned to this worker. */
   readonly callIds = new Set<string>();
+  /**
+   * Calls whose close was sent and not yet confirmed, with how many closes of that id are in
+   * flight (an id is free again at once, so a new call of the same id can close before the old
+   * one is confirmed). Their events are dropped: they belong to the call being closed, and must
+   * not reach a new call that took its id (the worker handles requests in order, so every event
+   * of the new call comes after the old call's close reply).
+   */
+  private readonly closingCalls = new Map<string, number>();
   protected readonly pending = new Map<number, Pending>();
   private nextSeq = 1;
   protected stopping = false;
@@ -50,12 +58,25 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     });
   }
 
+  /** A close of `callId` was sent: drop its events until `closeConfirmed`. */
+  closeSent(callId: string): void {
+    this.closingCalls.set(callId, (this.closingCalls.get(callId) ?? 0) + 1);
+  }
+
+  /** The worker answered (or died on) a close sent with `closeSent`. */
+  closeConfirmed(callId: string): void {
+    const n = this.closingCalls.get(callId) ?? 0;
+    if (n <= 1) this.closingCalls.delete(callId);
+    else this.closingCalls.set(callId, n - 1);
+  }
+
   protected abstract post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[]): void;
 
   /** Stop the worker after closing its calls. Idempotent. */
   abstract terminate(): Promise<void>;
 
   protected onMessage(msg: WorkerMessage): void {
+    if (msg.type !== 'reply' && msg.type !== 'ready' && this.closingCalls.has(msg.callId)) return;
     if (msg.type === 'latch') {
       this.emit('latch', msg);
       return;
