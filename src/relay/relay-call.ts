@@ -278,7 +278,7 @@ export class RelayCall {
    * may be used again right away: the worker handles requests in order, so a new call's legs
    * open after this close; the old call's late events are dropped, worker-handle.ts); its ports
    * go back to the pool only once the worker has closed their sockets, so nothing rebinds them
-   * early.
+   * early. The close leaves with the worker's next request, or within a few milliseconds.
    */
   close(): Promise<void> {
     if (this.closing === null) {
@@ -287,7 +287,7 @@ export class RelayCall {
       worker.closeSent(this.id);
       this.host.callClosed(this);
       this.closing = worker
-        .request({ op: 'closeCall', callId: this.id })
+        .request({ op: 'closeCall', callId: this.id }, [], true) // lazy: nobody waits on it (message-batch.ts)
         .catch(() => undefined) // a dead worker took the sockets with it
         .then(() => {
           worker.closeConfirmed(this.id);

@@ -48,13 +48,17 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     super();
   }
 
-  /** Send a request; `transfer` moves ArrayBuffers (key bytes) instead of copying them. */
-  request(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<void> {
+  /**
+   * Send a request; `transfer` moves ArrayBuffers (key bytes) instead of copying them. `lazy`:
+   * no one waits for the reply on a critical path, so it may leave with the next request
+   * (message-batch.ts); order is kept either way.
+   */
+  request(req: WorkerRequest, transfer: ArrayBuffer[] = [], lazy = false): Promise<void> {
     if (this.dead) return Promise.reject(new RelayError(RelayErrorCode.WorkerDied, `media worker ${this.index} is gone`));
     const seq = this.nextSeq++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      this.post({ ...req, seq }, transfer);
+      this.post({ ...req, seq }, transfer, lazy);
     });
   }
 
@@ -70,7 +74,7 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     else this.closingCalls.set(callId, n - 1);
   }
 
-  protected abstract post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[]): void;
+  protected abstract post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[], lazy: boolean): void;
 
   /** Stop the worker after closing its calls. Idempotent. */
   abstract terminate(): Promise<void>;
