@@ -362,6 +362,9 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
   /**
    * End the call: every secret the session holds wiped, the relay call closed (sockets,
    * contexts, reservations), the call's managed keys released. Idempotent; emits `close` once.
+   * Does not wait for the media worker: the call is gone from the control plane at once (a
+   * delete answers without a worker round trip), the worker closes the sockets and wipes its
+   * keys next, and the ports return to the pool when it confirms (relay-call.ts `close`).
    */
   async close(reason: CallCloseReason): Promise<void> {
     if (this.#closed) return;
@@ -373,15 +376,12 @@ export class CallSession extends EnhancedEmitter<SessionEvents> {
     this.keys.close();
     this.relayLegs.clear();
     this.model.close();
-    try {
-      await this.relayLegs.call.close();
-    } finally {
-      this.context.keys.releaseCall(this.id);
-      this.#legs.clear();
-      this.#resources.clear();
-      this.#bridge = null;
-      this.safeEmit('close', reason);
-      this.removeAllListeners();
-    }
+    void this.relayLegs.call.close(); // never rejects: a dead worker took the sockets with it
+    this.context.keys.releaseCall(this.id);
+    this.#legs.clear();
+    this.#resources.clear();
+    this.#bridge = null;
+    this.safeEmit('close', reason);
+    this.removeAllListeners();
   }
 }

@@ -115,16 +115,23 @@ export function checkSdesAnswer(keys: KeyManager, pending: PendingSdesOffer, lin
   return lines[0];
 }
 
-/** Complete our offer with a checked answer line and open the stream on the reserved ports. */
-export async function completeSdesAnswer(keys: KeyManager, relay: RelayCall, media: SessionStream, line: string): Promise<void> {
+/** Keys our SDES offer and its answer agreed on (send: ours, receive: the answerer's, tag: the line it picked). */
+export type NegotiatedSdes = ReturnType<KeyManager['sdesComplete']>;
+
+/** Complete our pending offer with a checked answer line: the keys, and the ports the offer named. */
+export function takeSdesAnswer(keys: KeyManager, media: SessionStream, line: string): { negotiated: NegotiatedSdes; reservation: PortReservation } {
   const pending = media.takePending();
   if (pending === null) throw new ControlError('API_ERR_NO_PENDING_OFFER', { field: 'type' });
-  const negotiated = withField('sdp', () => keys.sdesComplete(pending.offer, line));
+  return { negotiated: withField('sdp', () => keys.sdesComplete(pending.offer, line)), reservation: pending.reservation };
+}
+
+/** Open the answered stream on the ports our offer named. */
+export async function openSdesAnswer(relay: RelayCall, media: SessionStream, negotiated: NegotiatedSdes, reservation: PortReservation): Promise<void> {
   try {
-    await media.openSdes(negotiated.receive, negotiated.send, negotiated.tag, pending.reservation);
+    await media.openSdes(negotiated.receive, negotiated.send, negotiated.tag, reservation);
   } catch (err) {
     // The unchosen keys are gone and the ports may be too: the offer cannot be completed any more.
-    if (!relay.closed) relay.cancelReservation(pending.reservation);
+    if (!relay.closed) relay.cancelReservation(reservation);
     throw err;
   }
 }

@@ -18,7 +18,7 @@ import { formatCryptoAttribute } from '../keys';
 import type { CallSession } from './call-session';
 import { ControlError, withField } from './errors';
 import { parseEndpointSdp, writeSdpFor, type ParsedSdp, type SdpTarget } from './sdp-rewrite';
-import { checkSdesAnswer, completeSdesAnswer, declineSdesOffer, offeredKeySets, pendingOffer, pendingPassthroughOffer, takeOverPending } from './sdes-offer';
+import { checkSdesAnswer, declineSdesOffer, offeredKeySets, openSdesAnswer, pendingOffer, pendingPassthroughOffer, takeOverPending, takeSdesAnswer } from './sdes-offer';
 import { copyKeySet } from './session-keys';
 import type { SessionLeg } from './session-leg';
 import type { SessionStream } from './session-stream';
@@ -129,11 +129,14 @@ async function applyThisSide(session: CallSession, leg: SessionLeg, other: Sessi
       await own.setRemote(m.remote);
       if (type === 'answer') {
         const line = answerLines.get(m.index);
-        if (line === undefined) declineSdesOffer(session.relayCall, own);
-        else await completeSdesAnswer(keys, session.relayCall, own, line);
-        await completePassthrough(session, own, other.stream(m.kind));
+        if (line !== undefined) await openAnswered(session, own, line, other.stream(m.kind));
+        else {
+          declineSdesOffer(session.relayCall, own);
+          // Declined: the offerer's keys we passed on are wiped; its stream stays without keys.
+          other.stream(m.kind)?.releaseOfferedKeys();
+        }
       } else if (passesPeerKeys(leg, other, m.kind, req)) {
-        // Held until the other leg's answer picks one (completePassthrough); nothing opens yet.
+        // Held until the other leg's answer picks one (openAnswered); nothing opens yet.
         own.setOfferedKeys(offeredKeySets(keys, m.crypto, req.offerSuites));
       } else {
         const passedOn = own.takeOfferedKeys();
@@ -162,23 +165,37 @@ async function applyThisSide(session: CallSession, leg: SessionLeg, other: Sessi
 }
 
 /**
- * Passthrough: `answered` (the stream our pass-on offer went to) has opened, or declined; the
- * offerer's stream `offerer`, whose keys we passed on, now opens with its own line of the tag the
- * answer picked inbound and the answerer's key outbound (a copy: each stream wipes its own). The
- * unpicked lines are wiped. Declined: the offerer's stream stays without keys, its lines wiped.
+ * The answer to our SDES offer: `answered` (the stream the offer went to) opens on the ports the
+ * offer named. Passthrough: when the offer carried the offerer's own keys, the offerer's stream
+ * opens too, with its own line of the tag the answer picked inbound and the answerer's key
+ * outbound (a copy: each stream wipes its own); the unpicked lines are wiped. Both relay legs
+ * open at once (one message to the media worker, not one round trip after the other). Failure
+ * ends as opening them one after the other would: `answered` failing leaves neither open (the
+ * offerer's leg, if it opened, is removed again; the offer cannot be completed any more, so the
+ * passed-on keys are wiped) and throws its error; only the offerer's failing leaves `answered`
+ * open and throws that error.
  */
-async function completePassthrough(session: CallSession, answered: SessionStream, offerer: SessionStream | undefined): Promise<void> {
+async function openAnswered(session: CallSession, answered: SessionStream, line: string, offerer: SessionStream | undefined): Promise<void> {
+  const relay = session.relayCall;
+  const { negotiated, reservation } = takeSdesAnswer(session.context.keys, answered, line);
   const offered = offerer?.takeOfferedKeys() ?? null;
-  if (offerer === undefined || offered === null) return;
-  const send = answered.sdesSend;
-  const answerKeys = answered.sdesInbound === null ? undefined : session.keys.keySet(answered.sdesInbound);
-  const inbound = send === null ? undefined : offered.get(send.tag);
-  for (const [tag, set] of offered) if (inbound === undefined || tag !== send?.tag) set.release();
-  if (send === null || inbound === undefined || answerKeys === undefined) {
-    inbound?.release();
+  const inbound = offered?.get(negotiated.tag);
+  for (const [tag, set] of offered ?? []) if (tag !== negotiated.tag) set.release();
+  if (offerer === undefined || inbound === undefined) {
+    await openSdesAnswer(relay, answered, negotiated, reservation);
     return;
   }
-  await offerer.openSdes(inbound, copyKeySet(answerKeys), send.tag);
+  const suiteBefore = offerer.suite;
+  const outbound = copyKeySet(negotiated.receive);
+  const [own, theirs] = await Promise.allSettled([
+    openSdesAnswer(relay, answered, negotiated, reservation),
+    offerer.openSdes(inbound, outbound, negotiated.tag),
+  ]);
+  if (own.status === 'rejected') {
+    if (theirs.status === 'fulfilled') await offerer.undoSdes(suiteBefore);
+    throw own.reason;
+  }
+  if (theirs.status === 'rejected') throw theirs.reason;
 }
 
 /** The other side's m-lines: relay address and ports, transport, a=crypto (or our SDES offer). */

@@ -174,6 +174,22 @@ export class SessionStream extends EnhancedEmitter<{ '@close': [] }> {
   }
 
   /**
+   * Undo `openSdes` (it succeeded, but the open it went with failed: sdp-exchange.ts
+   * `openAnswered`): the SRTP relay leg removed, its SDES keys wiped; the stream waits for keys
+   * again, as before the open.
+   */
+  async undoSdes(suiteBefore: string | null): Promise<void> {
+    const id = this.#srtpRelayLeg;
+    this.keys.release(this.#sdesInbound);
+    this.keys.release(this.#sdesSend?.keySetId ?? null);
+    this.#sdesInbound = null;
+    this.#sdesSend = null;
+    this.#srtpRelayLeg = null;
+    this.#suite = suiteBefore;
+    if (id !== null) await this.relayLegs.close(id);
+  }
+
+  /**
    * A WebRTC stream: its SRTP relay leg runs ICE-lite and DTLS in the media worker, which builds
    * the contexts from the exported keys; no key set of the session is involved.
    */

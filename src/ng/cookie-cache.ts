@@ -20,6 +20,7 @@ export interface CookieCacheOptions {
 export const DEFAULT_COOKIE_CACHE: CookieCacheOptions = Object.freeze({ ttlMs: 30_000, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 });
 
 interface Entry {
+  readonly cookie: string;
   readonly reply: Promise<Buffer>;
   readonly expiresAt: number;
   bytes: number;
@@ -27,6 +28,14 @@ interface Entry {
 
 export class CookieCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Entries in insertion order (oldest at `head`), for expiry and eviction. Not the Map's own
+   * order: a V8 Map keeps deleted entries as holes until it rehashes, so walking it from the
+   * front after many evictions skips thousands of holes per request (a full cache evicts one
+   * entry per request). Entries dropped otherwise stay here until they reach the front.
+   */
+  private order: Entry[] = [];
+  private head = 0;
   private bytes = 0;
   private readonly now: () => number;
   /** Requests answered from the cache. */
@@ -53,41 +62,65 @@ export class CookieCache {
       return { reply: hit.reply, cached: true };
     }
     const reply = produce();
-    const entry: Entry = { reply, expiresAt: now + this.options.ttlMs, bytes: 0 };
+    const entry: Entry = { cookie, reply, expiresAt: now + this.options.ttlMs, bytes: 0 };
     this.entries.set(cookie, entry);
+    this.order.push(entry);
     void reply.then((buf) => {
       if (this.entries.get(cookie) !== entry) return; // expired or evicted meanwhile
       entry.bytes = buf.length;
       this.bytes += buf.length;
       this.trim();
-    }, () => this.drop(cookie, entry));
+    }, () => this.drop(entry));
     this.trim();
     return { reply, cached: false };
   }
 
   clear(): void {
     this.entries.clear();
+    this.order = [];
+    this.head = 0;
     this.bytes = 0;
   }
 
-  private drop(cookie: string, entry: Entry): void {
-    if (this.entries.get(cookie) !== entry) return;
-    this.entries.delete(cookie);
+  private drop(entry: Entry): void {
+    if (this.entries.get(entry.cookie) !== entry) return;
+    this.entries.delete(entry.cookie);
     this.bytes -= entry.bytes;
   }
 
-  /** Entries are in insertion order and share one TTL, so the expired ones are at the front. */
+  /** The oldest entry still cached, skipping (and forgetting) those dropped otherwise. */
+  private oldest(): Entry | undefined {
+    while (this.head < this.order.length) {
+      const entry = this.order[this.head];
+      if (this.entries.get(entry.cookie) === entry) return entry;
+      this.shift();
+    }
+    return undefined;
+  }
+
+  private shift(): void {
+    this.head++;
+    // Compact once the consumed front outweighs the rest: amortised O(1) per entry.
+    if (this.head >= 1024 && this.head * 2 >= this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Entries share one TTL, so the expired ones are the oldest. */
   private expire(now: number): void {
-    for (const [cookie, entry] of this.entries) {
-      if (entry.expiresAt > now) break;
-      this.drop(cookie, entry);
+    for (let entry = this.oldest(); entry !== undefined && entry.expiresAt <= now; entry = this.oldest()) {
+      this.drop(entry);
+      this.shift();
     }
   }
 
   private trim(): void {
-    for (const [cookie, entry] of this.entries) {
-      if (this.entries.size <= this.options.maxEntries && this.bytes <= this.options.maxBytes) break;
-      this.drop(cookie, entry);
+    while (this.entries.size > this.options.maxEntries || this.bytes > this.options.maxBytes) {
+      const entry = this.oldest();
+      if (entry === undefined) return;
+      this.drop(entry);
+      this.shift();
     }
   }
 }

@@ -27,6 +27,7 @@ export interface CallHost {
   readonly logger: Logger;
   /** SRTP index reservation block for SRTP legs (0: none; docs/ha.md). */
   readonly indexBlock?: number;
+  /** The call is closing (or its worker died): forget it, its id is free (see `close`). */
   callClosed(call: RelayCall): void;
 }
 
@@ -271,14 +272,27 @@ export class RelayCall {
     return { id: this.id, worker: this.worker.index, closed: this.closedFlag, legs: [...this.legs.values()].map((l) => l.stats()) };
   }
 
-  /** Close sockets, wipe keys (worker side), return ports. Idempotent; concurrent calls share one close. */
+  /**
+   * Close sockets, wipe keys (worker side), return ports. Idempotent; concurrent calls share one
+   * close, which resolves when the worker confirms. The relay forgets the call at once (its id
+   * may be used again right away: the worker handles requests in order, so a new call's legs
+   * open after this close; the old call's late events are dropped, worker-handle.ts); its ports
+   * go back to the pool only once the worker has closed their sockets, so nothing rebinds them
+   * early. The close leaves with the worker's next request, or within a few milliseconds.
+   */
   close(): Promise<void> {
     if (this.closing === null) {
       this.closedFlag = true;
-      this.closing = this.worker
-        .request({ op: 'closeCall', callId: this.id })
+      const worker = this.worker;
+      worker.closeSent(this.id);
+      this.host.callClosed(this);
+      this.closing = worker
+        .request({ op: 'closeCall', callId: this.id }, [], true) // lazy: nobody waits on it (message-batch.ts)
         .catch(() => undefined) // a dead worker took the sockets with it
-        .then(() => this.finish());
+        .then(() => {
+          worker.closeConfirmed(this.id);
+          this.releasePorts();
+        });
     }
     return this.closing;
   }
@@ -286,8 +300,10 @@ export class RelayCall {
   /** The worker died: its sockets are gone; release what the control side holds. */
   workerDied(): void {
     this.closedFlag = true;
-    if (this.closing === null) this.closing = Promise.resolve();
-    this.finish();
+    if (this.closing !== null) return; // the pending close fails with the worker and releases
+    this.closing = Promise.resolve();
+    this.host.callClosed(this);
+    this.releasePorts();
   }
 
   /** @internal */
@@ -305,11 +321,10 @@ export class RelayCall {
     return held.ports;
   }
 
-  private finish(): void {
+  private releasePorts(): void {
     for (const held of this.reservations.values()) this.host.pool.release(held.ports);
     this.reservations.clear();
     for (const leg of this.legs.values()) this.host.pool.release(leg.ports);
-    this.host.callClosed(this);
   }
 
   /** Fingerprints of new keys; `self` (a rekeyed leg) is not compared with its own old keys. */

@@ -74,8 +74,8 @@ export class ThreadWorker extends WorkerHandle {
     return this.worker.threadId;
   }
 
-  protected post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[]): void {
-    this.outbox.push(msg, transfer);
+  protected post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[], lazy: boolean): void {
+    this.outbox.push(msg, transfer, lazy);
   }
 
   /** Close the worker's calls, then stop the thread. Idempotent. */

@@ -28,6 +28,14 @@ interface Pending {
 export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
   /** Calls assigned to this worker. */
   readonly callIds = new Set<string>();
+  /**
+   * Calls whose close was sent and not yet confirmed, with how many closes of that id are in
+   * flight (an id is free again at once, so a new call of the same id can close before the old
+   * one is confirmed). Their events are dropped: they belong to the call being closed, and must
+   * not reach a new call that took its id (the worker handles requests in order, so every event
+   * of the new call comes after the old call's close reply).
+   */
+  private readonly closingCalls = new Map<string, number>();
   protected readonly pending = new Map<number, Pending>();
   private nextSeq = 1;
   protected stopping = false;
@@ -40,22 +48,39 @@ export abstract class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     super();
   }
 
-  /** Send a request; `transfer` moves ArrayBuffers (key bytes) instead of copying them. */
-  request(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<void> {
+  /**
+   * Send a request; `transfer` moves ArrayBuffers (key bytes) instead of copying them. `lazy`:
+   * no one waits for the reply on a critical path, so it may leave with the next request
+   * (message-batch.ts); order is kept either way.
+   */
+  request(req: WorkerRequest, transfer: ArrayBuffer[] = [], lazy = false): Promise<void> {
     if (this.dead) return Promise.reject(new RelayError(RelayErrorCode.WorkerDied, `media worker ${this.index} is gone`));
     const seq = this.nextSeq++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      this.post({ ...req, seq }, transfer);
+      this.post({ ...req, seq }, transfer, lazy);
     });
   }
 
-  protected abstract post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[]): void;
+  /** A close of `callId` was sent: drop its events until `closeConfirmed`. */
+  closeSent(callId: string): void {
+    this.closingCalls.set(callId, (this.closingCalls.get(callId) ?? 0) + 1);
+  }
+
+  /** The worker answered (or died on) a close sent with `closeSent`. */
+  closeConfirmed(callId: string): void {
+    const n = this.closingCalls.get(callId) ?? 0;
+    if (n <= 1) this.closingCalls.delete(callId);
+    else this.closingCalls.set(callId, n - 1);
+  }
+
+  protected abstract post(msg: WorkerRequest & { seq: number }, transfer: ArrayBuffer[], lazy: boolean): void;
 
   /** Stop the worker after closing its calls. Idempotent. */
   abstract terminate(): Promise<void>;
 
   protected onMessage(msg: WorkerMessage): void {
+    if (msg.type !== 'reply' && msg.type !== 'ready' && this.closingCalls.has(msg.callId)) return;
     if (msg.type === 'latch') {
       this.emit('latch', msg);
       return;

@@ -132,7 +132,12 @@ export class ForeignCalls {
     }
     if (record.owner === this.o.nodeId) return;
     const old = controller.findSession(callId);
-    if (old !== undefined) await old.close('deleted');
+    if (old !== undefined) {
+      await old.close('deleted');
+      // The restore claims the same ports: wait until the media worker has released them (a
+      // session's close does not wait for the worker, call-session.ts).
+      await old.relayCall.close();
+    }
     try {
       f.session = await restoreRecord(controller, record);
     } catch (err) {

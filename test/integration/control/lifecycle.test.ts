@@ -74,6 +74,9 @@ describe('call control lifecycle', () => {
     expect([legA.closed, streamA?.closed, streamA?.srtpRelayLeg]).toEqual([true, true, null]);
     expect(controller.findSession('l1')).toBeUndefined();
     expect(controller.relay.getCall('l1')).toBeUndefined();
+    // The ports come back once the worker has closed their sockets, not before.
+    expect(controller.relay.pool.available).toBe(RANGE[1] - RANGE[0] + 1 - 4);
+    await session.relayCall.close();
     expect(controller.relay.pool.available).toBe(RANGE[1] - RANGE[0] + 1);
     expect(sets.every((s) => s.released)).toBe(true);
     expect(callKeys.every((k) => k.released)).toBe(true);

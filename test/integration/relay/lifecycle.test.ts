@@ -107,6 +107,34 @@ describe('relay lifecycle', () => {
     }
   });
 
+  it('a closing call frees its id at once but its ports only when the worker confirms', async () => {
+    const [lo, hi] = relayPortRange(2);
+    const relay = await MediaRelay.create({ portRange: [lo, hi], bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
+    try {
+      const old = await relay.createCall('same');
+      await old.addLeg({ id: 'a', rtcpMux: true });
+      await old.addLeg({ id: 'b', rtcpMux: true });
+      expect(relay.pool.available).toBe(0);
+      const closing = old.close();
+      expect(relay.getCall('same')).toBeUndefined();
+      // The id is free now; the ports are not: the worker has not closed their sockets yet.
+      const again = await relay.createCall('same');
+      expect(again).not.toBe(old);
+      await expect(again.addLeg({ id: 'a', rtcpMux: true })).rejects.toMatchObject({ code: RelayErrorCode.PortsExhausted });
+      await closing;
+      expect(relay.pool.available).toBe(2);
+      // Same call id, same leg ids, same ports: the worker closed the old call first.
+      const a = await again.addLeg({ id: 'a', rtcpMux: true });
+      const b = await again.addLeg({ id: 'b', rtcpMux: true });
+      expect([a.rtpPort, b.rtpPort].sort()).toEqual([lo, hi]);
+      await again.connect('a', 'b');
+      expect(relay.getCall('same')).toBe(again);
+    } finally {
+      await relay.close();
+    }
+    expect(relay.pool.available).toBe(2);
+  });
+
   it('detects a dead worker, reports its calls, returns their ports and keeps serving', async () => {
     const relay = await MediaRelay.create({ portRange: relayPortRange(40), bindAddress: '127.0.0.1', workers: 2, logLevel: 'silent' });
     try {

@@ -51,4 +51,27 @@ describe('MessageBatch (one postMessage per event-loop turn)', () => {
     batch.flush();
     expect(posts).toHaveLength(1);
   });
+
+  it('a lazy message waits for the next one that is not, and leaves with it in order', async () => {
+    const posts: (readonly string[])[] = [];
+    const batch = new MessageBatch<string>((items) => posts.push(items), 60_000);
+    batch.push('close', [], true);
+    await turn();
+    expect(posts).toEqual([]); // no turn of its own
+    batch.push('add');
+    await turn();
+    expect(posts).toEqual([['close', 'add']]);
+  });
+
+  it('a lazy message alone leaves when its timer runs out, once', async () => {
+    const posts: (readonly string[])[] = [];
+    const batch = new MessageBatch<string>((items) => posts.push(items), 1);
+    batch.push('close-1', [], true);
+    batch.push('close-2', [], true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(posts).toEqual([['close-1', 'close-2']]);
+    batch.push('add');
+    await turn();
+    expect(posts).toEqual([['close-1', 'close-2'], ['add']]);
+  });
 });
