@@ -112,17 +112,21 @@ export function generatorText(r: RelayBenchResults): string {
     g.fallback === null ? '' : ` ${g.fallback}.`,
     peak === null ? '' : ` Its CPU peaked at ${cores(peak.cpu)} cores (${peak.label}); ${saturated} of ${steps} steps found it saturated (it could not keep its send schedule).`,
     g.kind === 'native'
-      ? ` The native generator counts as saturated only on evidence, not by its CPU: when its schedule slips (window > 110% or send-slot lag p50 > 10 ms) or the kernel dropped datagrams at its own sockets because it did not read them in time (${drops} in this run); packets already in its sockets when the drain ends are read then and counted as received (${readLate} in this run). So its own CPU cannot turn into loss charged to a relay: a relay's loss, not the generator, ends a ramp when it has room to spare (its CPU per packet is in every step table).${sharedText(g.sockets)}`
+      ? ` The native generator counts as saturated only on evidence, not by its CPU: when its schedule slips (window > 110% or send-slot lag p50 > 10 ms) or the kernel dropped datagrams at its own sockets because it did not read them in time (${drops} in this run); packets already in its sockets when the drain ends are read then and counted as received (${readLate} in this run). So its own CPU cannot turn into loss charged to a relay.${sharedText(g.sockets)}`
       : ' The Node generator counts as saturated at ≥ 0.9 cores or a window > 110%.',
     costText(r),
   ].join('');
 }
 
-/** Median CPU µs per offered packet over the steps of at least MIN_PPS_FOR_COST (below it fixed idle costs dominate). */
+/**
+ * Median CPU µs per offered packet over the clean steps (nothing lost, generator on schedule: a
+ * starved relay's CPU says nothing of its cost) of at least MIN_PPS_FOR_COST (below it fixed idle
+ * costs dominate).
+ */
 const MIN_PPS_FOR_COST = 20_000;
 function medianUsPerPacket(r: RelayBenchResults, cpu: (s: StepResult) => number, relay?: string): number | null {
   const v = r.results.filter((m) => relay === undefined || m.relay === relay).flatMap((m) => m.steps)
-    .filter((s) => s.offeredPps >= MIN_PPS_FOR_COST).map((s) => (cpu(s) / s.offeredPps) * 1e6).sort((x, y) => x - y);
+    .filter((s) => s.offeredPps >= MIN_PPS_FOR_COST && s.stats.lost === 0 && !s.generatorSaturated).map((s) => (cpu(s) / s.offeredPps) * 1e6).sort((x, y) => x - y);
   return v.length === 0 ? null : v[Math.floor(v.length / 2)];
 }
 
@@ -131,7 +135,7 @@ function costText(r: RelayBenchResults): string {
   const gen = medianUsPerPacket(r, (s) => s.generatorCpu);
   if (gen === null) return '';
   const relays = ['ours', 'rtpengine'].map((name) => ({ name, us: medianUsPerPacket(r, (s) => s.relayCpu, name) })).filter((x) => x.us !== null);
-  return ` CPU per packet offered (median over steps of at least ${formatCount(MIN_PPS_FOR_COST)} packets/s): generator ${gen.toFixed(1)} µs${relays.map((x) => `, ${x.name === 'ours' ? 'srtp-relay' : 'rtpengine'} ${x.us?.toFixed(1) ?? 'n/a'} µs`).join('')}. The generator (one thread) and a relay share ${r.machine.cores} cores: a relay runs out of CPU first, and its loss rather than the generator ends the ramp, only where its figure is above ${r.machine.cores > 2 ? `${r.machine.cores - 1} × ` : ''}the generator's.`;
+  return ` CPU per packet offered (median over clean steps of at least ${formatCount(MIN_PPS_FOR_COST)} packets/s): generator ${gen.toFixed(1)} µs${relays.map((x) => `, ${x.name === 'ours' ? 'srtp-relay' : 'rtpengine'} ${x.us?.toFixed(1) ?? 'n/a'} µs`).join('')}. The generator (one thread) and a relay share ${r.machine.cores} cores: a relay runs out of CPU first, and its loss rather than the generator ends the ramp, only where its figure is above ${r.machine.cores > 2 ? `${r.machine.cores - 1} × ` : ''}the generator's.`;
 }
 
 /** Why the shared-socket generator is cheap enough per packet to measure the relays, or nothing. */
@@ -250,7 +254,7 @@ export function renderRelayReport(r: RelayBenchResults): string {
     '',
     detailTable(r),
     '',
-    `The detail table reports the highest step where nothing was lost and the generator kept its schedule; steps where it could not (it needed more than 110% of the window to send it, "saturated" in the step tables) are shown below but never count: their packets left in bursts and waited unread in the generator's own sockets. ${latencyText(r)}`,
+    `The detail table reports the highest step where nothing was lost and the generator kept its schedule; steps where it could not (it needed more than 110% of the window to send it, ran its send slots more than 10 ms late, or its own sockets overflowed: "saturated" in the step tables) are shown below but never count: their packets left in bursts and waited unread in the generator's own sockets. ${latencyText(r)}`,
     '',
     '![zero-loss packet rate](relay-pps.svg)',
     '',
