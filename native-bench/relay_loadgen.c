@@ -3,10 +3,12 @@
  * stdin (from src/bench/relay/native-generator-client.ts, or from a file: `relay_loadgen < spec`).
  * Every command gets exactly one JSON line on stdout; a run also prints two event lines.
  *
- *   sockets K             before any open (or after reset): K shared unconnected sockets (even,
+ *   sockets K [THREADS]   before any open (or after reset): K shared unconnected sockets (even,
  *                         2..64; call c's A on socket 2(c % K/2), its B on the next), sent with
- *                         sendmmsg and received with recvmmsg in batches of 64; or 0 (the
- *                         default): one connected socket per stream, send(2) per packet
+ *                         sendmmsg and received with recvmmsg in batches of 64 by THREADS threads
+ *                         (1..K/2, default 1; thread i serves the socket pairs p with
+ *                         p % THREADS == i); or 0 (the default): one connected socket per stream,
+ *                         send(2) per packet, one thread
  *                                                                       -> {"ok":true}
  *   open N [BASEPORT]     2N more streams (call c: streams 2c = A, 2c+1 = B): per-stream mode binds
  *                         one loopback UDP socket each, on an ephemeral port or BASEPORT + stream
@@ -147,10 +149,14 @@ static int open_streams(long n, long base) {
     return 0;
 }
 
-/* `sockets K`: K shared sockets (even, 2..LG_MAX_SHARED), or 0 for a socket per stream. */
-static int set_sockets(long k) {
+/* `sockets K [THREADS]`: K shared sockets (even, 2..LG_MAX_SHARED) served by THREADS threads
+ * (1..K/2, default 1), or 0 for a socket per stream (one thread). */
+static int set_sockets(long k, long threads) {
     if (S.count > 0) return fail("sockets: reset first%s", "");
     if (k != 0 && (k < 2 || k > LG_MAX_SHARED || k % 2 != 0)) return fail("sockets: 0, or an even count from 2 to 64%s", "");
+    if (threads < 1 || (k == 0 && threads != 1) || (k > 0 && threads > k / 2))
+        return fail("sockets: 1 thread per stream socket layout, at most K/2 threads with K shared sockets%s", "");
+    S.nthreads = (int)threads;
     for (int i = 0; i < S.nshared; i++) {
         if (S.shared_fds[i] >= 0) close(S.shared_fds[i]);
         S.shared_fds[i] = -1;
@@ -247,9 +253,11 @@ static int run(char *args) {
            (unsigned long long)t->verified, (unsigned long long)t->verify_failures);
     if (t->verify_failure_kind) printf("\"verifyFailureKind\":\"%s\",", t->verify_failure_kind);
     else printf("\"verifyFailureKind\":null,");
-    printf("\"sendErrors\":%llu,\"readAfterDrain\":%llu,\"rcvDrops\":%llu,\"silentStreams\":%llu,\"sockets\":%d,",
+    printf("\"sendErrors\":%llu,\"readAfterDrain\":%llu,\"rcvDrops\":%llu,\"silentStreams\":%llu,\"sockets\":%d,"
+           "\"threads\":%d,",
            (unsigned long long)t->send_errors, (unsigned long long)t->read_after_drain,
-           (unsigned long long)t->rcv_drops, (unsigned long long)t->silent_streams, S.nshared > 0 ? S.nshared : S.count);
+           (unsigned long long)t->rcv_drops, (unsigned long long)t->silent_streams, S.nshared > 0 ? S.nshared : S.count,
+           S.nshared > 0 ? S.nthreads : 1);
     print_summary("latency", &t->latency);
     printf(",");
     print_summary("slotLag", &t->slot_lag);
@@ -272,6 +280,7 @@ int main(void) {
         lg_rtp_packet = LG_RTP_HEADER + n;
     }
     for (int k = 0; k < LG_MAX_SHARED; k++) S.shared_fds[k] = -1;
+    S.nthreads = 1;
     S.epfd = epoll_create1(EPOLL_CLOEXEC);
     S.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (S.epfd < 0 || S.timerfd < 0) bench_die("epoll/timerfd: %s", strerror(errno));
@@ -289,9 +298,9 @@ int main(void) {
             sscanf(args, "%ld %ld", &n, &base);
             rc = open_streams(n, base);
         } else if (strcmp(cmd, "sockets") == 0) {
-            long k = -1;
-            sscanf(args, "%ld", &k);
-            rc = set_sockets(k);
+            long k = -1, threads = 1;
+            sscanf(args, "%ld %ld", &k, &threads);
+            rc = set_sockets(k, threads);
             if (rc == 0) printf("{\"ok\":true}\n");
         } else if (strcmp(cmd, "ep") == 0) {
             rc = configure(args);

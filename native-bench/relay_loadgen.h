@@ -21,6 +21,9 @@ extern int lg_rtp_packet;
 #define LG_STREAM_OFFSET 20 /* payload: uint32 BE sending stream id, then 0xff (mu-law silence) */
 #define LG_RING 1024 /* send-time ring per stream: 20 s of packets, far longer than any drain */
 #define LG_VERIFY_EVERY 50 /* 1 received packet in 50 (by sequence number) fully checked */
+/* The 20 ms packet interval in 4 slots of 5 ms: call j sends both streams in slot j % 4. */
+#define LG_SLOTS 4
+#define LG_SLOT_NS 5000000ULL
 
 /* Shared-socket mode (`sockets K`): at most this many sockets, and datagrams per sendmmsg. */
 #define LG_MAX_SHARED 64
@@ -90,6 +93,7 @@ typedef struct {
     int count; /* streams opened (2 per call) */
     int cap;
     int nshared; /* 0: a connected socket per stream; else this many shared sockets (even) */
+    int nthreads; /* shared mode: sending/receiving threads, each owning whole socket pairs */
     int shared_fds[LG_MAX_SHARED];
     uint16_t shared_ports[LG_MAX_SHARED];
     uint32_t *by_port; /* 65536 entries, shared mode only */
@@ -107,6 +111,20 @@ double lg_hist_quantile(const lg_hist_t *h, double q);
  * the drain, and fills st->totals. on_window(phase) is called at the window's start and end.
  * Returns the number of calls that sent, or -1. */
 int lg_run(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char *phase));
+
+/* Shared-socket mode's run (loadgen_shared.c): fills st->totals but for drops and silent streams. */
+int lg_run_shared(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char *phase));
+
+/* Stamps the stream's next packet (sequence number, timestamp, send time) and protects it into
+ * out when the leg is SRTP. Returns its length and sets *pkt, or -1 (a send error). */
+int lg_next_packet(lg_totals_t *t, lg_stream_t *s, uint64_t now, uint64_t base, int measuring, uint8_t *out,
+                   const uint8_t **pkt);
+/* One datagram received by stream r (arrived now_us after base): matched to the peer's send ring
+ * by sequence number, counted into t, one in LG_VERIFY_EVERY verified. */
+void lg_on_packet(lg_state_t *st, lg_totals_t *t, lg_stream_t *r, const uint8_t *pkt, int len, uint64_t now_us,
+                  uint64_t base);
+/* getrusage user + system seconds of the whole process. */
+double lg_cpu_seconds(void);
 
 /* Drains every socket without counting (before a run: late packets of the previous one). */
 void lg_drain_sockets(lg_state_t *st);

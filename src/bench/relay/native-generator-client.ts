@@ -25,13 +25,23 @@ import { wipeDelivered } from '../../keys/master-key-set';
  * cores it saturated at ~100k packets/s, where both relays did: no relay ran out first.
  */
 export const DEFAULT_GENERATOR_SOCKETS = 4;
+/**
+ * Two threads (each serving half the shared sockets and their calls): with one thread beside a
+ * relay on two cores, the relay runs out of CPU first only where it spends more per packet than
+ * the generator, which plain RTP forwarding barely does; with a thread per core it always does.
+ */
+export const DEFAULT_GENERATOR_THREADS = 2;
 
-/** What the report says the generator is, for `sockets` shared sockets (0: one per stream). */
-export function nativeGeneratorDescription(sockets: number): string {
-  const io = sockets > 0
-    ? `${sockets} shared unconnected UDP sockets (a call's A and B on different ones), each 5 ms slot's packets sent with sendmmsg(2) up to 64 per call, each with its leg's address, received with recvmmsg(2) 64 at a time and matched to their stream by source port (the relay leg's)`
-    : 'a connected UDP socket per stream, non-blocking send(2) per packet, recvmmsg(2) per ready socket';
-  return `native-bench/relay_loadgen (C, gcc -O2): one thread, epoll + a 5 ms timerfd, ${io}; SRTP protect/verify on OpenSSL (native-bench/ossl_srtp.c)`;
+/** The generator's socket layout: `sockets` shared sockets served by `threads` threads, or 0 sockets for one per stream. */
+export interface GeneratorLayout {
+  readonly sockets: number;
+  readonly threads: number;
+}
+
+/** What the report says the generator is. */
+export function nativeGeneratorDescription(l: GeneratorLayout): string {
+  if (l.sockets === 0) return 'native-bench/relay_loadgen (C, gcc -O2): one thread, epoll over a connected UDP socket per stream + a 5 ms timerfd, non-blocking send(2) per packet, recvmmsg(2) per ready socket; SRTP protect/verify on OpenSSL (native-bench/ossl_srtp.c)';
+  return `native-bench/relay_loadgen (C, gcc -O2): ${l.threads} thread${l.threads === 1 ? '' : 's'} on ${l.sockets} shared unconnected UDP sockets (a call's A and B on different ones, a call on one thread); per 5 ms tick each thread reads its sockets with recvmmsg(2), 64 at a time (matched to their stream by source port, the relay leg's; latency to the kernel's arrival timestamp), then sends the slot's packets with sendmmsg(2), up to 64 per call, each with its leg's address; SRTP protect/verify on OpenSSL (native-bench/ossl_srtp.c)`;
 }
 
 const GENERATOR_NICE = -10;
@@ -100,7 +110,7 @@ export class NativeGeneratorClient implements GeneratorHandle {
   private exited: Error | null = null;
   private layoutSet = false;
 
-  private constructor(private readonly child: ChildProcess, readonly sockets: number) {
+  private constructor(private readonly child: ChildProcess, readonly layout: GeneratorLayout) {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on('line', (text) => this.onLine(text));
     child.on('exit', (code, signal) => {
@@ -118,10 +128,10 @@ export class NativeGeneratorClient implements GeneratorHandle {
    * allowed: on a machine shared with the relay, overload should show as the relay's loss, not as
    * the generator falling behind its schedule (a step the ramp then discards).
    */
-  static start(payload = 160, sockets = DEFAULT_GENERATOR_SOCKETS): NativeGeneratorClient {
+  static start(payload = 160, layout: GeneratorLayout = { sockets: DEFAULT_GENERATOR_SOCKETS, threads: DEFAULT_GENERATOR_THREADS }): NativeGeneratorClient {
     const bin = ensureNativeLoadgen();
     const env = { ...process.env, RELAY_LOADGEN_PAYLOAD: String(payload) };
-    const gen = new NativeGeneratorClient(spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'], env }), sockets);
+    const gen = new NativeGeneratorClient(spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'], env }), layout);
     try {
       os.setPriority(gen.pid, GENERATOR_NICE);
       gen.nice = GENERATOR_NICE;
@@ -139,7 +149,7 @@ export class NativeGeneratorClient implements GeneratorHandle {
     // The socket layout is chosen before the first stream of a run (and again after each reset).
     if (!this.layoutSet) {
       this.layoutSet = true;
-      await this.command(`sockets ${this.sockets}\n`);
+      await this.command(`sockets ${this.layout.sockets} ${this.layout.sockets === 0 ? 1 : this.layout.threads}\n`);
     }
     return (await this.command(`open ${count}\n`)) as OpenedCall[];
   }

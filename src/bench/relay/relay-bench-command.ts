@@ -89,15 +89,16 @@ export function registerRelayBenchCommand(bench: Command): void {
     .option('--soak-window-s <s>', 'soak: generator window (loss and CPU per window)', positiveNumber, defaultSoakOptions().windowS)
     .addOption(new Option('--generator <kind>', 'load generator: native (C, native-bench/relay_loadgen), node, or auto (native when it builds)').choices(['auto', 'native', 'node']).default('auto'))
     .option('--generator-sockets <k>', 'native generator: k shared sockets with batched sendmmsg/recvmmsg, or 0 for a connected socket per stream (send(2) per packet)', generatorSockets, d.generatorSockets)
+    .option('--generator-threads <n>', 'native generator threads with shared sockets (at most half the sockets are used)', positiveInt, d.generatorThreads)
     .action(async (o: {
-      steps: number[]; measureMs: number; warmupMs: number; drainMs: number; modes: BenchMode[]; relays: RelayName[]; threads: number; portRange: [number, number]; generatorSockets: number;
+      steps: number[]; measureMs: number; warmupMs: number; drainMs: number; modes: BenchMode[]; relays: RelayName[]; threads: number; portRange: [number, number]; generatorSockets: number; generatorThreads: number;
       webrtcMs: number; profile: 'auto' | 'always' | 'never'; generator: 'auto' | 'native' | 'node'; io: 'auto' | 'native' | 'dgram'; payload: number; out: string; benchmarksMd: boolean; direct: boolean; retry: boolean; progress: boolean;
       soak?: number; soakCalls?: number; rateFraction: number; soakSampleS: number; soakWarmupS?: number; soakWindowS: number;
     }, cmd: Command) => {
       if (o.soak !== undefined) {
         const modesGiven = cmd.getOptionValueSource('modes') === 'cli';
         const { results, dir } = await runRelaySoak({
-          steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, relays: o.relays, threads: o.threads, portRange: o.portRange, generatorSockets: o.generatorSockets, outRoot: resolve(o.out),
+          steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, relays: o.relays, threads: o.threads, portRange: o.portRange, generatorSockets: o.generatorSockets, generatorThreads: o.generatorThreads, outRoot: resolve(o.out),
           benchmarksMd: o.benchmarksMd ? d.benchmarksMd : null, retryLossyStep: o.retry, progress: o.progress, generator: o.generator, io: o.io, payload: o.payload,
           ...(modesGiven ? { modes: o.modes } : {}),
         }, { minutes: o.soak, calls: o.soakCalls ?? null, rateFraction: o.rateFraction, sampleS: o.soakSampleS, warmupS: o.soakWarmupS ?? null, windowS: o.soakWindowS });
@@ -106,7 +107,7 @@ export function registerRelayBenchCommand(bench: Command): void {
       }
       const { results, dir } = await runRelayBench({
         steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, modes: o.modes, relays: o.relays,
-        threads: o.threads, portRange: o.portRange, generatorSockets: o.generatorSockets, webrtcMs: o.webrtcMs, profile: o.profile, outRoot: resolve(o.out),
+        threads: o.threads, portRange: o.portRange, generatorSockets: o.generatorSockets, generatorThreads: o.generatorThreads, webrtcMs: o.webrtcMs, profile: o.profile, outRoot: resolve(o.out),
         benchmarksMd: o.benchmarksMd ? d.benchmarksMd : null, directBaseline: o.direct, retryLossyStep: o.retry, progress: o.progress, generator: o.generator, io: o.io, payload: o.payload,
       });
       process.stdout.write(formatSummary(results, dir));

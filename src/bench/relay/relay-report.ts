@@ -112,7 +112,7 @@ export function generatorText(r: RelayBenchResults): string {
     g.fallback === null ? '' : ` ${g.fallback}.`,
     peak === null ? '' : ` Its CPU peaked at ${cores(peak.cpu)} cores (${peak.label}); ${saturated} of ${steps} steps found it saturated (it could not keep its send schedule).`,
     g.kind === 'native'
-      ? ` The native generator counts as saturated only on evidence, not by its CPU: when its schedule slips (window > 110% or send-slot lag p50 > 10 ms) or the kernel dropped datagrams at its own sockets because it did not read them in time (${drops} in this run); packets already in its sockets when the drain ends are read then and counted as received (${readLate} in this run). So its own CPU cannot turn into loss charged to a relay.${sharedText(g.sockets)}`
+      ? ` The native generator counts as saturated only on evidence, not by its CPU: when its schedule slips (window > 110% or send-slot lag p50 > 10 ms) or the kernel dropped datagrams at its own sockets because it did not read them in time (${drops} in this run); packets already in its sockets when the drain ends are read then and counted as received (${readLate} in this run). So its own CPU cannot turn into loss charged to a relay.${sharedText(g.sockets, g.threads)}`
       : ' The Node generator counts as saturated at ≥ 0.9 cores or a window > 110%.',
     costText(r),
   ].join('');
@@ -135,13 +135,27 @@ function costText(r: RelayBenchResults): string {
   const gen = medianUsPerPacket(r, (s) => s.generatorCpu);
   if (gen === null) return '';
   const relays = ['ours', 'rtpengine'].map((name) => ({ name, us: medianUsPerPacket(r, (s) => s.relayCpu, name) })).filter((x) => x.us !== null);
-  return ` CPU per packet offered (median over clean steps of at least ${formatCount(MIN_PPS_FOR_COST)} packets/s): generator ${gen.toFixed(1)} µs${relays.map((x) => `, ${x.name === 'ours' ? 'srtp-relay' : 'rtpengine'} ${x.us?.toFixed(1) ?? 'n/a'} µs`).join('')}. The generator (one thread) and a relay share ${r.machine.cores} cores: a relay runs out of CPU first, and its loss rather than the generator ends the ramp, only where its figure is above ${r.machine.cores > 2 ? `${r.machine.cores - 1} × ` : ''}the generator's.`;
+  return ` CPU per packet offered (median over clean steps of at least ${formatCount(MIN_PPS_FOR_COST)} packets/s): generator ${gen.toFixed(1)} µs${relays.map((x) => `, ${x.name === 'ours' ? 'srtp-relay' : 'rtpengine'} ${x.us?.toFixed(1) ?? 'n/a'} µs`).join('')}. ${contentionText(r.machine.cores, r.generator.kind === 'native' ? r.generator.threads ?? 1 : 1)}`;
+}
+
+/**
+ * When a relay, not the generator, runs out of CPU first. The generator (T threads, higher
+ * priority) takes X·G of C cores at X packets/s and the relay gets the rest: the relay loses
+ * packets from X = C / (R + G), the generator saturates at X = T / G, so the relay goes first
+ * where R > G·(C − T)/T.
+ */
+function contentionText(cores: number, threads: number): string {
+  const share = `The generator (${threads} thread${threads === 1 ? '' : 's'}, at a higher priority when it could get one) and a relay share ${cores} cores`;
+  if (threads >= cores) return `${share}: the relay gets what the generator leaves, so it runs out of CPU before the generator whatever these figures.`;
+  const f = (cores - threads) / threads;
+  return `${share}: a relay runs out of CPU first, and its loss rather than the generator ends the ramp, only where its figure is above ${f === 1 ? '' : `${f.toFixed(2).replace(/\.?0+$/, '')} × `}the generator's.`;
 }
 
 /** Why the shared-socket generator is cheap enough per packet to measure the relays, or nothing. */
-function sharedText(sockets: number | undefined): string {
+function sharedText(sockets: number | undefined, threads: number | undefined): string {
   if (sockets === undefined || sockets === 0) return ' It ran with a connected socket per stream (`--generator-sockets 0`): one send(2) per packet and a wake-up per received packet, about as much CPU per packet as a relay, so on a machine with few cores it can saturate before a relay does.';
-  return ` It ran with ${sockets} shared sockets (\`--generator-sockets ${sockets}\`): sendmmsg(2) per slot and socket, the relays' packets read once per 5 ms tick (no wake-up per packet); native-bench/README.md compares its CPU per packet with the older socket-per-stream generator (\`--generator-sockets 0\`). Most of what it still spends is the kernel's loopback delivery of each sent datagram into the relay's socket, which Linux charges to the sender.`;
+  const t = threads ?? 1;
+  return ` It ran with ${sockets} shared sockets on ${t} thread${t === 1 ? '' : 's'} (\`--generator-sockets ${sockets} --generator-threads ${t}\`): sendmmsg(2) per slot and socket, the relays' packets read once per 5 ms tick (no wake-up per packet); native-bench/README.md compares its CPU per packet with the older socket-per-stream generator (\`--generator-sockets 0\`). Most of what it still spends is the kernel's loopback delivery of each sent datagram into the relay's socket, which Linux charges to the sender.`;
 }
 
 /** Where the latency of a step starts and ends, for the generator that measured it. */

@@ -97,6 +97,8 @@ export interface GeneratorInfo {
   readonly fallback: string | null;
   /** Native generator: shared sockets it used, 0 for a socket per stream (absent in older results). */
   readonly sockets?: number;
+  /** Native generator: its threads (1 with a socket per stream). */
+  readonly threads?: number;
 }
 
 export interface RelayBenchResults {

@@ -26,7 +26,7 @@ import { forkEntry, stopProcess } from './child-process';
 import { GeneratorClient, type GeneratorHandle, type GeneratorKind } from './generator-client';
 import type { StepStats } from './generator-messages';
 import { IpcClient } from './ipc-channel';
-import { DEFAULT_GENERATOR_SOCKETS, nativeGeneratorDescription, NativeGeneratorClient } from './native-generator-client';
+import { DEFAULT_GENERATOR_SOCKETS, DEFAULT_GENERATOR_THREADS, nativeGeneratorDescription, NativeGeneratorClient } from './native-generator-client';
 import { OursRelay } from './ours-relay';
 import { rampMode } from './ramp';
 import { summarizeRelayProfiles } from './relay-profile';
@@ -73,6 +73,8 @@ export interface RelayBenchOptions {
    * batches), or 0 for a connected socket per stream (send(2) per packet: the older generator).
    */
   readonly generatorSockets: number;
+  /** Native generator's threads with shared sockets (1..generatorSockets/2). */
+  readonly generatorThreads: number;
   /** Our relay's packet I/O: native, dgram, or auto (native when built); the report says which ran. */
   readonly io: IoBackendChoice;
   /** RTP payload bytes per packet: 160 (G.711, 20 ms) or e.g. 1200 (video); native generator only. */
@@ -101,6 +103,7 @@ export function defaultRelayBenchOptions(): RelayBenchOptions {
     progress: true,
     generator: 'auto',
     generatorSockets: DEFAULT_GENERATOR_SOCKETS,
+    generatorThreads: DEFAULT_GENERATOR_THREADS,
     io: 'auto',
     payload: 160,
   };
@@ -125,13 +128,14 @@ let oursIo: string | null = null;
 
 const NODE_GENERATOR_DESCRIPTION = 'dist/bench/relay/load-generator.js (Node): one process, dgram sockets, 1 ms interval timer, SRTP in TypeScript (src/srtp)';
 
-function startGenerator(kind: GeneratorKind | 'auto', payload: number, sockets: number): { gen: GeneratorHandle; info: GeneratorInfo } {
+function startGenerator(kind: GeneratorKind | 'auto', payload: number, sockets: number, threadsAsked: number): { gen: GeneratorHandle; info: GeneratorInfo } {
+  const threads = sockets === 0 ? 1 : Math.max(1, Math.min(threadsAsked, sockets / 2));
   if (payload !== 160 && kind === 'node') throw new Error('--payload other than 160 needs the native load generator');
   if (kind !== 'node') {
     try {
-      const gen = NativeGeneratorClient.start(payload, sockets);
+      const gen = NativeGeneratorClient.start(payload, { sockets, threads });
       const nice = gen.nice === null ? 'default scheduling priority (could not raise it)' : `nice ${gen.nice} (relays at 0)`;
-      return { gen, info: { kind: 'native', description: `${nativeGeneratorDescription(sockets)}; ${nice}`, fallback: null, sockets } };
+      return { gen, info: { kind: 'native', description: `${nativeGeneratorDescription({ sockets, threads })}; ${nice}`, fallback: null, sockets, threads } };
     } catch (err) {
       if (kind === 'native' || payload !== 160) throw err;
       const fallback = `native generator unavailable, fell back to the Node one: ${(err as Error).message}`;
@@ -195,7 +199,7 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
 
   const total = o.modes.length * o.relays.length + (o.directBaseline ? 1 : 0) + (o.webrtcMs > 0 ? 1 : 0);
   const bar = new ProgressBar(total, process.stderr, o.progress);
-  const { gen, info: generator } = startGenerator(o.generator, o.payload, o.generatorSockets);
+  const { gen, info: generator } = startGenerator(o.generator, o.payload, o.generatorSockets, o.generatorThreads);
   if (generator.fallback !== null) {
     errors.push(generator.fallback);
     bar.note(`  ${generator.fallback}`);
@@ -289,7 +293,7 @@ export function runRelaySoak(options: Partial<RelayBenchOptions>, soak: SoakBenc
     modes: o.modes, relays: o.relays, threads: o.threads, drainMs: o.drainMs, outRoot: o.outRoot, benchmarksMd: o.benchmarksMd, progress: o.progress,
     ramp: { steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, retryLossyStep: o.retryLossyStep },
     startRelay: (name) => startRelay(name, o, rtpengineBin),
-    startGenerator: () => startGenerator(o.generator, o.payload, o.generatorSockets),
+    startGenerator: () => startGenerator(o.generator, o.payload, o.generatorSockets, o.generatorThreads),
   }, soak);
 }
 
@@ -336,6 +340,12 @@ function parseArgs(argv: readonly string[], soak: { -readonly [K in keyof SoakBe
         const k = Number(value());
         if (!Number.isInteger(k) || (k !== 0 && (k < 2 || k > 64 || k % 2 !== 0))) throw new Error('--generator-sockets: 0 (a socket per stream) or an even count from 2 to 64');
         o.generatorSockets = k;
+        break;
+      }
+      case '--generator-threads': {
+        const t = Number(value());
+        if (!Number.isInteger(t) || t < 1 || t > 32) throw new Error('--generator-threads: 1 to 32 (at most half the shared sockets are used)');
+        o.generatorThreads = t;
         break;
       }
       case '--io': {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_MODES } from '../../../src/bench/relay/bench-modes';
 import type { RelayBenchResults } from '../../../src/bench/relay/relay-results';
-import { DEFAULT_GENERATOR_SOCKETS } from '../../../src/bench/relay/native-generator-client';
+import { DEFAULT_GENERATOR_SOCKETS, DEFAULT_GENERATOR_THREADS } from '../../../src/bench/relay/native-generator-client';
 import { runRelayBench } from '../../../src/bench/relay/run-relay-bench';
 import { relayPortRange } from '../../helpers/port-ranges';
 
@@ -50,7 +50,7 @@ describe('bench relay: smoke run', () => {
   });
 
   it('the native load generator drove the run on its shared sockets and reported its own CPU', () => {
-    expect(results.generator).toMatchObject({ kind: 'native', fallback: null, sockets: DEFAULT_GENERATOR_SOCKETS });
+    expect(results.generator).toMatchObject({ kind: 'native', fallback: null, sockets: DEFAULT_GENERATOR_SOCKETS, threads: DEFAULT_GENERATOR_THREADS });
     for (const r of results.results) {
       const s = r.steps[0];
       expect(s.generatorCpu).toBeGreaterThanOrEqual(0);

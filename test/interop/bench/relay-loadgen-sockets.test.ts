@@ -1,12 +1,12 @@
 /**
  * The native load generator (native-bench/relay_loadgen, built on demand) in both socket
  * layouts, without a relay: each call's A and B send straight to each other. Shared sockets
- * (the default) and a connected socket per stream must count the same packets, verify the
+ * (the default, on one or two threads) and a connected socket per stream must count the same packets, verify the
  * sampled ones, and notice a stream whose packets go to the wrong call. No timing assertions:
  * it checks counts only.
  */
 import type { EndpointConfig, OpenedCall } from '../../../src/bench/relay/generator-messages';
-import { NativeGeneratorClient } from '../../../src/bench/relay/native-generator-client';
+import { NativeGeneratorClient, type GeneratorLayout } from '../../../src/bench/relay/native-generator-client';
 
 jest.setTimeout(60_000);
 
@@ -17,14 +17,15 @@ function direct(port: number): EndpointConfig {
   return { relayAddress: '127.0.0.1', relayPort: port, send: null, recv: null };
 }
 
-describe.each([
-  ['shared sockets', 4],
-  ['a socket per stream', 0],
-])('native load generator, %s', (_name, sockets) => {
+describe.each<[string, GeneratorLayout]>([
+  ['4 shared sockets, 2 threads', { sockets: 4, threads: 2 }],
+  ['4 shared sockets, 1 thread', { sockets: 4, threads: 1 }],
+  ['a socket per stream', { sockets: 0, threads: 1 }],
+])('native load generator, %s', (_name, layout) => {
   let gen: NativeGeneratorClient;
 
   beforeAll(() => {
-    gen = NativeGeneratorClient.start(160, sockets);
+    gen = NativeGeneratorClient.start(160, layout);
   });
 
   afterAll(async () => {

@@ -129,9 +129,9 @@ describe('bench relay: pieces', () => {
       calls: pps / 100, offeredPps: pps, lossPct: 0, relayCpu, generatorCpu, relayRssKiB: null, generatorSaturated: rcvDrops > 0, generatorLate: false,
       stats: { lost, rcvDrops, readAfterDrain: 0 } as unknown as StepResult['stats'],
     });
-    const results = (sockets: number): RelayBenchResults => ({
+    const results = (sockets: number, threads = 1): RelayBenchResults => ({
       machine: { cores: 2 },
-      generator: { kind: 'native', description: 'd', fallback: null, sockets },
+      generator: { kind: 'native', description: 'd', fallback: null, sockets, threads },
       results: [
         // 10 µs and 12 µs per packet on clean steps; the starved lossy step (1 µs) and the step with
         // drops at the generator (its 9 µs) must not count, nor the step below 20k packets/s
@@ -140,10 +140,12 @@ describe('bench relay: pieces', () => {
       ],
     }) as unknown as RelayBenchResults;
     const shared = generatorText(results(4));
-    expect(shared).toContain('It ran with 4 shared sockets (`--generator-sockets 4`)');
+    expect(shared).toContain('It ran with 4 shared sockets on 1 thread (`--generator-sockets 4 --generator-threads 1`)');
     expect(shared).toContain('because it did not read them in time (7 in this run)');
     expect(shared).toContain('generator 5.0 µs, srtp-relay 12.0 µs, rtpengine 11.0 µs');
     expect(shared).toContain('only where its figure is above the generator\'s');
     expect(generatorText(results(0))).toContain('It ran with a connected socket per stream (`--generator-sockets 0`)');
+    // a generator thread per core leaves the relay only what it does not use: the relay always goes first
+    expect(generatorText(results(4, 2))).toContain('(2 threads, at a higher priority when it could get one) and a relay share 2 cores: the relay gets what the generator leaves');
   });
 });
