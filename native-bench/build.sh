@@ -35,6 +35,6 @@ gcc "${cflags[@]}" $srtp_cflags -o "$out/libsrtp_bench" \
   "$here/libsrtp_bench.c" "$here/bench_common.c" $srtp_libs
 # The relay benchmark's load generator (src/bench/relay/native-generator-client.ts runs it).
 # shellcheck disable=SC2086
-gcc "${cflags[@]}" $ssl_cflags -o "$out/relay_loadgen" \
-  "$here/relay_loadgen.c" "$here/loadgen_engine.c" "$here/ossl_srtp.c" "$here/bench_common.c" $ssl_libs
+gcc "${cflags[@]}" -pthread $ssl_cflags -o "$out/relay_loadgen" \
+  "$here/relay_loadgen.c" "$here/loadgen_engine.c" "$here/loadgen_shared.c" "$here/ossl_srtp.c" "$here/bench_common.c" $ssl_libs
 log "built $out/openssl_srtp, $out/libsrtp_bench and $out/relay_loadgen"

@@ -4,9 +4,15 @@
  * streams in slot c % 4, so a tick sends a quarter of all packets. A late tick sends every slot
  * that has come due (the rate holds) and records its lateness. Nothing is allocated per packet:
  * each stream rewrites its own packet buffer, receive buffers are static.
+ *
+ * This file runs the per-stream mode (`sockets 0`): one send(2) per packet on the stream's
+ * connected socket; every socket is in the epoll set and read (recvmmsg) as soon as it is ready,
+ * usually one packet per wake-up; the latency ends when the packet is read. The shared-socket
+ * mode is loadgen_shared.c; both stamp, match and verify packets with the functions here.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -18,9 +24,9 @@
 
 #include "relay_loadgen.h"
 
-#define SLOTS 4
-#define SLOT_NS 5000000ULL
-#define RECV_BATCH 16
+#define SLOTS LG_SLOTS
+#define SLOT_NS LG_SLOT_NS
+#define RECV_BATCH 64
 #define RECV_BUF 2048
 #define MAX_EVENTS 512
 #define TIMER_TAG UINT64_MAX
@@ -30,7 +36,8 @@ static struct iovec recv_iov[RECV_BATCH];
 static struct mmsghdr recv_msgs[RECV_BATCH];
 int lg_rtp_packet = LG_RTP_HEADER + 160;
 static uint8_t send_buf[LG_MAX_PACKET + 32];
-static uint8_t plain_buf[RECV_BUF];
+/* per thread: the shared-socket mode verifies on several threads */
+static _Thread_local uint8_t plain_buf[RECV_BUF];
 
 uint64_t lg_now_ns(void) {
     struct timespec ts;
@@ -62,7 +69,10 @@ static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)); put16
 static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 static uint64_t get64(const uint8_t *p) { return (uint64_t)get32(p) << 32 | get32(p + 4); }
 
-static void send_one(lg_totals_t *t, lg_stream_t *s, uint64_t now, uint64_t base, int measuring) {
+/* Stamps the stream's next packet (sequence number, timestamp, send time) and protects it into
+ * out when the leg is SRTP. Returns its length and sets *pkt, or -1 (a send error). */
+int lg_next_packet(lg_totals_t *t, lg_stream_t *s, uint64_t now, uint64_t base, int measuring, uint8_t *out,
+                       const uint8_t **pkt) {
     uint16_t seq = ++s->seq;
     s->rtp_ts += 160;
     uint8_t *p = s->pkt;
@@ -72,14 +82,21 @@ static void send_one(lg_totals_t *t, lg_stream_t *s, uint64_t now, uint64_t base
     put32(p + LG_TIME_OFFSET + 4, (uint32_t)now);
     s->sent_us[seq % LG_RING] = measuring ? (uint32_t)((now - base) / 1000) + 1 : 0;
     if (measuring) t->sent++;
-    const uint8_t *out = p;
+    *pkt = p;
     int len = lg_rtp_packet;
-    if (s->send_suite && ossl_protect(&s->send_ctx, p, lg_rtp_packet, send_buf, &len) != OSSL_OK) {
+    if (!s->send_suite) return len;
+    if (ossl_protect(&s->send_ctx, p, lg_rtp_packet, out, &len) != OSSL_OK) {
         t->send_errors++;
-        return;
+        return -1;
     }
-    if (s->send_suite) out = send_buf;
-    if (send(s->fd, out, (size_t)len, MSG_DONTWAIT) != len) t->send_errors++;
+    *pkt = out;
+    return len;
+}
+
+static void send_one(lg_totals_t *t, lg_stream_t *s, uint64_t now, uint64_t base, int measuring) {
+    const uint8_t *out;
+    int len = lg_next_packet(t, s, now, base, measuring, send_buf, &out);
+    if (len >= 0 && send(s->fd, out, (size_t)len, MSG_DONTWAIT) != len) t->send_errors++;
 }
 
 static const char *status_name(enum ossl_status st) {
@@ -118,40 +135,58 @@ static void verify(lg_totals_t *t, lg_stream_t *r, const lg_stream_t *peer, cons
     t->verified++;
 }
 
-static void receive(lg_state_t *st, lg_stream_t *r, uint64_t base) {
-    lg_totals_t *t = &st->totals;
+/* One datagram received by stream r: matched to the peer's send ring by sequence number. */
+void lg_on_packet(lg_state_t *st, lg_totals_t *t, lg_stream_t *r, const uint8_t *pkt, int len, uint64_t now_us, uint64_t base) {
     lg_stream_t *peer = (r->id ^ 1u) < (uint32_t)st->count ? st->streams[r->id ^ 1u] : NULL;
+    if (!peer || len < LG_RTP_HEADER) {
+        t->unmatched++;
+        return;
+    }
+    uint16_t seq = (uint16_t)(pkt[2] << 8 | pkt[3]);
+    uint32_t sent_us = peer->sent_us[seq % LG_RING];
+    if (sent_us == 0) {
+        t->unmatched++;
+    } else {
+        peer->sent_us[seq % LG_RING] = 0;
+        t->received++;
+        r->received++;
+        uint64_t at = sent_us - 1;
+        lg_hist_record(&t->latency, now_us > at ? now_us - at : 0);
+    }
+    if (seq % LG_VERIFY_EVERY == 0) verify(t, r, peer, pkt, len, sent_us, base);
+}
+
+static void receive(lg_state_t *st, lg_stream_t *r, uint64_t base) {
     for (;;) {
         int n = recvmmsg(r->fd, recv_msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
         if (n <= 0) return; /* EAGAIN, or an ICMP error reported on the socket */
         uint64_t now_us = (lg_now_ns() - base) / 1000;
-        for (int i = 0; i < n; i++) {
-            const uint8_t *pkt = recv_bufs[i];
-            int len = (int)recv_msgs[i].msg_len;
-            if (!peer || len < LG_RTP_HEADER) {
-                t->unmatched++;
-                continue;
-            }
-            uint16_t seq = (uint16_t)(pkt[2] << 8 | pkt[3]);
-            uint32_t sent_us = peer->sent_us[seq % LG_RING];
-            if (sent_us == 0) {
-                t->unmatched++;
-            } else {
-                peer->sent_us[seq % LG_RING] = 0;
-                t->received++;
-                uint64_t at = sent_us - 1;
-                lg_hist_record(&t->latency, now_us > at ? now_us - at : 0);
-            }
-            if (seq % LG_VERIFY_EVERY == 0) verify(t, r, peer, pkt, len, sent_us, base);
-        }
+        for (int i = 0; i < n; i++) lg_on_packet(st, &st->totals, r, recv_bufs[i], (int)recv_msgs[i].msg_len, now_us, base);
         if (n < RECV_BATCH) return;
     }
 }
 
+static int socket_count(const lg_state_t *st) { return st->nshared > 0 ? st->nshared : st->count; }
+static int socket_fd(const lg_state_t *st, int i) { return st->nshared > 0 ? st->shared_fds[i] : st->streams[i]->fd; }
+
 void lg_drain_sockets(lg_state_t *st) {
-    for (int i = 0; i < st->count; i++) {
-        while (recvmmsg(st->streams[i]->fd, recv_msgs, RECV_BATCH, MSG_DONTWAIT, NULL) > 0) {}
+    for (int i = 0; i < socket_count(st); i++) {
+        if (socket_fd(st, i) < 0) continue;
+        while (recvmmsg(socket_fd(st, i), recv_msgs, RECV_BATCH, MSG_DONTWAIT, NULL) > 0) {}
     }
+}
+
+/* Datagrams the kernel has dropped at our sockets so far (receive buffer full): SO_MEMINFO. */
+static uint64_t socket_drops(const lg_state_t *st) {
+    uint64_t drops = 0;
+    for (int i = 0; i < socket_count(st); i++) {
+        uint32_t mem[SK_MEMINFO_VARS];
+        socklen_t len = sizeof(mem);
+        if (socket_fd(st, i) >= 0 && getsockopt(socket_fd(st, i), SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+            len > SK_MEMINFO_DROPS * sizeof(uint32_t))
+            drops += mem[SK_MEMINFO_DROPS];
+    }
+    return drops;
 }
 
 static void arm(int timerfd, uint64_t at_ns) {
@@ -159,29 +194,16 @@ static void arm(int timerfd, uint64_t at_ns) {
     timerfd_settime(timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-static double cpu_seconds(void) {
+double lg_cpu_seconds(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-int lg_run(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char *phase)) {
+/* The per-stream loop: epoll over every stream's socket and the timer. */
+static int run_per_stream(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char *phase), const int *first,
+                          int calls) {
     lg_totals_t *t = &st->totals;
-    memset(t, 0, sizeof(*t));
-    for (int i = 0; i < RECV_BATCH; i++) {
-        recv_iov[i] = (struct iovec){recv_bufs[i], RECV_BUF};
-        recv_msgs[i].msg_hdr = (struct msghdr){.msg_iov = &recv_iov[i], .msg_iovlen = 1};
-    }
-    lg_drain_sockets(st);
-    /* Calls with both ends configured send; call j of those sends in slot j % SLOTS. */
-    int calls = 0;
-    int *first = malloc(sizeof(int) * (size_t)(st->count / 2 + 1));
-    if (!first) return -1;
-    for (int i = 0; i + 1 < st->count; i += 2) {
-        memset(st->streams[i]->sent_us, 0, sizeof(st->streams[i]->sent_us));
-        memset(st->streams[i + 1]->sent_us, 0, sizeof(st->streams[i + 1]->sent_us));
-        if (st->streams[i]->configured && st->streams[i + 1]->configured) first[calls++] = i;
-    }
     const uint64_t t0 = lg_now_ns();
     const uint64_t measure_start = t0 + (uint64_t)o->warmup_ms * 1000000ULL;
     const uint64_t measure_end = measure_start + (uint64_t)o->measure_ms * 1000000ULL;
@@ -190,10 +212,7 @@ int lg_run(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char 
     int started = 0;
     struct epoll_event ev[MAX_EVENTS];
     struct epoll_event tev = {.events = EPOLLIN, .data.u64 = TIMER_TAG};
-    if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->timerfd, &tev) != 0) {
-        free(first);
-        return -1;
-    }
+    if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->timerfd, &tev) != 0) return -1;
     arm(st->timerfd, t0);
     for (;;) {
         int n = epoll_wait(st->epfd, ev, MAX_EVENTS, -1);
@@ -216,7 +235,7 @@ int lg_run(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char 
                 uint64_t slot_time = t0 + done * SLOT_NS;
                 if (slot_time >= measure_end) {
                     t->window_ms = (double)(now - window_start + SLOT_NS) / 1e6;
-                    t->cpu_s = cpu_seconds() - cpu0;
+                    t->cpu_s = lg_cpu_seconds() - cpu0;
                     t->cpu_wall_s = (double)(now - window_start) / 1e9;
                     on_window("end");
                     drain_end = now + (uint64_t)o->drain_ms * 1000000ULL;
@@ -226,7 +245,7 @@ int lg_run(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char 
                 if (measuring && !started) {
                     started = 1;
                     window_start = now;
-                    cpu0 = cpu_seconds();
+                    cpu0 = lg_cpu_seconds();
                     on_window("start");
                 }
                 if (measuring) lg_hist_record(&t->slot_lag, (now - slot_time) / 1000);
@@ -249,6 +268,34 @@ finished:
         t->read_after_drain = t->received - before;
     }
     epoll_ctl(st->epfd, EPOLL_CTL_DEL, st->timerfd, NULL);
-    free(first);
     return calls;
+}
+
+int lg_run(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char *phase)) {
+    lg_totals_t *t = &st->totals;
+    memset(t, 0, sizeof(*t));
+    for (int i = 0; i < RECV_BATCH; i++) {
+        recv_iov[i] = (struct iovec){recv_bufs[i], RECV_BUF};
+        recv_msgs[i].msg_hdr = (struct msghdr){.msg_iov = &recv_iov[i], .msg_iovlen = 1};
+    }
+    lg_drain_sockets(st);
+    const uint64_t drops0 = socket_drops(st);
+    /* Calls with both ends configured send; call j of those sends in slot j % SLOTS. */
+    int calls = 0;
+    int *first = malloc(sizeof(int) * (size_t)(st->count / 2 + 1));
+    if (!first) return -1;
+    for (int i = 0; i + 1 < st->count; i += 2) {
+        memset(st->streams[i]->sent_us, 0, sizeof(st->streams[i]->sent_us));
+        memset(st->streams[i + 1]->sent_us, 0, sizeof(st->streams[i + 1]->sent_us));
+        st->streams[i]->received = st->streams[i + 1]->received = 0;
+        if (st->streams[i]->configured && st->streams[i + 1]->configured) first[calls++] = i;
+    }
+    int rc = st->nshared > 0 ? lg_run_shared(st, o, on_window) : run_per_stream(st, o, on_window, first, calls);
+    if (rc >= 0) {
+        t->rcv_drops = socket_drops(st) - drops0;
+        for (int j = 0; j < calls; j++)
+            t->silent_streams += (st->streams[first[j]]->received == 0) + (st->streams[first[j] + 1]->received == 0);
+    }
+    free(first);
+    return rc;
 }

@@ -3,11 +3,21 @@
  * stdin (from src/bench/relay/native-generator-client.ts, or from a file: `relay_loadgen < spec`).
  * Every command gets exactly one JSON line on stdout; a run also prints two event lines.
  *
- *   open N [BASEPORT]     bind 2N more loopback UDP sockets (call c: streams 2c = A, 2c+1 = B) on
- *                         ephemeral ports, or BASEPORT + stream index
+ *   sockets K [THREADS]   before any open (or after reset): K shared unconnected sockets (even,
+ *                         2..64; call c's A on socket 2(c % K/2), its B on the next), sent with
+ *                         sendmmsg and received with recvmmsg in batches of 64 by THREADS threads
+ *                         (1..K/2, default 1; thread i serves the socket pairs p with
+ *                         p % THREADS == i); or 0 (the default): one connected socket per stream,
+ *                         send(2) per packet, one thread
+ *                                                                       -> {"ok":true}
+ *   open N [BASEPORT]     2N more streams (call c: streams 2c = A, 2c+1 = B): per-stream mode binds
+ *                         one loopback UDP socket each, on an ephemeral port or BASEPORT + stream
+ *                         index; shared mode binds the K sockets on the first open (BASEPORT + k)
+ *                         and reports each stream's shared socket port
  *                         -> {"ok":true,"result":[{"a":PORT,"b":PORT},...]}
  *   ep STREAM ADDR PORT SEND_SUITE SEND_INLINE RECV_SUITE RECV_INLINE
- *                         point a stream at its relay leg (connect) and key it: SEND_* protects
+ *                         point a stream at its relay leg (connect, or the msg_name of its
+ *                         datagrams on a shared socket) and key it: SEND_* protects
  *                         what it sends (the relay's inbound keys), RECV_* unprotects the 1-in-50
  *                         sampled packets it receives; "-" "-" for plain RTP. INLINE is SDES
  *                         base64(master key || master salt).           -> {"ok":true}
@@ -17,8 +27,10 @@
  *                         -> {"event":"window","phase":"start"}, {"event":"window","phase":"end"},
  *                            {"ok":true,"result":{sent,received,lost,...,latency,slotLag,cpu}};
  *                         packets still unread in its sockets when the drain ends are read
- *                         then and counted as received (readAfterDrain says how many)
- *   reset                 close every stream                            -> {"ok":true}
+ *                         then and counted as received (readAfterDrain says how many); rcvDrops
+ *                         is what the kernel dropped at its own sockets (buffer full) meanwhile,
+ *                         silentStreams how many streams' measured packets all went missing
+ *   reset                 close every stream (and the shared sockets)   -> {"ok":true}
  *   quit (or end of input)
  *
  * Errors answer {"ok":false,"error":"..."}.
@@ -47,6 +59,50 @@ static int fail(const char *fmt, const char *a) {
     return -1;
 }
 
+/* A non-blocking loopback UDP socket bound to port (0: ephemeral), receive buffer rcvbuf bytes
+ * (SO_RCVBUFFORCE when allowed, past net.core.rmem_max); registered in epoll with tag unless
+ * shared. A shared socket is not watched: the engine reads it on its timer ticks, and the kernel
+ * timestamps each datagram on arrival (SO_TIMESTAMPNS) for the latency. */
+static int bind_socket(uint16_t port, int rcvbuf, int shared, uint64_t tag, uint16_t *bound) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return fail("socket: %s", strerror(errno));
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    int sndbuf = 1 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK), .sin_port = htons(port)};
+    socklen_t sl = sizeof(sa);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = tag};
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
+        close(fd);
+        return fail("bind: %s", strerror(errno));
+    }
+    int on = 1;
+    if (shared && setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) != 0) {
+        close(fd);
+        return fail("SO_TIMESTAMPNS: %s", strerror(errno));
+    }
+    if (!shared && epoll_ctl(S.epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        close(fd);
+        return fail("epoll_ctl: %s", strerror(errno));
+    }
+    *bound = ntohs(sa.sin_port);
+    return fd;
+}
+
+/* Shared mode: the K sockets, opened with the first streams (ports base.. when base > 0). A
+ * shared socket receives many streams and is read once per 5 ms tick: a large buffer (8 MiB,
+ * thousands of datagrams) holds what arrives in between and a descheduled moment. */
+static int open_shared(long base) {
+    if (S.shared_fds[0] >= 0) return 0;
+    for (int k = 0; k < S.nshared; k++) {
+        int fd = bind_socket(base > 0 ? (uint16_t)(base + k) : 0, 8 << 20, 1, 0, &S.shared_ports[k]);
+        if (fd < 0) return -1;
+        S.shared_fds[k] = fd;
+    }
+    return 0;
+}
+
 static int open_streams(long n, long base) {
     if (n < 0 || n > 100000) return fail("bad count %s", "");
     if (S.count + 2 * n > S.cap) {
@@ -56,39 +112,60 @@ static int open_streams(long n, long base) {
         S.streams = p;
         S.cap = cap;
     }
+    if (S.nshared > 0 && open_shared(base) != 0) return -1;
     int first = S.count;
     for (long i = 0; i < 2 * n; i++) {
         lg_stream_t *s = calloc(1, sizeof(*s));
-        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (!s || fd < 0) return fail("socket: %s", strerror(errno));
-        int buf = 1 << 20;
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        sa.sin_port = htons(base > 0 ? (uint16_t)(base + S.count) : 0);
-        socklen_t sl = sizeof(sa);
-        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
-            return fail("bind: %s", strerror(errno));
-        s->fd = fd;
-        s->port = ntohs(sa.sin_port);
+        if (!s) return fail("out of memory%s", "");
         s->id = (uint32_t)S.count;
+        if (S.nshared > 0) {
+            /* a call's A and B on different sockets: A streams on even ones, B streams on odd ones */
+            s->shared = (int)(2 * ((s->id / 2) % (uint32_t)(S.nshared / 2)) + (s->id & 1));
+            s->fd = S.shared_fds[s->shared];
+            s->port = S.shared_ports[s->shared];
+        } else {
+            s->shared = -1;
+            s->fd = bind_socket(base > 0 ? (uint16_t)(base + S.count) : 0, 1 << 20, 0, s->id, &s->port);
+            if (s->fd < 0) {
+                free(s);
+                return -1;
+            }
+        }
         /* start well below 2^16: no stream wraps during a ramp, so a receiver that unprotects only
          * sampled packets never has to guess a rollover */
         s->seq = (uint16_t)((s->id * 131u) % 30000u);
         s->rtp_ts = s->id * 977u;
         s->pkt[0] = 0x80; /* V=2, PT 0 (PCMU) */
-        uint32_t ssrc = 0x50000000u + s->id * 7919u;
+        uint32_t ssrc = LG_SSRC_BASE + s->id * LG_SSRC_STEP;
         for (int k = 0; k < 4; k++) s->pkt[8 + k] = (uint8_t)(ssrc >> (24 - 8 * k));
         for (int k = 0; k < 4; k++) s->pkt[LG_STREAM_OFFSET + k] = (uint8_t)(s->id >> (24 - 8 * k));
         memset(s->pkt + LG_STREAM_OFFSET + 4, 0xff, (size_t)lg_rtp_packet - LG_STREAM_OFFSET - 4);
-        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = s->id};
-        if (epoll_ctl(S.epfd, EPOLL_CTL_ADD, fd, &ev) != 0) return fail("epoll_ctl: %s", strerror(errno));
         S.streams[S.count++] = s;
     }
     printf("{\"ok\":true,\"result\":[");
     for (int i = first; i + 1 < S.count; i += 2)
         printf("%s{\"a\":%u,\"b\":%u}", i > first ? "," : "", S.streams[i]->port, S.streams[i + 1]->port);
     printf("]}\n");
+    return 0;
+}
+
+/* `sockets K [THREADS]`: K shared sockets (even, 2..LG_MAX_SHARED) served by THREADS threads
+ * (1..K/2, default 1), or 0 for a socket per stream (one thread). */
+static int set_sockets(long k, long threads) {
+    if (S.count > 0) return fail("sockets: reset first%s", "");
+    if (k != 0 && (k < 2 || k > LG_MAX_SHARED || k % 2 != 0)) return fail("sockets: 0, or an even count from 2 to 64%s", "");
+    if (threads < 1 || (k == 0 && threads != 1) || (k > 0 && threads > k / 2))
+        return fail("sockets: 1 thread per stream socket layout, at most K/2 threads with K shared sockets%s", "");
+    S.nthreads = (int)threads;
+    for (int i = 0; i < S.nshared; i++) {
+        if (S.shared_fds[i] >= 0) close(S.shared_fds[i]);
+        S.shared_fds[i] = -1;
+    }
+    S.nshared = (int)k;
+    if (k > 0 && !S.by_port) {
+        S.by_port = calloc(65536, sizeof(*S.by_port));
+        if (!S.by_port) return fail("out of memory%s", "");
+    }
     return 0;
 }
 
@@ -121,9 +198,14 @@ static int configure(char *args) {
     if (s->configured) return fail("stream %s is already configured", args);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) return fail("bad IPv4 address %s", addr);
-    if (connect(s->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) return fail("connect: %s", strerror(errno));
+    if (s->shared < 0 && connect(s->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) return fail("connect: %s", strerror(errno));
     if (key_ctx(ss, sk, 1, &s->send_suite, &s->send_ctx) != 0) return -1;
     if (key_ctx(rs, rk, 0, &s->recv_suite, &s->recv_ctx) != 0) return -1;
+    s->dst = sa;
+    if (s->shared >= 0) {
+        uint32_t *e = &S.by_port[port & 0xffff];
+        *e = *e == 0 ? s->id + 1 : LG_PORT_SHARED;
+    }
     s->configured = 1;
     printf("{\"ok\":true}\n");
     return 0;
@@ -132,12 +214,17 @@ static int configure(char *args) {
 static void reset(void) {
     for (int i = 0; i < S.count; i++) {
         lg_stream_t *s = S.streams[i];
-        close(s->fd);
+        if (s->shared < 0) close(s->fd);
         if (s->send_suite) ossl_ctx_free(&s->send_ctx);
         if (s->recv_suite) ossl_ctx_free(&s->recv_ctx);
         free(s);
     }
     S.count = 0;
+    for (int k = 0; k < S.nshared; k++) {
+        if (S.shared_fds[k] >= 0) close(S.shared_fds[k]);
+        S.shared_fds[k] = -1;
+    }
+    if (S.by_port) memset(S.by_port, 0, 65536 * sizeof(*S.by_port));
 }
 
 static void on_window(const char *phase) {
@@ -166,8 +253,11 @@ static int run(char *args) {
            (unsigned long long)t->verified, (unsigned long long)t->verify_failures);
     if (t->verify_failure_kind) printf("\"verifyFailureKind\":\"%s\",", t->verify_failure_kind);
     else printf("\"verifyFailureKind\":null,");
-    printf("\"sendErrors\":%llu,\"readAfterDrain\":%llu,", (unsigned long long)t->send_errors,
-           (unsigned long long)t->read_after_drain);
+    printf("\"sendErrors\":%llu,\"readAfterDrain\":%llu,\"rcvDrops\":%llu,\"silentStreams\":%llu,\"sockets\":%d,"
+           "\"threads\":%d,",
+           (unsigned long long)t->send_errors, (unsigned long long)t->read_after_drain,
+           (unsigned long long)t->rcv_drops, (unsigned long long)t->silent_streams, S.nshared > 0 ? S.nshared : S.count,
+           S.nshared > 0 ? S.nthreads : 1);
     print_summary("latency", &t->latency);
     printf(",");
     print_summary("slotLag", &t->slot_lag);
@@ -189,6 +279,8 @@ int main(void) {
         if (n < 160 || n > LG_MAX_PAYLOAD) bench_die("RELAY_LOADGEN_PAYLOAD must be 160..%d", LG_MAX_PAYLOAD);
         lg_rtp_packet = LG_RTP_HEADER + n;
     }
+    for (int k = 0; k < LG_MAX_SHARED; k++) S.shared_fds[k] = -1;
+    S.nthreads = 1;
     S.epfd = epoll_create1(EPOLL_CLOEXEC);
     S.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (S.epfd < 0 || S.timerfd < 0) bench_die("epoll/timerfd: %s", strerror(errno));
@@ -205,6 +297,11 @@ int main(void) {
             long n = 0, base = 0;
             sscanf(args, "%ld %ld", &n, &base);
             rc = open_streams(n, base);
+        } else if (strcmp(cmd, "sockets") == 0) {
+            long k = -1, threads = 1;
+            sscanf(args, "%ld %ld", &k, &threads);
+            rc = set_sockets(k, threads);
+            if (rc == 0) printf("{\"ok\":true}\n");
         } else if (strcmp(cmd, "ep") == 0) {
             rc = configure(args);
         } else if (strcmp(cmd, "run") == 0) {

@@ -6,6 +6,7 @@
 #ifndef SRTP_RELAY_LOADGEN_H
 #define SRTP_RELAY_LOADGEN_H
 
+#include <netinet/in.h>
 #include <stdint.h>
 
 #include "ossl_srtp.h"
@@ -20,16 +21,32 @@ extern int lg_rtp_packet;
 #define LG_STREAM_OFFSET 20 /* payload: uint32 BE sending stream id, then 0xff (mu-law silence) */
 #define LG_RING 1024 /* send-time ring per stream: 20 s of packets, far longer than any drain */
 #define LG_VERIFY_EVERY 50 /* 1 received packet in 50 (by sequence number) fully checked */
+/* The 20 ms packet interval in 4 slots of 5 ms: call j sends both streams in slot j % 4. */
+#define LG_SLOTS 4
+#define LG_SLOT_NS 5000000ULL
 
-/* One phone of a call: a loopback UDP socket that sends its stream to a relay leg and receives
- * the other phone's stream back from it. Stream 2c is call c's A, 2c+1 its B (peers). */
+/* Shared-socket mode (`sockets K`): at most this many sockets, and datagrams per sendmmsg. */
+#define LG_MAX_SHARED 64
+#define LG_SEND_BATCH 64
+#define LG_SSRC_BASE 0x50000000u
+#define LG_SSRC_STEP 7919u /* stream id -> SSRC = LG_SSRC_BASE + id * LG_SSRC_STEP */
+
+/* One phone of a call: it sends its stream to a relay leg and receives the other phone's stream
+ * back from it. Stream 2c is call c's A, 2c+1 its B (peers). Per-stream mode: its own loopback
+ * socket, connected to the leg. Shared mode: one of K unconnected sockets shared with other
+ * streams; the leg's address goes with every datagram (msg_name), and a received datagram is
+ * the stream's when its source is the stream's leg (relays send a leg's media from the port
+ * that leg receives on: symmetric RTP, RFC 4961). */
 typedef struct {
-    int fd;
+    int fd;     /* own socket, or the shared socket it uses */
+    int shared; /* index of that shared socket, -1 in per-stream mode */
     uint16_t port;
     uint32_t id;
     int configured;
+    struct sockaddr_in dst; /* the relay leg */
     uint16_t seq;
     uint32_t rtp_ts;
+    uint32_t received; /* measured packets of the peer's stream received in this run */
     const bench_suite_t *send_suite; /* NULL: plain RTP */
     const bench_suite_t *recv_suite;
     ossl_srtp_ctx_t send_ctx;
@@ -56,6 +73,8 @@ typedef struct {
     lg_hist_t latency;
     lg_hist_t slot_lag;
     uint64_t read_after_drain; /* of received: still unread in our sockets when the drain ended */
+    uint64_t rcv_drops;        /* datagrams the kernel dropped at our own sockets (receive buffer full) */
+    uint64_t silent_streams;   /* sending streams of which nothing measured arrived (misrouted or lost) */
     double window_ms;   /* wall time the measured slots took to send */
     double cpu_s;       /* getrusage user+sys of this process over the window */
     double cpu_wall_s;  /* wall time of the same window */
@@ -65,10 +84,19 @@ typedef struct {
     long warmup_ms, measure_ms, drain_ms;
 } lg_run_opts_t;
 
+/* Source port of a received datagram -> receiving stream id + 1 (0: none). A port that several
+ * streams send to (generator to itself, no relay) is LG_PORT_SHARED: found by SSRC instead. */
+#define LG_PORT_SHARED UINT32_MAX
+
 typedef struct {
     lg_stream_t **streams;
     int count; /* streams opened (2 per call) */
     int cap;
+    int nshared; /* 0: a connected socket per stream; else this many shared sockets (even) */
+    int nthreads; /* shared mode: sending/receiving threads, each owning whole socket pairs */
+    int shared_fds[LG_MAX_SHARED];
+    uint16_t shared_ports[LG_MAX_SHARED];
+    uint32_t *by_port; /* 65536 entries, shared mode only */
     int epfd;
     int timerfd;
     lg_totals_t totals;
@@ -84,7 +112,22 @@ double lg_hist_quantile(const lg_hist_t *h, double q);
  * Returns the number of calls that sent, or -1. */
 int lg_run(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char *phase));
 
+/* Shared-socket mode's run (loadgen_shared.c): fills st->totals but for drops and silent streams. */
+int lg_run_shared(lg_state_t *st, const lg_run_opts_t *o, void (*on_window)(const char *phase));
+
+/* Stamps the stream's next packet (sequence number, timestamp, send time) and protects it into
+ * out when the leg is SRTP. Returns its length and sets *pkt, or -1 (a send error). */
+int lg_next_packet(lg_totals_t *t, lg_stream_t *s, uint64_t now, uint64_t base, int measuring, uint8_t *out,
+                   const uint8_t **pkt);
+/* One datagram received by stream r (arrived now_us after base): matched to the peer's send ring
+ * by sequence number, counted into t, one in LG_VERIFY_EVERY verified. */
+void lg_on_packet(lg_state_t *st, lg_totals_t *t, lg_stream_t *r, const uint8_t *pkt, int len, uint64_t now_us,
+                  uint64_t base);
+/* getrusage user + system seconds of the whole process. */
+double lg_cpu_seconds(void);
+
 /* Drains every socket without counting (before a run: late packets of the previous one). */
 void lg_drain_sockets(lg_state_t *st);
+
 
 #endif

@@ -59,6 +59,10 @@ export interface StepStats {
   readonly sendErrors: number;
   /** Native generator: of `received`, packets that reached its sockets in time but were read only after the drain. */
   readonly readAfterDrain?: number;
+  /** Native generator: datagrams the kernel dropped at its own sockets (receive buffer full) over warm-up, window and drain. */
+  readonly rcvDrops?: number;
+  /** Native generator: streams none of whose measured packets reached the other leg (misrouted, or all lost). */
+  readonly silentStreams?: number;
   readonly latency: LatencySummary;
   /** How late the generator's send slots ran (its own saturation), ms. */
   readonly slotLag: LatencySummary;

@@ -24,9 +24,10 @@ export interface RampOptions extends RunOptions {
 const WINDOW_STRETCH_LIMIT = 1.1;
 /**
  * Node generator: above this it is the bottleneck, not the relay. The native one is judged on
- * evidence instead: it is saturated when its send schedule slips (window stretch or slot lag);
- * what arrived in its sockets by the end of the drain is counted however late it read it, so
- * its own CPU cannot turn into loss charged to the relay.
+ * evidence instead: it is saturated when its send schedule slips (window stretch or slot lag)
+ * or the kernel dropped datagrams at its own sockets (their buffers overflowed: the relay had
+ * delivered them); what arrived in its sockets by the end of the drain is counted however late
+ * it read it, so its own CPU cannot turn into loss charged to the relay.
  */
 const GENERATOR_CPU_LIMIT = 0.9;
 /**
@@ -40,6 +41,7 @@ function stepResult(calls: number, m: MeasuredStep, rss: number | null, kind: Ge
   const s = m.stats;
   const late = (s.slotLag.p50Ms ?? 0) > SLOT_LAG_LIMIT_MS;
   const stretched = s.windowMs > s.measuredMs * WINDOW_STRETCH_LIMIT;
+  const dropped = (s.rcvDrops ?? 0) > 0;
   return {
     calls,
     offeredPps: s.sent / (Math.max(s.windowMs, s.measuredMs) / 1000),
@@ -47,7 +49,7 @@ function stepResult(calls: number, m: MeasuredStep, rss: number | null, kind: Ge
     relayCpu: m.relayCpu ?? 0,
     generatorCpu: m.generatorCpu,
     relayRssKiB: rss,
-    generatorSaturated: kind === 'native' ? stretched || late : m.generatorCpu >= GENERATOR_CPU_LIMIT || stretched,
+    generatorSaturated: kind === 'native' ? stretched || late || dropped : m.generatorCpu >= GENERATOR_CPU_LIMIT || stretched,
     generatorLate: late,
     stats: s,
   };
@@ -97,7 +99,8 @@ export async function rampMode(
       }
       if (step.generatorSaturated) {
         limit = 'generator';
-        limitDetail = `load generator could not offer ${calls} calls' rate: ${Math.round(step.stats.windowMs)} ms to send a ${step.stats.measuredMs} ms window, send-slot lag p50 ${step.stats.slotLag.p50Ms?.toFixed(1) ?? 'n/a'} ms, cpu ${step.generatorCpu.toFixed(2)} cores`;
+        const drops = step.stats.rcvDrops ?? 0;
+        limitDetail = `load generator could not offer or take ${calls} calls' rate: ${Math.round(step.stats.windowMs)} ms to send a ${step.stats.measuredMs} ms window, send-slot lag p50 ${step.stats.slotLag.p50Ms?.toFixed(1) ?? 'n/a'} ms, cpu ${step.generatorCpu.toFixed(2)} cores${drops > 0 ? `, ${drops} datagrams dropped at its own full sockets` : ''}`;
         break;
       }
       if (!clean(step)) {

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolve } from 'node:path';
+import { parsePortRange } from '../../api/config';
 import { BENCH_MODES, isBenchMode, type BenchMode } from './bench-modes';
 import type { RelayName } from './relay-under-test';
 import { defaultSoakOptions, formatSoakSummary } from './run-soak-bench';
@@ -26,6 +27,20 @@ function positiveInt(v: string): number {
 function positiveNumber(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function portRange(v: string): [number, number] {
+  try {
+    return parsePortRange(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function generatorSockets(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || (n !== 0 && (n < 2 || n > 64 || n % 2 !== 0))) throw new InvalidArgumentError('0 (a socket per stream) or an even count from 2 to 64');
   return n;
 }
 
@@ -56,6 +71,7 @@ export function registerRelayBenchCommand(bench: Command): void {
     .option('--modes <list>', `comma-separated modes or "all" (${BENCH_MODES.join(', ')})`, modeList, [...d.modes])
     .option('--relays <list>', 'ours, rtpengine or both', relayList, [...d.relays])
     .option('--threads <n>', 'media threads for both relays', positiveInt, d.threads)
+    .option('--port-range <low-high>', 'media UDP ports of both relays (keep clear of other programs on the machine)', portRange, [...d.portRange] as [number, number])
     .option('--webrtc-ms <n>', 'node-datachannel baseline duration (0 skips it)', positiveInt, d.webrtcMs)
     .addOption(new Option('--profile <when>', 'CPU-profile our relay: auto (where it trails rtpengine, else recrypt), always, never').choices(['auto', 'always', 'never']).default('auto'))
     .option('--out <dir>', 'directory the timestamped run directory goes in', d.outRoot)
@@ -72,15 +88,17 @@ export function registerRelayBenchCommand(bench: Command): void {
     .option('--soak-warmup-s <s>', 'soak: seconds left out of the RSS slope (default a fifth of the run)', positiveNumber)
     .option('--soak-window-s <s>', 'soak: generator window (loss and CPU per window)', positiveNumber, defaultSoakOptions().windowS)
     .addOption(new Option('--generator <kind>', 'load generator: native (C, native-bench/relay_loadgen), node, or auto (native when it builds)').choices(['auto', 'native', 'node']).default('auto'))
+    .option('--generator-sockets <k>', 'native generator: k shared sockets with batched sendmmsg/recvmmsg, or 0 for a connected socket per stream (send(2) per packet)', generatorSockets, d.generatorSockets)
+    .option('--generator-threads <n>', 'native generator threads with shared sockets (at most half the sockets are used)', positiveInt, d.generatorThreads)
     .action(async (o: {
-      steps: number[]; measureMs: number; warmupMs: number; drainMs: number; modes: BenchMode[]; relays: RelayName[]; threads: number;
+      steps: number[]; measureMs: number; warmupMs: number; drainMs: number; modes: BenchMode[]; relays: RelayName[]; threads: number; portRange: [number, number]; generatorSockets: number; generatorThreads: number;
       webrtcMs: number; profile: 'auto' | 'always' | 'never'; generator: 'auto' | 'native' | 'node'; io: 'auto' | 'native' | 'dgram'; payload: number; out: string; benchmarksMd: boolean; direct: boolean; retry: boolean; progress: boolean;
       soak?: number; soakCalls?: number; rateFraction: number; soakSampleS: number; soakWarmupS?: number; soakWindowS: number;
     }, cmd: Command) => {
       if (o.soak !== undefined) {
         const modesGiven = cmd.getOptionValueSource('modes') === 'cli';
         const { results, dir } = await runRelaySoak({
-          steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, relays: o.relays, threads: o.threads, outRoot: resolve(o.out),
+          steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, relays: o.relays, threads: o.threads, portRange: o.portRange, generatorSockets: o.generatorSockets, generatorThreads: o.generatorThreads, outRoot: resolve(o.out),
           benchmarksMd: o.benchmarksMd ? d.benchmarksMd : null, retryLossyStep: o.retry, progress: o.progress, generator: o.generator, io: o.io, payload: o.payload,
           ...(modesGiven ? { modes: o.modes } : {}),
         }, { minutes: o.soak, calls: o.soakCalls ?? null, rateFraction: o.rateFraction, sampleS: o.soakSampleS, warmupS: o.soakWarmupS ?? null, windowS: o.soakWindowS });
@@ -89,7 +107,7 @@ export function registerRelayBenchCommand(bench: Command): void {
       }
       const { results, dir } = await runRelayBench({
         steps: o.steps, measureMs: o.measureMs, warmupMs: o.warmupMs, drainMs: o.drainMs, modes: o.modes, relays: o.relays,
-        threads: o.threads, webrtcMs: o.webrtcMs, profile: o.profile, outRoot: resolve(o.out),
+        threads: o.threads, portRange: o.portRange, generatorSockets: o.generatorSockets, generatorThreads: o.generatorThreads, webrtcMs: o.webrtcMs, profile: o.profile, outRoot: resolve(o.out),
         benchmarksMd: o.benchmarksMd ? d.benchmarksMd : null, directBaseline: o.direct, retryLossyStep: o.retry, progress: o.progress, generator: o.generator, io: o.io, payload: o.payload,
       });
       process.stdout.write(formatSummary(results, dir));

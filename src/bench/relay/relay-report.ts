@@ -9,7 +9,7 @@ import { machineMarkdown } from '../machine-info';
 import { formatCount } from '../svg-chart';
 import { MODE_SPECS } from './bench-modes';
 import { MODE_COLORS, renderLineChart, type LineSeries } from './relay-chart';
-import type { Comparison, ModeResult, RelayBenchResults } from './relay-results';
+import type { Comparison, ModeResult, RelayBenchResults, StepResult } from './relay-results';
 
 export const RELAY_START = '<!-- bench:relay:start -->';
 export const RELAY_END = '<!-- bench:relay:end -->';
@@ -97,11 +97,13 @@ export function generatorText(r: RelayBenchResults): string {
   let steps = 0;
   let saturated = 0;
   let readLate = 0;
+  let drops = 0;
   for (const m of r.results) {
     for (const s of m.steps) {
       steps += 1;
       if (s.generatorSaturated) saturated += 1;
       readLate += s.stats.readAfterDrain ?? 0;
+      drops += s.stats.rcvDrops ?? 0;
       if (peak === null || s.generatorCpu > peak.cpu) peak = { cpu: s.generatorCpu, label: `${m.relay} ${m.mode}, ${s.calls} calls, ${formatCount(s.offeredPps)} pkt/s offered` };
     }
   }
@@ -110,9 +112,60 @@ export function generatorText(r: RelayBenchResults): string {
     g.fallback === null ? '' : ` ${g.fallback}.`,
     peak === null ? '' : ` Its CPU peaked at ${cores(peak.cpu)} cores (${peak.label}); ${saturated} of ${steps} steps found it saturated (it could not keep its send schedule).`,
     g.kind === 'native'
-      ? ` The native generator counts as saturated only when its schedule slips (window > 110% or send-slot lag p50 > 10 ms), not by its CPU: packets already in its sockets when the drain ends are read then and counted as received (${readLate} in this run), so its own CPU cannot turn into loss charged to a relay.`
+      ? ` The native generator counts as saturated only on evidence, not by its CPU: when its schedule slips (window > 110% or send-slot lag p50 > 10 ms) or the kernel dropped datagrams at its own sockets because it did not read them in time (${drops} in this run); packets already in its sockets when the drain ends are read then and counted as received (${readLate} in this run). So its own CPU cannot turn into loss charged to a relay.${sharedText(g.sockets, g.threads)}`
       : ' The Node generator counts as saturated at ≥ 0.9 cores or a window > 110%.',
+    costText(r),
   ].join('');
+}
+
+/**
+ * Median CPU µs per offered packet over the clean steps (nothing lost, generator on schedule: a
+ * starved relay's CPU says nothing of its cost) of at least MIN_PPS_FOR_COST (below it fixed idle
+ * costs dominate).
+ */
+const MIN_PPS_FOR_COST = 20_000;
+function medianUsPerPacket(r: RelayBenchResults, cpu: (s: StepResult) => number, relay?: string): number | null {
+  const v = r.results.filter((m) => relay === undefined || m.relay === relay).flatMap((m) => m.steps)
+    .filter((s) => s.offeredPps >= MIN_PPS_FOR_COST && s.stats.lost === 0 && !s.generatorSaturated).map((s) => (cpu(s) / s.offeredPps) * 1e6).sort((x, y) => x - y);
+  return v.length === 0 ? null : v[Math.floor(v.length / 2)];
+}
+
+/** The generator's CPU per packet against each relay's, from this run's steps. */
+function costText(r: RelayBenchResults): string {
+  const gen = medianUsPerPacket(r, (s) => s.generatorCpu);
+  if (gen === null) return '';
+  const relays = ['ours', 'rtpengine'].map((name) => ({ name, us: medianUsPerPacket(r, (s) => s.relayCpu, name) })).filter((x) => x.us !== null);
+  return ` CPU per packet offered (median over clean steps of at least ${formatCount(MIN_PPS_FOR_COST)} packets/s): generator ${gen.toFixed(1)} µs${relays.map((x) => `, ${x.name === 'ours' ? 'srtp-relay' : 'rtpengine'} ${x.us?.toFixed(1) ?? 'n/a'} µs`).join('')}. ${contentionText(r.machine.cores, r.generator.kind === 'native' ? r.generator.threads ?? 1 : 1)}`;
+}
+
+/**
+ * When a relay, not the generator, runs out of CPU first. The generator (T threads, higher
+ * priority) takes X·G of C cores at X packets/s and the relay gets the rest: the relay loses
+ * packets from X = C / (R + G), the generator saturates at X = T / G, so the relay goes first
+ * where R > G·(C − T)/T.
+ */
+function contentionText(cores: number, threads: number): string {
+  const share = `The generator (${threads} thread${threads === 1 ? '' : 's'}, at a higher priority when it could get one) and a relay share ${cores} cores`;
+  if (threads >= cores) return `${share}: the relay gets what the generator leaves, so it runs out of CPU before the generator whatever these figures.`;
+  const f = (cores - threads) / threads;
+  return `${share}: a relay runs out of CPU first, and its loss rather than the generator ends the ramp, only where its figure is above ${f === 1 ? '' : `${f.toFixed(2).replace(/\.?0+$/, '')} × `}the generator's.`;
+}
+
+/** Why the shared-socket generator is cheap enough per packet to measure the relays, or nothing. */
+function sharedText(sockets: number | undefined, threads: number | undefined): string {
+  if (sockets === undefined || sockets === 0) return ' It ran with a connected socket per stream (`--generator-sockets 0`): one send(2) per packet and a wake-up per received packet, about as much CPU per packet as a relay, so on a machine with few cores it can saturate before a relay does.';
+  const t = threads ?? 1;
+  return ` It ran with ${sockets} shared sockets on ${t} thread${t === 1 ? '' : 's'} (\`--generator-sockets ${sockets} --generator-threads ${t}\`): sendmmsg(2) per slot and socket, the relays' packets read once per 5 ms tick (no wake-up per packet); native-bench/README.md compares its CPU per packet with the older socket-per-stream generator (\`--generator-sockets 0\`). Most of what it still spends is the kernel's loopback delivery of each sent datagram into the relay's socket, which Linux charges to the sender.`;
+}
+
+/** Where the latency of a step starts and ends, for the generator that measured it. */
+function latencyText(r: RelayBenchResults): string {
+  const d = r.directLatency;
+  const base = `Without a relay (generator to itself, ${r.options.steps[0]} calls): p50 ${ms(d?.latency.p50Ms)} ms, p99 ${ms(d?.latency.p99Ms)} ms; subtract it for the relay's added latency.`;
+  if (r.generator.kind === 'native' && (r.generator.sockets ?? 0) > 0) {
+    return `Latency runs from a packet's send slot (all packets of a 5 ms slot carry the slot's start time and leave in one burst) to the kernel's arrival timestamp in the generator's socket (SO_TIMESTAMPNS): the generator's own reading delay is not in it. ${base}`;
+  }
+  return `Latency is end to end through the generator, the kernel's loopback and the relay, so it includes the generator's own receive delay (see the send-slot lag per step). ${base}`;
 }
 
 function mappingTable(): string {
@@ -187,7 +240,6 @@ function missedSection(r: RelayBenchResults): string {
 }
 
 export function renderRelayReport(r: RelayBenchResults): string {
-  const d = r.directLatency;
   return [
     `# Relay benchmark, ${r.startedAt}`,
     '',
@@ -216,7 +268,7 @@ export function renderRelayReport(r: RelayBenchResults): string {
     '',
     detailTable(r),
     '',
-    `The detail table reports the highest step where nothing was lost and the generator kept its schedule; steps where it could not (it needed more than 110% of the window to send it, "saturated" in the step tables) are shown below but never count: their packets left in bursts and waited unread in the generator's own sockets. Latency is end to end through the generator, the kernel's loopback and the relay, so it includes the generator's own receive delay (see the send-slot lag per step). Without a relay (generator to itself, ${r.options.steps[0]} calls): p50 ${ms(d?.latency.p50Ms)} ms, p99 ${ms(d?.latency.p99Ms)} ms; subtract it for the relay's added latency.`,
+    `The detail table reports the highest step where nothing was lost and the generator kept its schedule; steps where it could not (it needed more than 110% of the window to send it, ran its send slots more than 10 ms late, or its own sockets overflowed: "saturated" in the step tables) are shown below but never count: their packets left in bursts and waited unread in the generator's own sockets. ${latencyText(r)}`,
     '',
     '![zero-loss packet rate](relay-pps.svg)',
     '',

@@ -17,7 +17,8 @@ export interface StepResult {
   readonly relayRssKiB: number | null;
   /**
    * It, not the relay, limits the step. Node generator: it used ≥ 90% of a core or took > 110% of
-   * the window to send it. Native generator: > 110% of the window, or send-slot lag p50 > 10 ms.
+   * the window to send it. Native generator: > 110% of the window, send-slot lag p50 > 10 ms, or
+   * datagrams dropped at its own sockets (receive buffer full).
    */
   readonly generatorSaturated: boolean;
   /** The generator's send slots ran late (lag p50 > 10 ms): packets went out in bursts. */
@@ -94,6 +95,10 @@ export interface GeneratorInfo {
   readonly description: string;
   /** Why the native generator was not used when it was the default, else null. */
   readonly fallback: string | null;
+  /** Native generator: shared sockets it used, 0 for a socket per stream (absent in older results). */
+  readonly sockets?: number;
+  /** Native generator: its threads (1 with a socket per stream). */
+  readonly threads?: number;
 }
 
 export interface RelayBenchResults {

@@ -15,6 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
+import { parsePortRange } from '../../api/config';
 import type { IoBackendChoice } from '../../relay/io/packet-io';
 import { isIoBackendChoice } from '../../relay/io/packet-io';
 import { machineInfo } from '../machine-info';
@@ -25,7 +26,7 @@ import { forkEntry, stopProcess } from './child-process';
 import { GeneratorClient, type GeneratorHandle, type GeneratorKind } from './generator-client';
 import type { StepStats } from './generator-messages';
 import { IpcClient } from './ipc-channel';
-import { NATIVE_GENERATOR_DESCRIPTION, NativeGeneratorClient } from './native-generator-client';
+import { DEFAULT_GENERATOR_SOCKETS, DEFAULT_GENERATOR_THREADS, nativeGeneratorDescription, NativeGeneratorClient } from './native-generator-client';
 import { OursRelay } from './ours-relay';
 import { rampMode } from './ramp';
 import { summarizeRelayProfiles } from './relay-profile';
@@ -48,6 +49,7 @@ export interface RelayBenchOptions {
   readonly relays: readonly RelayName[];
   /** Media threads for both relays (our worker threads, rtpengine --num-threads). */
   readonly threads: number;
+  /** Both relays' media port range (`--port-range LOW-HIGH`): keep it clear of other programs' ports. */
   readonly portRange: readonly [number, number];
   readonly retryLossyStep: boolean;
   /** Generator-to-generator run without a relay, for the latency the relay adds. */
@@ -66,6 +68,13 @@ export interface RelayBenchOptions {
    * (load-generator.ts), or auto: native when it builds, else node (the report says so).
    */
   readonly generator: GeneratorKind | 'auto';
+  /**
+   * Native generator's sockets: this many shared unconnected sockets (sendmmsg/recvmmsg in
+   * batches), or 0 for a connected socket per stream (send(2) per packet: the older generator).
+   */
+  readonly generatorSockets: number;
+  /** Native generator's threads with shared sockets (1..generatorSockets/2). */
+  readonly generatorThreads: number;
   /** Our relay's packet I/O: native, dgram, or auto (native when built); the report says which ran. */
   readonly io: IoBackendChoice;
   /** RTP payload bytes per packet: 160 (G.711, 20 ms) or e.g. 1200 (video); native generator only. */
@@ -93,6 +102,8 @@ export function defaultRelayBenchOptions(): RelayBenchOptions {
     benchmarksMd: join(root, 'BENCHMARKS.md'),
     progress: true,
     generator: 'auto',
+    generatorSockets: DEFAULT_GENERATOR_SOCKETS,
+    generatorThreads: DEFAULT_GENERATOR_THREADS,
     io: 'auto',
     payload: 160,
   };
@@ -117,13 +128,14 @@ let oursIo: string | null = null;
 
 const NODE_GENERATOR_DESCRIPTION = 'dist/bench/relay/load-generator.js (Node): one process, dgram sockets, 1 ms interval timer, SRTP in TypeScript (src/srtp)';
 
-function startGenerator(kind: GeneratorKind | 'auto', payload: number): { gen: GeneratorHandle; info: GeneratorInfo } {
+function startGenerator(kind: GeneratorKind | 'auto', payload: number, sockets: number, threadsAsked: number): { gen: GeneratorHandle; info: GeneratorInfo } {
+  const threads = sockets === 0 ? 1 : Math.max(1, Math.min(threadsAsked, sockets / 2));
   if (payload !== 160 && kind === 'node') throw new Error('--payload other than 160 needs the native load generator');
   if (kind !== 'node') {
     try {
-      const gen = NativeGeneratorClient.start(payload);
+      const gen = NativeGeneratorClient.start(payload, { sockets, threads });
       const nice = gen.nice === null ? 'default scheduling priority (could not raise it)' : `nice ${gen.nice} (relays at 0)`;
-      return { gen, info: { kind: 'native', description: `${NATIVE_GENERATOR_DESCRIPTION}; ${nice}`, fallback: null } };
+      return { gen, info: { kind: 'native', description: `${nativeGeneratorDescription({ sockets, threads })}; ${nice}`, fallback: null, sockets, threads } };
     } catch (err) {
       if (kind === 'native' || payload !== 160) throw err;
       const fallback = `native generator unavailable, fell back to the Node one: ${(err as Error).message}`;
@@ -187,7 +199,7 @@ export async function runRelayBench(options: Partial<RelayBenchOptions> = {}): P
 
   const total = o.modes.length * o.relays.length + (o.directBaseline ? 1 : 0) + (o.webrtcMs > 0 ? 1 : 0);
   const bar = new ProgressBar(total, process.stderr, o.progress);
-  const { gen, info: generator } = startGenerator(o.generator, o.payload);
+  const { gen, info: generator } = startGenerator(o.generator, o.payload, o.generatorSockets, o.generatorThreads);
   if (generator.fallback !== null) {
     errors.push(generator.fallback);
     bar.note(`  ${generator.fallback}`);
@@ -281,7 +293,7 @@ export function runRelaySoak(options: Partial<RelayBenchOptions>, soak: SoakBenc
     modes: o.modes, relays: o.relays, threads: o.threads, drainMs: o.drainMs, outRoot: o.outRoot, benchmarksMd: o.benchmarksMd, progress: o.progress,
     ramp: { steps: o.steps, warmupMs: o.warmupMs, measureMs: o.measureMs, drainMs: o.drainMs, retryLossyStep: o.retryLossyStep },
     startRelay: (name) => startRelay(name, o, rtpengineBin),
-    startGenerator: () => startGenerator(o.generator, o.payload),
+    startGenerator: () => startGenerator(o.generator, o.payload, o.generatorSockets, o.generatorThreads),
   }, soak);
 }
 
@@ -323,6 +335,19 @@ function parseArgs(argv: readonly string[], soak: { -readonly [K in keyof SoakBe
       case '--no-direct': o.directBaseline = false; break;
       case '--no-retry': o.retryLossyStep = false; break;
       case '--payload': o.payload = Number(value()); break;
+      case '--port-range': o.portRange = parsePortRange(value()); break;
+      case '--generator-sockets': {
+        const k = Number(value());
+        if (!Number.isInteger(k) || (k !== 0 && (k < 2 || k > 64 || k % 2 !== 0))) throw new Error('--generator-sockets: 0 (a socket per stream) or an even count from 2 to 64');
+        o.generatorSockets = k;
+        break;
+      }
+      case '--generator-threads': {
+        const t = Number(value());
+        if (!Number.isInteger(t) || t < 1 || t > 32) throw new Error('--generator-threads: 1 to 32 (at most half the shared sockets are used)');
+        o.generatorThreads = t;
+        break;
+      }
       case '--io': {
         const v = value();
         if (!isIoBackendChoice(v)) throw new Error('--io: auto, native or dgram');

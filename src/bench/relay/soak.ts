@@ -141,7 +141,8 @@ export async function soakMode(
         cpuSum += m.relayCpu;
         cpuWindows++;
       }
-      const stretched = s.windowMs > s.measuredMs * 1.1;
+      // as ramp.ts: the window stretched, or the generator's own sockets overflowed
+      const stretched = s.windowMs > s.measuredMs * 1.1 || (s.rcvDrops ?? 0) > 0;
       windows.push({ t: (performance.now() - t0) / 1000, sent: s.sent, lost: s.lost, verifyFailures: s.verifyFailures, relayCpu: m.relayCpu, generatorSaturated: stretched });
       const now = performance.now() - t0;
       if (now - lastReport >= 60_000 || now >= o.durationMs) {

@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_MODES } from '../../../src/bench/relay/bench-modes';
 import type { RelayBenchResults } from '../../../src/bench/relay/relay-results';
+import { DEFAULT_GENERATOR_SOCKETS, DEFAULT_GENERATOR_THREADS } from '../../../src/bench/relay/native-generator-client';
 import { runRelayBench } from '../../../src/bench/relay/run-relay-bench';
+import { relayPortRange } from '../../helpers/port-ranges';
 
 jest.setTimeout(120_000);
 
@@ -26,7 +28,7 @@ describe('bench relay: smoke run', () => {
     // No install here: a missing rtpengine fails the run loudly (BENCH_ERR_PEER_MISSING), no silent skip.
     out = mkdtempSync(join(tmpdir(), 'relay-bench-'));
     ({ results, dir } = await runRelayBench({
-      steps: [2], warmupMs: 200, measureMs: 1000, drainMs: 200, threads: 2,
+      steps: [2], warmupMs: 200, measureMs: 1000, drainMs: 200, threads: 2, portRange: relayPortRange(400),
       directBaseline: false, webrtcMs: 500, profile: 'never', outRoot: out, benchmarksMd: null, progress: false, generator: 'native',
     }));
   });
@@ -47,14 +49,17 @@ describe('bench relay: smoke run', () => {
     }
   });
 
-  it('the native load generator drove the run and reported its own CPU', () => {
-    expect(results.generator).toMatchObject({ kind: 'native', fallback: null });
+  it('the native load generator drove the run on its shared sockets and reported its own CPU', () => {
+    expect(results.generator).toMatchObject({ kind: 'native', fallback: null, sockets: DEFAULT_GENERATOR_SOCKETS, threads: DEFAULT_GENERATOR_THREADS });
     for (const r of results.results) {
       const s = r.steps[0];
       expect(s.generatorCpu).toBeGreaterThanOrEqual(0);
       expect(s.generatorCpu).toBeLessThan(1.5);
       expect(s.stats.sent).toBe(2 * 2 * 50); // 2 calls × 2 streams × 50 pkt/s × 1 s
       expect(s.stats.sendErrors).toBe(0);
+      expect(s.stats.rcvDrops).toBe(0);
+      // every stream's packets came back on its own peer's leg (shared sockets: matched by the relay leg's port)
+      expect(`${r.relay} ${r.mode} silent streams ${s.stats.silentStreams}`).toBe(`${r.relay} ${r.mode} silent streams 0`);
     }
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('Load generator: **native**');
   });

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { NgError } from '../../../src/ng/errors';
 import { bdecode, bencode, BencodeError } from '../../../src/ng/bencode';
 import { LatencyHistogram } from '../../../src/bench/relay/latency-histogram';
-import { RELAY_END, RELAY_START, relayMarkers, updateRelaySection } from '../../../src/bench/relay/relay-report';
-import type { RelayBenchResults } from '../../../src/bench/relay/relay-results';
+import { generatorText, RELAY_END, RELAY_START, relayMarkers, updateRelaySection } from '../../../src/bench/relay/relay-report';
+import type { RelayBenchResults, StepResult } from '../../../src/bench/relay/relay-results';
 import { endpointSdp, parseSdpMedia } from '../../../src/bench/relay/sdp';
 import { parseSdesKey, randomSdesKey, sameSdesKey, sdesAttribute, sdesContext, sdesKeyFromLine } from '../../../src/bench/relay/sdes-key';
 import { KeyError, KeyErrorCode } from '../../../src/keys';
@@ -122,5 +122,30 @@ describe('bench relay: pieces', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the generator paragraph names its socket layout, its drops, and CPU per packet from clean steps only', () => {
+    const step = (pps: number, relayCpu: number, generatorCpu: number, lost: number, rcvDrops: number): StepResult => ({
+      calls: pps / 100, offeredPps: pps, lossPct: 0, relayCpu, generatorCpu, relayRssKiB: null, generatorSaturated: rcvDrops > 0, generatorLate: false,
+      stats: { lost, rcvDrops, readAfterDrain: 0 } as unknown as StepResult['stats'],
+    });
+    const results = (sockets: number, threads = 1): RelayBenchResults => ({
+      machine: { cores: 2 },
+      generator: { kind: 'native', description: 'd', fallback: null, sockets, threads },
+      results: [
+        // 10 µs and 12 µs per packet on clean steps; the starved lossy step (1 µs) and the step with
+        // drops at the generator (its 9 µs) must not count, nor the step below 20k packets/s
+        { relay: 'ours', steps: [step(10_000, 0.5, 0.2, 0, 0), step(40_000, 0.4, 0.2, 0, 0), step(80_000, 0.96, 0.4, 0, 0), step(120_000, 0.12, 0.6, 5000, 0), step(160_000, 1.44, 1, 7, 7)] },
+        { relay: 'rtpengine', steps: [step(40_000, 0.44, 0.2, 0, 0)] },
+      ],
+    }) as unknown as RelayBenchResults;
+    const shared = generatorText(results(4));
+    expect(shared).toContain('It ran with 4 shared sockets on 1 thread (`--generator-sockets 4 --generator-threads 1`)');
+    expect(shared).toContain('because it did not read them in time (7 in this run)');
+    expect(shared).toContain('generator 5.0 µs, srtp-relay 12.0 µs, rtpengine 11.0 µs');
+    expect(shared).toContain('only where its figure is above the generator\'s');
+    expect(generatorText(results(0))).toContain('It ran with a connected socket per stream (`--generator-sockets 0`)');
+    // a generator thread per core leaves the relay only what it does not use: the relay always goes first
+    expect(generatorText(results(4, 2))).toContain('(2 threads, at a higher priority when it could get one) and a relay share 2 cores: the relay gets what the generator leaves');
   });
 });
