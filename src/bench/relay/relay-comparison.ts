@@ -11,6 +11,8 @@ export function compare(results: readonly ModeResult[], modes: readonly BenchMod
     const theirs = results.find((r) => r.relay === 'rtpengine' && r.mode === mode);
     const a = ours?.zeroLossPps ?? null;
     const b = theirs?.zeroLossPps ?? null;
+    const oursCalls = ours?.zeroLossCalls ?? null;
+    const theirCalls = theirs?.zeroLossCalls ?? null;
     const valid = (s: StepResult): boolean => s.stats.lost === 0 && s.stats.verifyFailures === 0 && s.stats.sent > 0 && !s.generatorSaturated;
     const common = (ours?.steps ?? []).filter(valid)
       .map((s) => ({ o: s, t: theirs?.steps.find((x) => x.calls === s.calls && valid(x)) }))
@@ -23,7 +25,13 @@ export function compare(results: readonly ModeResult[], modes: readonly BenchMod
       mode,
       ours: a,
       rtpengine: b,
-      ratio: a !== null && b !== null && b > 0 ? a / b : null,
+      // The ramp's resolution is its step: two relays clean at the same step offered the same
+      // rate, and the packets each run happened to count (a few dozen apart in 120k, timer
+      // jitter) must not turn that tie into a miss. So the ratio is of the zero-loss steps' call
+      // counts (the offered rates), and falls back to measured pkt/s only without them.
+      ratio: oursCalls !== null && theirCalls !== null && theirCalls > 0
+        ? oursCalls / theirCalls
+        : a !== null && b !== null && b > 0 ? a / b : null,
       generatorBound: !oursLoss || !theirLoss,
       ratioKind: oursLoss && theirLoss ? 'measured' : oursLoss ? 'at-most' : theirLoss ? 'at-least' : 'unknown',
       commonCalls: common?.o.calls ?? null,
