@@ -8,14 +8,8 @@ jest.setTimeout(30_000);
 
 import dgram from 'node:dgram';
 import { parse } from 'sdp-transform';
-import pino from 'pino';
-import { defineCluster } from '../../../src/call';
-import { CallController } from '../../../src/control';
-import { KeyManager } from '../../../src/keys';
-import { ControllerNgCallControl, NgClient, NgDispatcher, NgUdpServer } from '../../../src/ng';
-import { MediaRelay } from '../../../src/relay';
-import { relayPortRange } from '../../helpers/port-ranges';
 import { phoneOffer } from '../api/helpers';
+import { useNgRelay } from './ng-relay';
 
 const BASE = { 'replace': ['origin', 'session-connection'], 'ICE': 'remove', 'transport-protocol': 'RTP/SAVP' };
 
@@ -24,28 +18,15 @@ function sdp(port: number, line: string): string {
 }
 
 describe('ng passthrough answer: both relay legs open together', () => {
-  let controller: CallController;
-  let server: NgUdpServer;
-  let client: NgClient;
+  const ng = useNgRelay({ workers: 1, ports: 8 });
   let squatter: dgram.Socket | null = null;
-  const range = relayPortRange(8);
-
-  beforeEach(async () => {
-    const relay = await MediaRelay.create({ portRange: range, bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
-    controller = new CallController({ keys: await KeyManager.create(), relay, cluster: defineCluster({ securityMode: 'mixed' }), logger: pino({ level: 'silent' }) });
-    server = await NgUdpServer.listen({ address: '127.0.0.1', port: 0, dispatcher: new NgDispatcher(new ControllerNgCallControl(controller)) });
-    client = await NgClient.connect('127.0.0.1', server.address().port);
-  });
-  afterEach(async () => {
-    client.close();
+  afterEach(() => {
     squatter?.close();
     squatter = null;
-    await server.close();
-    await controller.close();
   });
 
   it('the answered leg failing to bind removes the offerer leg that opened with it', async () => {
-    const offer = await client.request('offer', { ...BASE, 'call-id': 'sq', 'from-tag': 'a', 'sdp': sdp(5000, phoneOffer('AES_CM_128_HMAC_SHA1_80').line) });
+    const offer = await ng.client.request('offer', { ...BASE, 'call-id': 'sq', 'from-tag': 'a', 'sdp': sdp(5000, phoneOffer('AES_CM_128_HMAC_SHA1_80').line) });
     const m = parse(offer.sdp as string).media[0];
     const chosen = (m.crypto ?? [])[0];
     // Another process takes the port our offer named to the callee.
@@ -53,14 +34,14 @@ describe('ng passthrough answer: both relay legs open together', () => {
     squatter = s;
     await new Promise<void>((r) => s.bind({ port: m.port, address: '127.0.0.1', exclusive: true }, r));
     const bobLine = phoneOffer('AES_CM_128_HMAC_SHA1_80').line.replace(/^a=crypto:\d+/, `a=crypto:${chosen.id}`);
-    const answer = await client.request('answer', { ...BASE, 'call-id': 'sq', 'from-tag': 'a', 'to-tag': 'b', 'sdp': sdp(5002, bobLine) }, { acceptErrors: true });
+    const answer = await ng.client.request('answer', { ...BASE, 'call-id': 'sq', 'from-tag': 'a', 'to-tag': 'b', 'sdp': sdp(5002, bobLine) }, { acceptErrors: true });
     expect(answer.result).toBe('error');
-    const session = controller.session('sq');
+    const session = ng.controller.session('sq');
     const streams = session.legs().map((l) => l.stream('audio'));
     expect(streams.map((st) => st?.srtpRelayLeg ?? null)).toEqual([null, null]);
     expect(streams.map((st) => st?.sdesInbound ?? null)).toEqual([null, null]);
-    expect(controller.relay.getCall('sq')?.stats().legs).toEqual([]);
+    expect(ng.controller.relay.getCall('sq')?.stats().legs).toEqual([]);
     // Every port is back: the callee's reservation and the caller leg's ports.
-    expect(controller.relay.pool.available).toBe(range[1] - range[0] + 1);
+    expect(ng.controller.relay.pool.available).toBe(ng.range[1] - ng.range[0] + 1);
   });
 });

@@ -8,14 +8,8 @@
 jest.setTimeout(30_000);
 
 import { parse } from 'sdp-transform';
-import pino from 'pino';
-import { defineCluster } from '../../../src/call';
-import { CallController } from '../../../src/control';
-import { KeyManager } from '../../../src/keys';
-import { ControllerNgCallControl, NgClient, NgDispatcher, NgUdpServer } from '../../../src/ng';
-import { MediaRelay } from '../../../src/relay';
-import { relayPortRange } from '../../helpers/port-ranges';
-import { Phone, phoneOffer } from '../api/helpers';
+import { phoneOffer } from '../api/helpers';
+import { useNgRelay } from './ng-relay';
 
 const BASE = { 'replace': ['origin', 'session-connection'], 'ICE': 'remove', 'transport-protocol': 'RTP/SAVP' };
 
@@ -29,36 +23,18 @@ function firstAudio(text: string): { port: number; crypto: { id: number; suite: 
 }
 
 describe('ng delete then an immediate re-offer of the same call-id (thread worker)', () => {
-  let controller: CallController;
-  let server: NgUdpServer;
-  let client: NgClient;
-  const phones: Phone[] = [];
-  const range = relayPortRange(8);
-
-  beforeEach(async () => {
-    const relay = await MediaRelay.create({ portRange: range, bindAddress: '127.0.0.1', workers: 1, logLevel: 'silent' });
-    controller = new CallController({ keys: await KeyManager.create(), relay, cluster: defineCluster({ securityMode: 'mixed' }), logger: pino({ level: 'silent' }) });
-    server = await NgUdpServer.listen({ address: '127.0.0.1', port: 0, dispatcher: new NgDispatcher(new ControllerNgCallControl(controller)) });
-    client = await NgClient.connect('127.0.0.1', server.address().port);
-  });
-  afterEach(async () => {
-    client.close();
-    for (const p of phones.splice(0)) p.close();
-    await server.close();
-    await controller.close();
-  });
+  const ng = useNgRelay({ workers: 1, ports: 8 });
 
   /** Offer and answer over ng with SDES on both sides (passthrough), then media both ways. */
   async function bridged(callId: string, fromTag: string, toTag: string): Promise<void> {
-    const alice = await Phone.open();
-    const bob = await Phone.open();
-    phones.push(alice, bob);
+    const alice = await ng.phone();
+    const bob = await ng.phone();
     const aliceKey = phoneOffer('AES_CM_128_HMAC_SHA1_80');
-    const offer = await client.request('offer', { ...BASE, 'call-id': callId, 'from-tag': fromTag, 'sdp': sdp(alice.port, aliceKey.line) });
+    const offer = await ng.client.request('offer', { ...BASE, 'call-id': callId, 'from-tag': fromTag, 'sdp': sdp(alice.port, aliceKey.line) });
     const toBob = firstAudio(offer.sdp as string);
     const chosen = toBob.crypto[0];
     const bobKey = phoneOffer('AES_CM_128_HMAC_SHA1_80');
-    const answer = await client.request('answer', { ...BASE, 'call-id': callId, 'from-tag': fromTag, 'to-tag': toTag, 'sdp': sdp(bob.port, bobKey.line.replace(/^a=crypto:\d+/, `a=crypto:${chosen.id}`)) });
+    const answer = await ng.client.request('answer', { ...BASE, 'call-id': callId, 'from-tag': fromTag, 'to-tag': toTag, 'sdp': sdp(bob.port, bobKey.line.replace(/^a=crypto:\d+/, `a=crypto:${chosen.id}`)) });
     const toAlice = firstAudio(answer.sdp as string);
     alice.useSdes(aliceKey.set, `a=crypto:${toAlice.crypto[0].id} ${toAlice.crypto[0].suite} ${toAlice.crypto[0].config}`);
     alice.relayPort = toAlice.port;
@@ -73,19 +49,19 @@ describe('ng delete then an immediate re-offer of the same call-id (thread worke
   it('the delete is answered at once, the re-offer makes a new call whose media flows', async () => {
     await bridged('same@host', 'a1', 'b1');
     let closed = 0;
-    controller.on('callclosed', () => closed++);
+    ng.controller.on('callclosed', () => closed++);
     // Both in flight together: the re-offer is handled right behind the delete.
     const [del, again] = await Promise.all([
-      client.request('delete', { 'call-id': 'same@host', 'from-tag': 'a1' }),
-      client.request('offer', { ...BASE, 'call-id': 'same@host', 'from-tag': 'a2', 'sdp': sdp(5000, phoneOffer('AES_CM_128_HMAC_SHA1_80').line) }),
+      ng.client.request('delete', { 'call-id': 'same@host', 'from-tag': 'a1' }),
+      ng.client.request('offer', { ...BASE, 'call-id': 'same@host', 'from-tag': 'a2', 'sdp': sdp(5000, phoneOffer('AES_CM_128_HMAC_SHA1_80').line) }),
     ]);
     expect(del.result).toBe('ok');
     expect(again.result).toBe('ok');
     expect(closed).toBe(1);
     // The re-offer's call is live; close it and bridge the id once more, media both ways.
-    expect(controller.findSession('same@host')).toBeDefined();
-    expect((await client.request('delete', { 'call-id': 'same@host', 'from-tag': 'a2' })).result).toBe('ok');
+    expect(ng.controller.findSession('same@host')).toBeDefined();
+    expect((await ng.client.request('delete', { 'call-id': 'same@host', 'from-tag': 'a2' })).result).toBe('ok');
     await bridged('same@host', 'a3', 'b3');
-    expect(controller.relay.getCall('same@host')?.stats().legs).toHaveLength(2);
+    expect(ng.controller.relay.getCall('same@host')?.stats().legs).toHaveLength(2);
   });
 });

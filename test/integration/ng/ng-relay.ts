@@ -1,6 +1,7 @@
 /**
  * The ng front end on the real call control, for the ng integration tests: a CallController over
- * a real MediaRelay (in-thread), an NgDispatcher over ControllerNgCallControl on a UDP port the
+ * a real MediaRelay (in-thread by default; `workers: 1` for a real worker thread, where the
+ * worker round trip is part of what a test checks), an NgDispatcher over ControllerNgCallControl on a UDP port the
  * OS picks, the product's NgClient, and loopback phones. `useNgRelay()` registers the jest hooks
  * that build it before each test and close everything after.
  */
@@ -23,10 +24,10 @@ export interface NgRelay {
   phone(): Promise<Phone>;
 }
 
-export function useNgRelay(): NgRelay {
+export function useNgRelay(o: { workers?: 0 | 1; ports?: number } = {}): NgRelay {
   const phones: Phone[] = [];
   const ng = {
-    range: relayPortRange(200),
+    range: relayPortRange(o.ports ?? 200),
     async phone(): Promise<Phone> {
       const p = await Phone.open();
       phones.push(p);
@@ -34,7 +35,7 @@ export function useNgRelay(): NgRelay {
     },
   } as NgRelay;
   beforeEach(async () => {
-    const relay = await MediaRelay.create({ portRange: ng.range, bindAddress: '127.0.0.1', workers: 0, logLevel: 'silent' });
+    const relay = await MediaRelay.create({ portRange: ng.range, bindAddress: '127.0.0.1', workers: o.workers ?? 0, logLevel: 'silent' });
     ng.controller = new CallController({ keys: await KeyManager.create(), relay, cluster: defineCluster({ securityMode: 'mixed' }), logger: pino({ level: 'silent' }) });
     ng.dispatcher = new NgDispatcher(new ControllerNgCallControl(ng.controller));
     ng.server = await NgUdpServer.listen({ address: '127.0.0.1', port: 0, dispatcher: ng.dispatcher });
