@@ -9,7 +9,8 @@ import { machineMarkdown } from '../machine-info';
 import { formatCount } from '../svg-chart';
 import { MODE_SPECS } from './bench-modes';
 import { MODE_COLORS, renderLineChart, type LineSeries } from './relay-chart';
-import type { Comparison, ModeResult, RelayBenchResults, StepResult } from './relay-results';
+import type { Comparison, ModeResult, RelayBenchResults, StepCpuRatio, StepResult } from './relay-results';
+import { MIN_PPS_FOR_COST } from './relay-comparison';
 
 export const RELAY_START = '<!-- bench:relay:start -->';
 export const RELAY_END = '<!-- bench:relay:end -->';
@@ -53,12 +54,21 @@ export function headlineTable(r: RelayBenchResults): string {
   ].join('\n');
 }
 
+const CPU_STEPS_TEXT = 'The last column compares them at every step both passed cleanly: the top step alone flatters a relay whose cost falls when it is saturated (more packets per wake-up), and a relay spends most of its life below its limit.';
+
+/** "400: 1.38, 800: 1.36 (max 1.38)": the CPU ratio at each step both relays passed cleanly. */
+export function stepRatiosText(steps: readonly StepCpuRatio[] | undefined): string {
+  if (steps === undefined || steps.length === 0) return 'n/a';
+  const max = Math.max(...steps.map((s) => s.ratio));
+  return `${steps.map((s) => `${s.calls}: ${s.ratio.toFixed(2)}`).join(', ')} (max ${max.toFixed(2)})`;
+}
+
 export function cpuTable(r: RelayBenchResults): string {
   const us = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(1));
   return [
-    '| mode | at calls (both clean) | srtp-relay CPU µs/packet | rtpengine CPU µs/packet | ours/rtpengine CPU per packet |',
-    '|---|---:|---:|---:|---:|',
-    ...r.comparisons.map((c) => `| ${MODE_SPECS[c.mode].title} | ${c.commonCalls ?? 'n/a'} | ${us(c.oursCpuUsPerPacket)} | ${us(c.rtpengineCpuUsPerPacket)} | ${c.oursCpuUsPerPacket !== null && c.rtpengineCpuUsPerPacket !== null && c.rtpengineCpuUsPerPacket > 0 ? (c.oursCpuUsPerPacket / c.rtpengineCpuUsPerPacket).toFixed(2) : 'n/a'} |`),
+    `| mode | at calls (both clean) | srtp-relay CPU µs/packet | rtpengine CPU µs/packet | ours/rtpengine CPU per packet | ours/rtpengine at each step both passed (calls: ratio; ≥ ${formatCount(MIN_PPS_FOR_COST)} pkt/s) |`,
+    '|---|---:|---:|---:|---:|---|',
+    ...r.comparisons.map((c) => `| ${MODE_SPECS[c.mode].title} | ${c.commonCalls ?? 'n/a'} | ${us(c.oursCpuUsPerPacket)} | ${us(c.rtpengineCpuUsPerPacket)} | ${c.oursCpuUsPerPacket !== null && c.rtpengineCpuUsPerPacket !== null && c.rtpengineCpuUsPerPacket > 0 ? (c.oursCpuUsPerPacket / c.rtpengineCpuUsPerPacket).toFixed(2) : 'n/a'} | ${stepRatiosText(c.cpuRatioByStep)} |`),
   ].join('\n');
 }
 
@@ -123,7 +133,6 @@ export function generatorText(r: RelayBenchResults): string {
  * starved relay's CPU says nothing of its cost) of at least MIN_PPS_FOR_COST (below it fixed idle
  * costs dominate).
  */
-const MIN_PPS_FOR_COST = 20_000;
 function medianUsPerPacket(r: RelayBenchResults, cpu: (s: StepResult) => number, relay?: string): number | null {
   const v = r.results.filter((m) => relay === undefined || m.relay === relay).flatMap((m) => m.steps)
     .filter((s) => s.offeredPps >= MIN_PPS_FOR_COST && s.stats.lost === 0 && !s.generatorSaturated).map((s) => (cpu(s) / s.offeredPps) * 1e6).sort((x, y) => x - y);
@@ -262,7 +271,7 @@ export function renderRelayReport(r: RelayBenchResults): string {
     '',
     missedSection(r),
     '',
-    'CPU cost per relayed packet (relay process CPU over the measured window ÷ packets/s, all threads) at the highest step both relays passed without loss: the same offered load for both, so this compares the relays even when the load generator ended the ramp. A packet here is one packet in and one out. CPU comes from /proc in 10 ms clock ticks and includes each process\'s fixed idle cost (timers, threads), so below ~10k packets/s these figures overstate the per-packet cost of both relays.',
+    `CPU cost per relayed packet (relay process CPU over the measured window ÷ packets/s, all threads) at the highest step both relays passed without loss: the same offered load for both, so this compares the relays even when the load generator ended the ramp. A packet here is one packet in and one out. CPU comes from /proc in 10 ms clock ticks and includes each process's fixed idle cost (timers, threads), so below ~10k packets/s these figures overstate the per-packet cost of both relays. ${CPU_STEPS_TEXT}`,
     '',
     cpuTable(r),
     '',
@@ -354,6 +363,8 @@ export function relaySection(r: RelayBenchResults, runDir: string): string {
     headlineTable(r),
     '',
     missedSection(r),
+    '',
+    `CPU per relayed packet (all threads of the relay process ÷ offered packets/s) at the highest step both relays passed cleanly. ${CPU_STEPS_TEXT}`,
     '',
     cpuTable(r),
     '',

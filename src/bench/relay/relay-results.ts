@@ -71,6 +71,18 @@ export interface Comparison {
   readonly commonCalls: number | null;
   readonly oursCpuUsPerPacket: number | null;
   readonly rtpengineCpuUsPerPacket: number | null;
+  /**
+   * ours / rtpengine CPU per packet at every step both passed cleanly with enough load for a
+   * cost figure (MIN_PPS_FOR_COST), lowest step first. The top step alone flatters whichever
+   * relay batches better when saturated: at lighter loads each wake-up carries fewer packets.
+   * Absent in results written before it existed.
+   */
+  readonly cpuRatioByStep?: readonly StepCpuRatio[];
+}
+
+export interface StepCpuRatio {
+  readonly calls: number;
+  readonly ratio: number;
 }
 
 export interface FunctionShare {
